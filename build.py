@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Command line of the publishing system: build | check | new | serve.
+
+Exit codes: 0 success, 1 content errors (or a failed build), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from pathlib import Path
+
+from wenming.diagnostics import ContentError, Diagnostics
+from wenming.pipeline import build, read_and_validate
+from wenming.serve import make_server
+from wenming.skeleton import SkeletonError, new_news
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _progress(message: str) -> None:
+    print(f"• {message}", flush=True)
+
+
+def _print_diagnostics(diagnostics, stream=sys.stderr) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.format(), file=stream)
+
+
+def _report_failure(exc: ContentError) -> int:
+    errors = [d for d in exc.diagnostics if d.severity.value == "error"]
+    _print_diagnostics(exc.diagnostics)
+    print(f"\n{len(errors)} error(s); nothing was published, the previous site is unchanged.", file=sys.stderr)
+    return 1
+
+
+def cmd_build(args) -> int:
+    try:
+        result = build(args.content, args.output, progress=_progress)
+    except ContentError as exc:
+        return _report_failure(exc)
+    _print_diagnostics(result.diagnostics.warnings)
+    print(f"✓ site built: {result.site_dir}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    try:
+        model = read_and_validate(args.content)
+    except ContentError as exc:
+        errors = [d for d in exc.diagnostics if d.severity.value == "error"]
+        _print_diagnostics(exc.diagnostics)
+        print(f"\n{len(errors)} error(s) found.", file=sys.stderr)
+        return 1
+    _print_diagnostics(model.diagnostics.warnings)
+    print(f"✓ {len(model.news)} reports and {len(model.pages)} pages are valid "
+          f"({len(model.diagnostics.warnings)} warning(s)).")
+    return 0
+
+
+def cmd_new(args) -> int:
+    from wenming.registry import load_registry
+
+    diagnostics = Diagnostics(args.content)
+    registry = load_registry(args.content / "data", diagnostics)
+    if registry is None:
+        _print_diagnostics(diagnostics.sorted())
+        return 1
+    try:
+        path = new_news(args.content, registry, args.unit, args.title, args.date)
+    except SkeletonError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(path)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    status = cmd_build(args)
+    if status != 0:
+        return status
+    server = make_server(args.output / "site", args.port)
+    print(f"Serving the site at http://127.0.0.1:{server.server_address[1]}/  (Ctrl+C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_content(sub):
+        sub.add_argument("--content", type=Path, default=ROOT / "content", help="content folder (default: content/)")
+        return sub
+
+    def with_output(sub):
+        sub.add_argument("--output", type=Path, default=ROOT / "output", help="output folder (default: output/)")
+        return sub
+
+    with_output(with_content(commands.add_parser("build", help="validate and build the site"))).set_defaults(
+        handler=cmd_build)
+    with_content(commands.add_parser("check", help="validate content only, reporting every error")).set_defaults(
+        handler=cmd_check)
+    new = with_content(commands.add_parser("new", help="write a skeleton content file"))
+    new.add_argument("type", choices=["news"], help="content type")
+    new.add_argument("--unit", required=True, help="reporting unit, e.g. 城北街道")
+    new.add_argument("--title", required=True, help="headline")
+    new.add_argument("--date", type=_date, default=datetime.date.today(), help="YYYY-MM-DD (default: today)")
+    new.set_defaults(handler=cmd_new)
+    serve = with_output(with_content(commands.add_parser("serve", help="build and preview on 127.0.0.1")))
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.set_defaults(handler=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""Static JSON API under /api/v1/: news, units, outlets and the JSON Schema of each content type."""
+
+from __future__ import annotations
+
+from pelican import signals
+from pelican.generators import Generator
+
+from wenming import api, schema
+from wenming.output import write_json
+from wenming.pelican_config import MODEL_KEY
+from wenming.urls import API
+
+
+class JsonApiGenerator(Generator):
+    def generate_output(self, writer):
+        model = self.settings[MODEL_KEY]
+        registry = model.registry
+        items = model.published_news
+        write_json(self.output_path, f"{API}news.json", {"items": [api.news_summary(i) for i in items]})
+        for item in items:
+            write_json(self.output_path, f"{API}news/{item.slug}.json", api.news_detail(item))
+        write_json(self.output_path, f"{API}units.json", api.units_payload(registry))
+        write_json(self.output_path, f"{API}outlets.json", api.outlets_payload(registry))
+        for type_name, content_model in schema.CONTENT_TYPES.values():
+            write_json(self.output_path, f"{API}schema/{type_name}.json", api.json_schema(content_model, registry))
+
+
+def get_generators(pelican):
+    return JsonApiGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)

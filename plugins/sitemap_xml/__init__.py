@@ -1,0 +1,52 @@
+"""sitemap.xml of every HTML page the other generators wrote (collected via content_written)."""
+
+from __future__ import annotations
+
+import os
+from xml.sax.saxutils import escape
+
+from pelican import signals
+from pelican.generators import Generator
+
+from wenming.output import write_text
+
+WRITTEN_KEY = "sitemap_written_pages"
+EXCLUDED = {"404.html", "embed/latest.html"}
+
+
+def record_written(path, context):
+    written = context.get(WRITTEN_KEY)
+    if written is not None and path.endswith(".html"):
+        written.append(path)
+
+
+def sitemap_xml(base_url: str, output_path: str, written: list[str]) -> str:
+    locations = []
+    for path in sorted(set(written)):
+        relative = os.path.relpath(path, output_path).replace(os.sep, "/")
+        if relative in EXCLUDED:
+            continue
+        url = relative.removesuffix("index.html")
+        locations.append(f"  <url><loc>{escape(base_url.rstrip('/') + '/' + url)}</loc></url>")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + "\n".join(locations) + "\n</urlset>\n")
+
+
+class SitemapGenerator(Generator):
+    def generate_context(self):
+        # A list in the shared context: the writer's per-page context copies share it.
+        self.context[WRITTEN_KEY] = []
+
+    def generate_output(self, writer):
+        text = sitemap_xml(self.settings["SITE_BASE_URL"], self.output_path, self.context[WRITTEN_KEY])
+        write_text(self.output_path, "sitemap.xml", text)
+
+
+def get_generators(pelican):
+    return SitemapGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)
+    signals.content_written.connect(record_written)

@@ -1,0 +1,36 @@
+"""Town pages: /towns/ and /towns/<slug>/ with the institute, its villages and latest reports."""
+
+from __future__ import annotations
+
+from pelican import signals
+from pelican.generators import Generator
+
+from wenming import urls
+
+LATEST = 10
+
+
+class TownsGenerator(Generator):
+    def generate_output(self, writer):
+        registry = self.context["WM_REGISTRY"]
+        articles = self.context["articles"]
+        town_reports = {t.name: [a for a in articles if t in a.report.units] for t in registry.towns}
+        writer.write_file(urls.save_as(urls.TOWNS), self.get_template("towns"), self.context,
+                          towns=registry.towns, town_reports=town_reports, page_name="towns")
+        template = self.get_template("town")
+        for town in registry.towns:
+            reports = town_reports[town.name]
+            writer.write_file(
+                urls.save_as(urls.town(town.slug)), template, self.context, town=town,
+                latest=reports[:LATEST], report_count=len(reports),
+                villages_with_reports={v for a in reports if (v := a.report.village)},
+                page_name=f"towns/{town.slug}",
+            )
+
+
+def get_generators(pelican):
+    return TownsGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,48 @@
+"""Shared fixtures: small content trees, builds, CLI runs and HTML parsing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from sitekit import make_site, write_registry
+from wenming.pipeline import build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """A content folder with the minimal registry and no reports yet."""
+    return write_registry(tmp_path / "content")
+
+
+@pytest.fixture
+def built_site(tmp_path):
+    """Build a small tree: built_site({'a.md': news(...)}) -> path of output/site."""
+
+    def _build(reports=None) -> Path:
+        content = make_site(tmp_path, reports)
+        return build(content, tmp_path / "output").site_dir
+
+    return _build
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300)
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The bundled sample content built once per test session."""
+    output = tmp_path_factory.mktemp("sample") / "output"
+    return build(ROOT / "content", output).site_dir

@@ -1,0 +1,83 @@
+"""Reading one content file: decode, split front matter, validate, privacy-scan."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from .diagnostics import Diagnostics
+from .privacy import scan_text
+from .schema import ContentModel
+from .textfile import UndecodableFile, decode_content
+from .validation import report_validation_error, warn_unknown_keys
+from .yamlsource import FrontMatterError, Loc, YamlDocument, split_front_matter
+
+
+@dataclasses.dataclass
+class SourceFile:
+    """A validated content file, before registry references are resolved."""
+
+    path: Path
+    meta: ContentModel
+    doc: YamlDocument
+    body: str
+    body_first_line: int
+
+    def line_of(self, *loc: str | int) -> int | None:
+        return self.doc.line_of(tuple(loc))
+
+
+def read_source(path: Path, model: type[ContentModel], diagnostics: Diagnostics) -> SourceFile | None:
+    """Read and validate ``path`` against ``model``; report problems and return None on errors."""
+    try:
+        decoded = decode_content(path.read_bytes())
+    except UndecodableFile as exc:
+        diagnostics.error(path, str(exc))
+        return None
+    except OSError as exc:
+        diagnostics.error(path, f"cannot read file: {exc.strerror}")
+        return None
+    if decoded.warning:
+        diagnostics.warning(path, decoded.warning)
+    try:
+        parsed = split_front_matter(decoded.text)
+    except FrontMatterError as exc:
+        diagnostics.error(path, str(exc), line=exc.line)
+        return None
+    doc = parsed.meta
+    warn_unknown_keys(diagnostics, path, doc, model, doc.data)
+    found_private = _scan_privacy(path, doc, parsed.body, parsed.body_first_line, diagnostics)
+    try:
+        meta = model.model_validate(doc.data)
+    except pydantic.ValidationError as exc:
+        report_validation_error(diagnostics, path, doc, exc)
+        return None
+    if found_private:
+        return None
+    return SourceFile(path, meta, doc, parsed.body, parsed.body_first_line)
+
+
+def _strings(value: Any, loc: Loc = ()):
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, loc + (str(key),))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, loc + (index,))
+
+
+def _scan_privacy(path: Path, doc: YamlDocument, body: str, body_line: int, diagnostics: Diagnostics) -> bool:
+    found = False
+    for loc, text in _strings(doc.data):
+        for finding in scan_text(text):
+            found = True
+            diagnostics.error(path, finding.message, line=doc.line_of(loc), field=".".join(map(str, loc)))
+    for finding in scan_text(body):
+        found = True
+        diagnostics.error(path, finding.message, line=body_line + finding.line_offset, field="body")
+    return found

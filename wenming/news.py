@@ -1,0 +1,188 @@
+"""News reports (活动报道): resolving front matter against the registry into NewsItem."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from pathlib import Path
+
+from .content import SourceFile
+from .diagnostics import Diagnostics
+from .markup import derive_summary, render_markdown
+from .registry import Named, Registry, Unit
+from .registry_schema import Level
+from .slugs import is_valid_slug, pinyin_slug
+from .suggest import allowed_list, did_you_mean
+
+NEWS_URL = "news/{slug}/"
+
+
+@dataclasses.dataclass(frozen=True)
+class ResolvedPublication:
+    outlet: str
+    level: Level
+    date: datetime.date
+    url: str | None
+    registered: bool
+
+
+@dataclasses.dataclass
+class NewsItem:
+    """A validated report with every registry reference resolved."""
+
+    source: Path
+    slug: str
+    title: str
+    date: datetime.date
+    status: str
+    units: list[Unit]
+    village: str | None
+    platform: Named | None
+    task: Named | None
+    kind: Named
+    topics: list[Named]
+    publications: list[ResolvedPublication]
+    summary: str
+    html: str
+    cover: str | None = None
+    project: str | None = None
+    volunteers: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return NEWS_URL.format(slug=self.slug)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def towns(self) -> list[Unit]:
+        return [u for u in self.units if u.is_town]
+
+    @property
+    def levels(self) -> list[str]:
+        """Distinct publication levels, highest first."""
+        ranked = {p.level.key: p.level for p in self.publications}
+        order = ("central", "provincial", "municipal", "county")
+        return [ranked[k].name for k in order if k in ranked]
+
+
+def slug_for(source: SourceFile) -> str:
+    if source.meta.slug:
+        return source.meta.slug
+    stem = source.path.stem
+    return stem if is_valid_slug(stem) else pinyin_slug(stem)
+
+
+class _Resolver:
+    """Checks one report's references, reporting each problem at its line."""
+
+    def __init__(self, source: SourceFile, registry: Registry, diagnostics: Diagnostics) -> None:
+        self.source = source
+        self.registry = registry
+        self.diagnostics = diagnostics
+        self.ok = True
+
+    def error(self, message: str, *loc: str | int) -> None:
+        self.ok = False
+        field = ".".join(str(part) for part in loc)
+        self.diagnostics.error(self.source.path, message, line=self.source.line_of(*loc), field=field)
+
+    def named(self, value: str | None, entries: list[Named], what: str, *loc) -> Named | None:
+        if value is None:
+            return None
+        match = next((e for e in entries if e.name == value), None)
+        if match is None:
+            names = [e.name for e in entries]
+            self.error(f"{value} is not a {what}{did_you_mean(value, names)} (allowed: {allowed_list(names)})", *loc)
+        return match
+
+    def units(self, values: list[str]) -> list[Unit]:
+        units: list[Unit] = []
+        for index, value in enumerate(values):
+            unit = self.registry.unit(value)
+            if unit is None:
+                hint = did_you_mean(value, self.registry.unit_choices(), lambda m: self.registry.unit(m).name)
+                self.error(f"{value} is not a registry unit{hint} (see content/data/units.yml)", "units", index)
+            elif unit in units:
+                self.diagnostics.warning(self.source.path, f"{value} names {unit.name}, which is already listed",
+                                         line=self.source.line_of("units", index), field="units")
+            else:
+                units.append(unit)
+        return units
+
+    def village(self, value: str | None, units: list[Unit]) -> str | None:
+        if value is None:
+            return None
+        towns = [u for u in units if u.is_town]
+        if any(t.village(value) for t in towns):
+            return value
+        if not towns:
+            self.error(f"{value} is given but no town is listed in units; add the village's town", "village")
+            return None
+        names = [v.name for t in towns for v in t.villages]
+        where = "、".join(t.name for t in towns)
+        self.error(f"{value} is not a village or community of {where}{did_you_mean(value, names)}", "village")
+        return None
+
+    def publications(self, report_date: datetime.date) -> list[ResolvedPublication]:
+        resolved = []
+        level_names = self.registry.level_names()
+        for index, pub in enumerate(self.source.meta.publications):
+            outlet = self.registry.outlet(pub.outlet)
+            level_name = pub.level or (outlet.level if outlet else None)
+            if level_name is None:
+                hint = did_you_mean(pub.outlet, self.registry.outlet_choices(), lambda m: self.registry.outlet(m).name)
+                self.error(
+                    f"outlet {pub.outlet} is not in the registry{hint}; if it is another outlet, add its "
+                    f"level ({', '.join(level_names)})", "publications", index, "outlet",
+                )
+                continue
+            level = self.registry.level(level_name)
+            if level is None:
+                self.error(f"{level_name} is not a media level; allowed: {', '.join(level_names)}",
+                           "publications", index, "level")
+                continue
+            date = pub.date or report_date
+            if date < report_date:
+                self.diagnostics.warning(
+                    self.source.path, f"publication date {date} is before the report date {report_date}",
+                    line=self.source.line_of("publications", index, "date"), field=f"publications.{index}.date",
+                )
+            name = outlet.name if outlet else pub.outlet
+            resolved.append(ResolvedPublication(name, level, date, pub.url, outlet is not None))
+        return resolved
+
+    def cover(self, value: str | None, content_dir: Path) -> str | None:
+        if value is None:
+            return None
+        candidate = (content_dir / value).resolve()
+        if not candidate.is_relative_to(content_dir.resolve()) or not candidate.is_file():
+            self.error(f"image {value} does not exist (looked for {candidate}); paths are relative to content/",
+                       "cover")
+            return None
+        return value
+
+
+def resolve_news(source: SourceFile, registry: Registry, content_dir: Path,
+                 diagnostics: Diagnostics) -> NewsItem | None:
+    meta = source.meta
+    check = _Resolver(source, registry, diagnostics)
+    units = check.units(meta.units)
+    village = check.village(meta.village, units)
+    platform = check.named(meta.platform, registry.platforms, "platform", "platform")
+    task = check.named(meta.task, registry.tasks, "task", "task")
+    kind = check.named(meta.kind or registry.default_kind, registry.kinds, "report kind", "kind")
+    topics = [check.named(t, registry.topics, "special topic", "topics", i) for i, t in enumerate(meta.topics)]
+    publications = check.publications(meta.date)
+    cover = check.cover(meta.cover, content_dir)
+    if not check.ok:
+        return None
+    html = render_markdown(source.body)
+    return NewsItem(
+        source=source.path, slug=slug_for(source), title=meta.title, date=meta.date, status=meta.status,
+        units=units, village=village, platform=platform, task=task, kind=kind, topics=topics,
+        publications=publications, summary=meta.summary or derive_summary(html), html=html,
+        cover=cover, project=meta.project, volunteers=meta.volunteers,
+    )

@@ -1,0 +1,86 @@
+"""Pelican settings for a site build, derived from the content model and build options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican.settings import read_settings
+
+from . import templating, urls
+from .site_model import SiteModel
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+THEME_DIR = PROJECT_ROOT / "theme"
+PLUGIN_DIR = PROJECT_ROOT / "plugins"
+
+# Plugin order matters only for generators: the sitemap collects what the others wrote.
+PLUGINS = ["news_reader", "column", "towns", "feeds", "json_api", "sitemap_xml"]
+
+MODEL_KEY = "WM_MODEL"
+
+
+def pelican_settings(model: SiteModel, output_path: Path) -> dict:
+    site = model.registry.site
+    disabled = {f"{name}_SAVE_AS": "" for name in (
+        "CATEGORY", "CATEGORIES", "TAG", "TAGS", "AUTHOR", "AUTHORS", "ARCHIVES", "DRAFT", "DRAFT_PAGE",
+        "DAY_ARCHIVE",
+    )}
+    no_feeds = {name: None for name in (
+        "FEED_ALL_ATOM", "FEED_ALL_RSS", "CATEGORY_FEED_ATOM", "CATEGORY_FEED_RSS", "TAG_FEED_ATOM",
+        "TAG_FEED_RSS", "AUTHOR_FEED_ATOM", "AUTHOR_FEED_RSS", "TRANSLATION_FEED_ATOM", "TRANSLATION_FEED_RSS",
+        "FEED_RSS",
+    )}
+    overrides = {
+        "PATH": str(model.content_dir.resolve()),
+        "OUTPUT_PATH": str(output_path.resolve()),
+        "THEME": str(THEME_DIR),
+        "THEME_STATIC_DIR": "theme",
+        "PLUGIN_PATHS": [str(PLUGIN_DIR)],
+        "PLUGINS": PLUGINS,
+        "SITENAME": site.title,
+        "SITEURL": "",
+        "SITE_BASE_URL": site.base_url.rstrip("/"),
+        "FEED_DOMAIN": site.base_url.rstrip("/"),
+        "TIMEZONE": "Asia/Shanghai",
+        "DEFAULT_LANG": "zh-CN",
+        "ARTICLE_PATHS": ["news"],
+        "PAGE_PATHS": ["pages"],
+        "STATIC_PATHS": ["images"],
+        "ARTICLE_URL": "news/{slug}/",
+        "ARTICLE_SAVE_AS": "news/{slug}/index.html",
+        "PAGE_URL": "{slug}/",
+        "PAGE_SAVE_AS": "{slug}/index.html",
+        "DIRECT_TEMPLATES": ["home", "index", "404"],
+        "HOME_SAVE_AS": "index.html",
+        "HOME_URL": "",
+        "INDEX_SAVE_AS": urls.save_as(urls.COLUMN),
+        "INDEX_URL": urls.COLUMN,
+        "YEAR_ARCHIVE_SAVE_AS": "column/{date:%Y}/index.html",
+        "YEAR_ARCHIVE_URL": "column/{date:%Y}/",
+        "MONTH_ARCHIVE_SAVE_AS": "column/{date:%Y}/{date:%m}/index.html",
+        "MONTH_ARCHIVE_URL": "column/{date:%Y}/{date:%m}/",
+        "DEFAULT_PAGINATION": site.per_page,
+        "PAGINATED_TEMPLATES": {"index": None, "subcolumn": None},
+        "PAGINATION_PATTERNS": (
+            (1, "{url}", "{save_as}"),
+            (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+        ),
+        "FEED_ATOM": urls.NEWS_FEED_ATOM,
+        "FEED_MAX_ITEMS": 50,
+        "READERS": {"html": None, "htm": None},
+        "DELETE_OUTPUT_DIRECTORY": False,
+        "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False,
+        "TYPOGRIFY": False,
+        "RELATIVE_URLS": False,
+        "JINJA_FILTERS": templating.JINJA_FILTERS,
+        "JINJA_GLOBALS": templating.JINJA_GLOBALS,
+        "WM_SITE": site,
+        **disabled,
+        **no_feeds,
+    }
+    settings = read_settings(override=overrides)
+    # Added after read_settings, which deep-copies: plugins share the one model.
+    settings[MODEL_KEY] = model
+    settings["WM_REGISTRY"] = model.registry
+    return settings

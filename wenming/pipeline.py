@@ -1,0 +1,115 @@
+"""The build recipe: read and validate, generate with Pelican, swap the output into place.
+
+The site is generated into a staging directory next to the output and only
+renamed into place when every stage succeeded, so a failed build leaves the
+previously published site untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import jinja2
+from pelican import Pelican
+
+from .diagnostics import ContentError, Diagnostic, Diagnostics, Severity
+from .pelican_config import pelican_settings
+from .site_model import SiteModel, load_site
+
+Progress = Callable[[str], None]
+
+
+@dataclasses.dataclass
+class BuildResult:
+    site_dir: Path
+    model: SiteModel
+    diagnostics: Diagnostics
+
+
+def read_and_validate(content_dir: Path) -> SiteModel:
+    """Stage 1: the content model, or ContentError with every problem found."""
+    if not (content_dir / "data").is_dir():
+        raise ContentError([Diagnostic(Severity.ERROR, str(content_dir),
+                                       "not a content directory: it has no data/ registry folder")])
+    model, diagnostics = load_site(content_dir)
+    if model is None:
+        raise ContentError(diagnostics.sorted())
+    return model
+
+
+class _PelicanLogCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def _captured_pelican_logs() -> Iterator[_PelicanLogCollector]:
+    logger = logging.getLogger("pelican")
+    collector = _PelicanLogCollector()
+    saved = (logger.handlers[:], logger.propagate, logger.level)
+    logger.handlers, logger.propagate = [collector], False
+    logger.setLevel(logging.WARNING)
+    try:
+        yield collector
+    finally:
+        logger.handlers, logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
+
+
+def generate_site(model: SiteModel, site_dir: Path) -> list[str]:
+    """Stage 2: run Pelican and our plugins into ``site_dir``; returns Pelican's warnings.
+
+    Any error Pelican logs (a file it could not process, a template problem)
+    fails the build instead of silently producing a partial site.
+    """
+    settings = pelican_settings(model, site_dir)
+    with (_captured_pelican_logs() as logs, open(os.devnull, "w") as devnull,
+          contextlib.redirect_stdout(devnull)):
+        try:
+            Pelican(settings).run()
+        except jinja2.TemplateError as exc:
+            where = f"{exc.filename}:{exc.lineno}" if getattr(exc, "filename", None) else "theme"
+            raise ContentError([Diagnostic(Severity.ERROR, where, f"template error: {exc}")]) from exc
+    errors = [r.getMessage() for r in logs.records if r.levelno >= logging.ERROR]
+    if errors:
+        raise ContentError([Diagnostic(Severity.ERROR, "pelican", message) for message in errors])
+    return [r.getMessage() for r in logs.records if r.levelno < logging.ERROR]
+
+
+def swap_into_place(staged: Path, target: Path) -> None:
+    """Stage 3: replace ``target`` with ``staged`` (both on one file system)."""
+    retired = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.rename(target, retired)
+    os.rename(staged, target)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def build(content_dir: Path, output_dir: Path, progress: Progress = lambda message: None) -> BuildResult:
+    progress(f"reading and validating {content_dir}")
+    model = read_and_validate(content_dir)
+    progress(f"validated {len(model.news)} reports ({len(model.published_news)} published), "
+             f"{len(model.pages)} pages, {len(model.registry.units)} units")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
+    try:
+        progress("generating the public site")
+        for warning in generate_site(model, staging / "site"):
+            model.diagnostics.warning("pelican", warning)
+        count = sum(1 for _ in (staging / "site").rglob("*") if _.is_file())
+        progress(f"generated {count} files; swapping into {output_dir / 'site'}")
+        swap_into_place(staging / "site", output_dir / "site")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(output_dir / "site", model, model.diagnostics)

@@ -1,0 +1,46 @@
+"""URL patterns of every generated page, defined once for plugins and templates.
+
+All URLs are site-relative without a leading slash, ending in '/', and
+contain only ASCII (pinyin slugs), never percent-encoded Chinese.
+"""
+
+from __future__ import annotations
+
+COLUMN = "column/"
+COLUMN_ARCHIVES = "column/archives/"
+TOWNS = "towns/"
+NEWS_FEED_ATOM = "feeds/column.atom.xml"
+NEWS_FEED_JSON = "feeds/column.json"
+EMBED_LATEST = "embed/latest.html"
+API = "api/v1/"
+
+# Sub-column groups: key -> (URL prefix under column/, heading).
+SUBCOLUMN_GROUPS = {
+    "units": ("", "按单位"),
+    "platforms": ("platform/", "按实践平台"),
+    "tasks": ("task/", "按重点任务"),
+    "topics": ("topic/", "专题"),
+    "kinds": ("kind/", "按报道类型"),
+}
+
+
+def subcolumn(group: str, slug: str) -> str:
+    prefix, _ = SUBCOLUMN_GROUPS[group]
+    return f"{COLUMN}{prefix}{slug}/"
+
+
+def town(slug: str) -> str:
+    return f"{TOWNS}{slug}/"
+
+
+def town_feed(slug: str) -> str:
+    return f"feeds/towns/{slug}.atom.xml"
+
+
+def month_archive(year: int, month: int) -> str:
+    return f"{COLUMN}{year}/{month:02d}/"
+
+
+def save_as(url: str) -> str:
+    """Output file of a directory-style URL."""
+    return url + "index.html" if url.endswith("/") else url
