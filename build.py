@@ -37,7 +37,7 @@ def _report_failure(exc: ContentError) -> int:
 
 def cmd_build(args) -> int:
     try:
-        result = build(args.content, args.output, progress=_progress)
+        result = build(args.content, args.output, progress=_progress, as_of=args.as_of)
     except ContentError as exc:
         return _report_failure(exc)
     _print_diagnostics(result.diagnostics.warnings)
@@ -110,8 +110,13 @@ def make_parser() -> argparse.ArgumentParser:
         sub.add_argument("--output", type=Path, default=ROOT / "output", help="output folder (default: output/)")
         return sub
 
-    with_output(with_content(commands.add_parser("build", help="validate and build the site"))).set_defaults(
-        handler=cmd_build)
+    def with_as_of(sub):
+        sub.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
+                         help="date the quota pages are computed for (default: today, or the end of a past year)")
+        return sub
+
+    with_as_of(with_output(with_content(commands.add_parser("build", help="validate and build the site")))
+               ).set_defaults(handler=cmd_build)
     with_content(commands.add_parser("check", help="validate content only, reporting every error")).set_defaults(
         handler=cmd_check)
     new = with_content(commands.add_parser("new", help="write a skeleton content file"))
@@ -120,7 +125,7 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--title", required=True, help="headline")
     new.add_argument("--date", type=_date, default=datetime.date.today(), help="YYYY-MM-DD (default: today)")
     new.set_defaults(handler=cmd_new)
-    serve = with_output(with_content(commands.add_parser("serve", help="build and preview on 127.0.0.1")))
+    serve = with_as_of(with_output(with_content(commands.add_parser("serve", help="build and preview on 127.0.0.1"))))
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
     serve.set_defaults(handler=cmd_serve)
     return parser

@@ -76,6 +76,7 @@ def pelican_settings(model: SiteModel, output_path: Path) -> dict:
         "JINJA_FILTERS": templating.JINJA_FILTERS,
         "JINJA_GLOBALS": templating.JINJA_GLOBALS,
         "WM_SITE": site,
+        "WM_AS_OF": model.as_of,
         **disabled,
         **no_feeds,
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime
 import logging
 import os
 import shutil
@@ -33,12 +34,17 @@ class BuildResult:
     diagnostics: Diagnostics
 
 
-def read_and_validate(content_dir: Path) -> SiteModel:
+# Output trees written next to site/ (the kiosk bundle, say): (name, writer(model, tree_dir, site_dir)).
+# Each is staged with the site and swapped into place with it.
+OUTPUT_TREES: list[tuple[str, Callable[[SiteModel, Path, Path], None]]] = []
+
+
+def read_and_validate(content_dir: Path, as_of: datetime.date | None = None) -> SiteModel:
     """Stage 1: the content model, or ContentError with every problem found."""
     if not (content_dir / "data").is_dir():
         raise ContentError([Diagnostic(Severity.ERROR, str(content_dir),
                                        "not a content directory: it has no data/ registry folder")])
-    model, diagnostics = load_site(content_dir)
+    model, diagnostics = load_site(content_dir, as_of)
     if model is None:
         raise ContentError(diagnostics.sorted())
     return model
@@ -96,9 +102,10 @@ def swap_into_place(staged: Path, target: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def build(content_dir: Path, output_dir: Path, progress: Progress = lambda message: None) -> BuildResult:
+def build(content_dir: Path, output_dir: Path, progress: Progress = lambda message: None,
+          as_of: datetime.date | None = None) -> BuildResult:
     progress(f"reading and validating {content_dir}")
-    model = read_and_validate(content_dir)
+    model = read_and_validate(content_dir, as_of)
     progress(f"validated {len(model.news)} reports ({len(model.published_news)} published), "
              f"{len(model.pages)} pages, {len(model.registry.units)} units")
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -108,8 +115,13 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         for warning in generate_site(model, staging / "site"):
             model.diagnostics.warning("pelican", warning)
         count = sum(1 for _ in (staging / "site").rglob("*") if _.is_file())
-        progress(f"generated {count} files; swapping into {output_dir / 'site'}")
-        swap_into_place(staging / "site", output_dir / "site")
+        progress(f"generated {count} files")
+        for name, write_tree in OUTPUT_TREES:
+            progress(f"writing {name}")
+            write_tree(model, staging / name, staging / "site")
+        progress(f"swapping into {output_dir}")
+        for name in ["site", *(name for name, _ in OUTPUT_TREES)]:
+            swap_into_place(staging / name, output_dir / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(output_dir / "site", model, model.diagnostics)

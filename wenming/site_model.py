@@ -1,9 +1,17 @@
-"""The whole content model of a site: registry plus every validated content item."""
+"""The whole content model of a site: registry plus every validated content collection.
+
+Each content type has a loader that reads its folder (or data file) and puts
+its items into ``LoadContext.collections`` under its name. Loaders run in the
+order of ``LOADERS``; a loader may look at collections loaded before it
+(news checks the volunteer and project slugs it names, for example).
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 from .content import read_source
@@ -32,14 +40,32 @@ class PageItem:
 
 
 @dataclasses.dataclass
+class LoadContext:
+    content_dir: Path
+    registry: Registry
+    diagnostics: Diagnostics
+    collections: dict[str, list] = dataclasses.field(default_factory=dict)
+    extras: dict[str, object] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
 class SiteModel:
     content_dir: Path
     registry: Registry
-    news: list[NewsItem]
-    pages: list[PageItem]
     diagnostics: Diagnostics
+    collections: dict[str, list]
+    extras: dict[str, object]
+    as_of: datetime.date | None = None
 
     @property
+    def news(self) -> list[NewsItem]:
+        return self.collections["news"]
+
+    @property
+    def pages(self) -> list[PageItem]:
+        return self.collections["pages"]
+
+    @functools.cached_property
     def published_news(self) -> list[NewsItem]:
         """Published reports, newest first."""
         items = [n for n in self.news if n.is_published]
@@ -60,53 +86,62 @@ def content_files(folder: Path) -> list[Path]:
                   and not p.name.startswith((".", "_")))
 
 
-def load_site(content_dir: Path) -> tuple[SiteModel | None, Diagnostics]:
+def load_pages(ctx: LoadContext) -> None:
+    pages: list[PageItem] = []
+    for path in content_files(ctx.content_dir / "pages"):
+        source = read_source(path, Page, ctx.diagnostics)
+        if source is None:
+            continue
+        slug = slug_for(source)
+        if any(p.slug == slug for p in pages):
+            ctx.diagnostics.error(path, f"slug {slug} is already used by another page", field="slug",
+                                  line=source.line_of("slug"))
+            continue
+        html = render_markdown(source.body)
+        pages.append(PageItem(path, slug, source.meta.title, source.meta.summary or derive_summary(html),
+                              source.meta.order, source.meta.status, html))
+    ctx.collections["pages"] = pages
+
+
+def load_news(ctx: LoadContext) -> None:
+    news: list[NewsItem] = []
+    slugs: dict[str, Path] = {}
+    for path in content_files(ctx.content_dir / "news"):
+        source = read_source(path, NewsReport, ctx.diagnostics)
+        if source is None:
+            continue
+        slug = slug_for(source)
+        if slug in slugs:
+            ctx.diagnostics.error(path, f"slug {slug} is already used by "
+                                  f"{ctx.diagnostics.display_path(slugs[slug])}; slugs must be unique",
+                                  line=source.line_of("slug"), field="slug")
+            continue
+        slugs[slug] = path
+        item = resolve_news(source, ctx.registry, ctx.content_dir, ctx.diagnostics)
+        if item is not None:
+            news.append(item)
+    ctx.collections["news"] = news
+
+
+# (name, loader) in load order. Content types add themselves here.
+LOADERS: list[tuple[str, Callable[[LoadContext], None]]] = [
+    ("pages", load_pages),
+    ("news", load_news),
+]
+
+
+def load_site(content_dir: Path, as_of: datetime.date | None = None) -> tuple[SiteModel | None, Diagnostics]:
     """Read and validate all content, collecting every problem of every file.
 
     The model is None when any error was found; the diagnostics hold them all.
     """
     diagnostics = Diagnostics(content_dir)
-    model = _load(content_dir, diagnostics)
-    return model, diagnostics
-
-
-def _load(content_dir: Path, diagnostics: Diagnostics) -> SiteModel | None:
     registry = load_registry(content_dir / "data", diagnostics)
     if registry is None:
-        return None
-    news: list[NewsItem] = []
-    slugs: dict[str, Path] = {}
-    for path in content_files(content_dir / "news"):
-        source = read_source(path, NewsReport, diagnostics)
-        if source is None:
-            continue
-        slug = slug_for(source)
-        if slug in slugs:
-            diagnostics.error(path, f"slug {slug} is already used by {diagnostics.display_path(slugs[slug])}; "
-                              "slugs must be unique", line=source.line_of("slug"), field="slug")
-            continue
-        slugs[slug] = path
-        item = resolve_news(source, registry, content_dir, diagnostics)
-        if item is not None:
-            news.append(item)
-    pages = _load_pages(content_dir, diagnostics)
+        return None, diagnostics
+    ctx = LoadContext(content_dir, registry, diagnostics)
+    for _name, loader in LOADERS:
+        loader(ctx)
     if diagnostics.has_errors():
-        return None
-    return SiteModel(content_dir, registry, news, pages, diagnostics)
-
-
-def _load_pages(content_dir: Path, diagnostics: Diagnostics) -> list[PageItem]:
-    pages: list[PageItem] = []
-    for path in content_files(content_dir / "pages"):
-        source = read_source(path, Page, diagnostics)
-        if source is None:
-            continue
-        slug = slug_for(source)
-        if any(p.slug == slug for p in pages):
-            diagnostics.error(path, f"slug {slug} is already used by another page", field="slug",
-                              line=source.line_of("slug"))
-            continue
-        html = render_markdown(source.body)
-        pages.append(PageItem(path, slug, source.meta.title, source.meta.summary or derive_summary(html),
-                              source.meta.order, source.meta.status, html))
-    return pages
+        return None, diagnostics
+    return SiteModel(content_dir, registry, diagnostics, ctx.collections, ctx.extras, as_of), diagnostics
