@@ -115,3 +115,26 @@ def make_site(root: Path, reports: dict[str, str] | None = None) -> Path:
     for name, text in (reports or {"a.md": news()}).items():
         write_news(content, name, text)
     return content
+
+
+QUOTA_2022 = """\
+year: 2022
+source: 西实践发〔2022〕3号
+level_mapping: {中央: 省级}
+targets:
+  media.provincial: {target: 1, applies_to: [town, department]}
+  media.municipal: {target: 2, applies_to: [town, department]}
+  media.county: {target: 3, applies_to: [town, department]}
+  training: {target: 2}
+  weijiangtang.coverage: {target: 0.3}
+  projects.brand: {target: 1, applies_to: [town, platform_lead]}
+  volunteers.participation: {target: 0.13}
+  stations.bayou: {target: 1.0}
+"""
+
+
+def write_quota(content: Path, text: str = QUOTA_2022, year: int = 2022) -> Path:
+    path = content / "data" / "quotas" / f"{year}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -122,3 +122,16 @@ def test_serve_builds_and_serves_on_loopback(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_build_as_of_sets_the_quota_date(tmp_path):
+    from sitekit import write_quota
+
+    content = make_site(tmp_path, {"2022/a.md": news(slug="a")})
+    write_quota(content)
+    output = tmp_path / "output"
+    result = run_cli("build", "--content", str(content), "--output", str(output), "--as-of", "2022-06-30")
+    assert result.returncode == 0, result.stderr
+    page = soup(output / "site/quota/2022/index.html")
+    assert "数据截至 2022年6月30日" in page.select_one(".lead").get_text()
+    assert run_cli("build", "--as-of", "2022-13-01").returncode == 2

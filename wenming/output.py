@@ -15,3 +15,10 @@ def write_text(output_dir: str | Path, relative: str, text: str) -> Path:
 
 def write_json(output_dir: str | Path, relative: str, data: object) -> Path:
     return write_text(output_dir, relative, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def write_bytes(output_dir: str | Path, relative: str, data: bytes) -> Path:
+    path = Path(output_dir) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path

@@ -14,7 +14,7 @@ THEME_DIR = PROJECT_ROOT / "theme"
 PLUGIN_DIR = PROJECT_ROOT / "plugins"
 
 # Plugin order matters only for generators: the sitemap collects what the others wrote.
-PLUGINS = ["news_reader", "column", "towns", "feeds", "json_api", "sitemap_xml"]
+PLUGINS = ["news_reader", "column", "towns", "feeds", "json_api", "quota", "sitemap_xml"]
 
 MODEL_KEY = "WM_MODEL"
 

@@ -18,6 +18,7 @@ from .content import read_source
 from .diagnostics import Diagnostics
 from .markup import derive_summary, render_markdown
 from .news import NewsItem, resolve_news, slug_for
+from .quota_rules import load_quotas
 from .registry import Registry, load_registry
 from .schema import NewsReport, Page
 
@@ -127,6 +128,7 @@ def load_news(ctx: LoadContext) -> None:
 LOADERS: list[tuple[str, Callable[[LoadContext], None]]] = [
     ("pages", load_pages),
     ("news", load_news),
+    ("quotas", load_quotas),
 ]
 
 

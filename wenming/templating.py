@@ -41,6 +41,9 @@ def url_for(kind: str, slug: str = "", *args) -> str:
         "feed_json": lambda: urls.NEWS_FEED_JSON,
         "embed": lambda: urls.EMBED_LATEST,
         "api": lambda: urls.API + slug,
+        "quota": lambda: urls.QUOTA,
+        "quota_year": lambda: urls.quota_year(int(slug)),
+        "quota_unit": lambda: urls.quota_unit(int(slug), *args),
     }
     return "/" + builders[kind]()
 

@@ -13,6 +13,7 @@ NEWS_FEED_ATOM = "feeds/column.atom.xml"
 NEWS_FEED_JSON = "feeds/column.json"
 EMBED_LATEST = "embed/latest.html"
 API = "api/v1/"
+QUOTA = "quota/"
 
 # Sub-column groups: key -> (URL prefix under column/, heading).
 SUBCOLUMN_GROUPS = {
@@ -39,6 +40,14 @@ def town_feed(slug: str) -> str:
 
 def month_archive(year: int, month: int) -> str:
     return f"{COLUMN}{year}/{month:02d}/"
+
+
+def quota_year(year: int) -> str:
+    return f"{QUOTA}{year}/"
+
+
+def quota_unit(year: int, slug: str) -> str:
+    return f"{QUOTA}{year}/{slug}/"
 
 
 def save_as(url: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -92,20 +93,23 @@ def warn_unknown_keys(
                 path, f"unknown key is ignored{hint}", line=doc.line_of(loc), field=field_name(loc)
             )
             continue
-        sub = _nested_model(fields[key].annotation)
-        if sub is not None:
-            items = value if isinstance(value, list) else [value]
-            for index, item in enumerate(items):
-                sub_loc = loc + (index,) if isinstance(value, list) else loc
-                warn_unknown_keys(diagnostics, path, doc, sub, item, sub_loc)
+        for sub_loc, sub_model, item in _nested(fields[key].annotation, value, loc):
+            warn_unknown_keys(diagnostics, path, doc, sub_model, item, sub_loc)
 
 
-def _nested_model(annotation: Any) -> type[pydantic.BaseModel] | None:
-    candidates = [annotation, *getattr(annotation, "__args__", ())]
-    for candidate in candidates:
-        if isinstance(candidate, type) and issubclass(candidate, pydantic.BaseModel):
-            return candidate
-        for inner in getattr(candidate, "__args__", ()):
-            if isinstance(inner, type) and issubclass(inner, pydantic.BaseModel):
-                return inner
-    return None
+def _nested(annotation: Any, value: Any, loc: Loc):
+    """(location, model, value) of every nested model value inside a field's value."""
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        yield loc, annotation, value
+        return
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is list and args and isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nested(args[0], item, loc + (index,))
+    elif origin is dict and len(args) == 2 and isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nested(args[1], item, loc + (str(key),))
+    elif args:  # Optional[...] and other unions
+        for arg in args:
+            if arg is not type(None):
+                yield from _nested(arg, value, loc)

@@ -1,0 +1,95 @@
+"""Quota tracking pages: /quota/<year>/ matrix, a page per unit, SVG charts, CSV/XLSX and the JSON API.
+
+Publishes ``quota_reports`` ({year: QuotaReport}) in the shared context.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from pelican import signals
+from pelican.generators import Generator
+
+from wenming import quota_export, urls
+from wenming.charts import Bar, bar_chart
+from wenming.output import write_bytes, write_json
+from wenming.pelican_config import MODEL_KEY
+from wenming.quotas import (DEFINITIONS, METRIC_LABELS, STATUS_LABELS, QuotaCalculator, default_as_of)
+
+
+def compute_reports(model, today: datetime.date) -> dict:
+    rules_by_year = model.extras.get("quota_rules", {})
+    reference = model.as_of or today
+    return {
+        year: QuotaCalculator(model.registry, rules, model.news, model.as_of if model.as_of and model.as_of.year == year
+                              else default_as_of(year, reference), projects=model.collections.get("projects"),
+                              volunteer_stats=model.extras.get("volunteer_stats")).report()
+        for year, rules in sorted(rules_by_year.items())
+    }
+
+
+def matrix_columns(report, rows) -> list[tuple[str, str]]:
+    """(metric key, target text) of the metrics that apply to at least one of ``rows``."""
+    present = {key for row in rows for key in row.metrics}
+    return [(key, quota_export.format_target_value(key, report.rules.targets[key].target))
+            for key in report.metric_keys if key in present]
+
+
+def charts_for(report) -> list[str]:
+    charts = []
+    for key in report.metric_keys:
+        rows = [u for u in report.towns if key in u.metrics]
+        if not rows:
+            continue
+        metric0 = rows[0].metrics[key]
+        bars = [Bar(u.unit.name, u.metrics[key].actual, quota_export.format_value(u.metrics[key]),
+                    u.metrics[key].status) for u in rows]
+        met = sum(1 for u in rows if u.metrics[key].met)
+        title = f"{report.year}年各镇（街道）{METRIC_LABELS[key]}完成情况"
+        description = (f"{len(rows)}个镇（街道）中{met}个达到目标{quota_export.format_target(metric0)}。"
+                       + "；".join(f"{b.label}{b.text}" for b in bars))
+        charts.append(bar_chart(f"chart-{key.replace('.', '-')}", title, description, bars, metric0.target,
+                                quota_export.format_target(metric0)))
+    return charts
+
+
+class QuotaGenerator(Generator):
+    def generate_context(self):
+        self.context["quota_reports"] = compute_reports(self.settings[MODEL_KEY], datetime.date.today())
+
+    def generate_output(self, writer):
+        reports = self.context["quota_reports"]
+        if not reports:
+            return
+        common = {"quota_years": list(reports), "METRIC_LABELS": METRIC_LABELS, "STATUS_LABELS": STATUS_LABELS,
+                  "DEFINITIONS": DEFINITIONS, "format_value": quota_export.format_value,
+                  "format_target": quota_export.format_target, "matrix_columns": matrix_columns,
+                  "format_target_value": quota_export.format_target_value}
+        writer.write_file(urls.save_as(urls.QUOTA), self.get_template("quota_years"), self.context,
+                          reports=reports, page_name="quota", **common)
+        write_json(self.output_path, f"{urls.API}quotas.json",
+                   {"years": [{"year": y, "as_of": r.as_of.isoformat(), "url": f"/{urls.API}quotas/{y}.json"}
+                              for y, r in reports.items()]})
+        for year, report in reports.items():
+            base = urls.quota_year(year)
+            write_json(self.output_path, f"{urls.API}quotas/{year}.json", report.as_json())
+            write_bytes(self.output_path, f"{base}quota-{year}.csv",
+                        quota_export.to_csv(quota_export.matrix_rows(report)))
+            write_bytes(self.output_path, f"{base}quota-{year}-reports.csv",
+                        quota_export.to_csv(quota_export.counted_rows(report)))
+            write_bytes(self.output_path, f"{base}quota-{year}.xlsx", quota_export.to_xlsx(report))
+            writer.write_file(urls.save_as(base), self.get_template("quota_year"), self.context, report=report,
+                              charts=charts_for(report), page_name=base.rstrip("/"), **common)
+            template = self.get_template("quota_unit")
+            for unit_quota in report.units:
+                url = urls.quota_unit(year, unit_quota.unit.slug)
+                writer.write_file(urls.save_as(url), template, self.context, report=report, unit_quota=unit_quota,
+                                  page_name=url.rstrip("/"), **common)
+
+
+def get_generators(pelican):
+    return QuotaGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,98 @@
+"""Quota downloads for the year-end assessment: CSV (UTF-8 with BOM, for Excel) and XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from .quota_rules import RATIO_METRICS
+from .quotas import METRIC_LABELS, STATUS_LABELS, MetricResult, QuotaReport
+
+STATUS_FILLS = {"met": "C6EFCE", "on_track": "FFEB9C", "behind": "FFC7CE", "no_data": "EDEDED"}
+
+
+def format_value(metric: MetricResult) -> str:
+    if metric.actual is None:
+        return "无数据"
+    if metric.is_ratio:
+        return f"{metric.actual:.1%}"
+    return f"{metric.actual:g}"
+
+
+def format_target(metric: MetricResult) -> str:
+    return format_target_value(metric.key, metric.target)
+
+
+def format_target_value(key: str, target: float) -> str:
+    return f"{target:.0%}" if key in RATIO_METRICS else f"{target:g}"
+
+
+def matrix_rows(report: QuotaReport) -> list[list]:
+    header = ["单位", "类别"]
+    for key in report.metric_keys:
+        header += [f"{METRIC_LABELS[key]}实际", f"{METRIC_LABELS[key]}目标", f"{METRIC_LABELS[key]}状态"]
+    header.append("全部达标")
+    rows = [header]
+    for unit_quota in report.units:
+        row = [unit_quota.unit.name, "镇（街道）" if unit_quota.unit.is_town else "部门（单位）"]
+        for key in report.metric_keys:
+            metric = unit_quota.metrics.get(key)
+            if metric is None:
+                row += ["不适用", "", ""]
+                continue
+            actual = "无数据" if metric.actual is None else round(metric.actual, 4)
+            row += [actual, metric.target, STATUS_LABELS[metric.status]]
+        row.append("是" if unit_quota.all_met else "否")
+        rows.append(row)
+    return rows
+
+
+def counted_rows(report: QuotaReport) -> list[list]:
+    rows = [["单位", "指标", "报道标题", "报道日期", "网址", "计入依据"]]
+    for unit_quota in report.units:
+        for key, metric in unit_quota.metrics.items():
+            for counted in metric.counted:
+                reason = "；".join(f"{p.outlet}（{p.level.name}，{p.date.isoformat()}）" for p in counted.publications)
+                if counted.village:
+                    reason = f"村（社区）：{counted.village}"
+                rows.append([unit_quota.unit.name, METRIC_LABELS[key], counted.item.title,
+                             counted.item.date.isoformat(), "/" + counted.item.url, reason or counted.item.kind.name])
+    return rows
+
+
+def to_csv(rows: list[list]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(report: QuotaReport) -> bytes:
+    workbook = Workbook()
+    matrix = workbook.active
+    matrix.title = "指标矩阵"
+    for row in matrix_rows(report):
+        matrix.append(row)
+    status_columns = [i for i, name in enumerate(matrix_rows(report)[0], start=1) if name.endswith("状态")]
+    reverse = {label: status for status, label in STATUS_LABELS.items()}
+    for row in matrix.iter_rows(min_row=2):
+        for column in status_columns:
+            cell = row[column - 1]
+            if cell.value in reverse:
+                cell.fill = PatternFill("solid", fgColor=STATUS_FILLS[reverse[cell.value]])
+    counted = workbook.create_sheet("计入报道")
+    for row in counted_rows(report):
+        counted.append(row)
+    info = workbook.create_sheet("说明")
+    info.append(["年度", report.year])
+    info.append(["数据截至", report.as_of.isoformat()])
+    info.append(["依据", report.rules.source or ""])
+    for sheet in (matrix, counted):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "B2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
