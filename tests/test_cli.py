@@ -18,7 +18,7 @@ def test_build_then_failed_build_leaves_previous_site_intact(tmp_path):
     output = tmp_path / "output"
     first = run_cli("build", "--content", str(content), "--output", str(output))
     assert first.returncode == 0, first.stderr
-    before = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    before = {p.relative_to(output): p.read_bytes() for p in (output / "site").rglob("*") if p.is_file()}
     assert (output / "site/news/a/index.html").is_file()
 
     write_news(content, "2022/a.md", news(slug="a", title="改过的标题"))
@@ -28,9 +28,9 @@ def test_build_then_failed_build_leaves_previous_site_intact(tmp_path):
     assert "content/news/2022/bad.md:4: error: units.0: 城北街办 is not a registry unit; did you mean 城北街道?" \
         in failed.stderr
     assert "the previous site is unchanged" in failed.stderr
-    after = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    after = {p.relative_to(output): p.read_bytes() for p in (output / "site").rglob("*") if p.is_file()}
     assert after == before
-    assert [p.name for p in output.iterdir()] == ["site"]  # no staging leftovers
+    assert sorted(p.name for p in output.iterdir()) == [".cache", "site"]  # no staging leftovers
 
 
 def test_successful_rebuild_replaces_the_site(tmp_path):

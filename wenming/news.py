@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from pathlib import Path
 
 from .content import SourceFile
 from .diagnostics import Diagnostics
-from .markup import derive_summary, render_markdown
+from .images import ImageProblem, ImageStore
+from .markup import derive_summary, image_references, render_markdown
 from .registry import Named, Registry, Unit
 from .registry_schema import Level
 from .slugs import is_valid_slug, pinyin_slug
@@ -154,18 +156,35 @@ class _Resolver:
             resolved.append(ResolvedPublication(name, level, date, pub.url, outlet is not None))
         return resolved
 
-    def cover(self, value: str | None, content_dir: Path) -> str | None:
+    def cover(self, value: str | None, images: ImageStore) -> str | None:
         if value is None:
             return None
-        candidate = (content_dir / value).resolve()
-        if not candidate.is_relative_to(content_dir.resolve()) or not candidate.is_file():
-            self.error(f"image {value} does not exist (looked for {candidate}); paths are relative to content/",
-                       "cover")
+        try:
+            images.inspect(value)
+        except ImageProblem as exc:
+            self.error(str(exc), "cover")
             return None
         return value
 
+    def body_images(self, images: ImageStore) -> None:
+        for offset, alt, src in image_references(self.source.body):
+            line = self.source.body_first_line + offset
+            problem = None
+            if re.match(r"^([a-z]+:)?//", src):
+                problem = f"remote image {src} is not allowed: copy it into content/images/ and link that file"
+            elif not alt.strip():
+                problem = f"image {src} needs alt text describing it: ![说明文字]({src})"
+            else:
+                try:
+                    images.inspect(src)
+                except ImageProblem as exc:
+                    problem = str(exc)
+            if problem:
+                self.ok = False
+                self.diagnostics.error(self.source.path, problem, line=line, field="body")
 
-def resolve_news(source: SourceFile, registry: Registry, content_dir: Path,
+
+def resolve_news(source: SourceFile, registry: Registry, images: ImageStore,
                  diagnostics: Diagnostics) -> NewsItem | None:
     meta = source.meta
     check = _Resolver(source, registry, diagnostics)
@@ -176,10 +195,11 @@ def resolve_news(source: SourceFile, registry: Registry, content_dir: Path,
     kind = check.named(meta.kind or registry.default_kind, registry.kinds, "report kind", "kind")
     topics = [check.named(t, registry.topics, "special topic", "topics", i) for i, t in enumerate(meta.topics)]
     publications = check.publications(meta.date)
-    cover = check.cover(meta.cover, content_dir)
+    cover = check.cover(meta.cover, images)
+    check.body_images(images)
     if not check.ok:
         return None
-    html = render_markdown(source.body)
+    html = render_markdown(source.body, images)
     return NewsItem(
         source=source.path, slug=slug_for(source), title=meta.title, date=meta.date, status=meta.status,
         units=units, village=village, platform=platform, task=task, kind=kind, topics=topics,

@@ -14,7 +14,7 @@ THEME_DIR = PROJECT_ROOT / "theme"
 PLUGIN_DIR = PROJECT_ROOT / "plugins"
 
 # Plugin order matters only for generators: the sitemap collects what the others wrote.
-PLUGINS = ["news_reader", "column", "towns", "feeds", "json_api", "quota", "sitemap_xml"]
+PLUGINS = ["news_reader", "column", "towns", "feeds", "json_api", "quota", "hall", "sitemap_xml"]
 
 MODEL_KEY = "WM_MODEL"
 
@@ -73,6 +73,7 @@ def pelican_settings(model: SiteModel, output_path: Path) -> dict:
         "LOAD_CONTENT_CACHE": False,
         "TYPOGRIFY": False,
         "RELATIVE_URLS": False,
+        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True},
         "JINJA_FILTERS": templating.JINJA_FILTERS,
         "JINJA_GLOBALS": templating.JINJA_GLOBALS,
         "WM_SITE": site,
@@ -84,4 +85,5 @@ def pelican_settings(model: SiteModel, output_path: Path) -> dict:
     # Added after read_settings, which deep-copies: plugins share the one model.
     settings[MODEL_KEY] = model
     settings["WM_REGISTRY"] = model.registry
+    settings["JINJA_GLOBALS"] = {**settings["JINJA_GLOBALS"], "picture": templating.markup(model.images.picture)}
     return settings

@@ -116,6 +116,8 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
             model.diagnostics.warning("pelican", warning)
         count = sum(1 for _ in (staging / "site").rglob("*") if _.is_file())
         progress(f"generated {count} files")
+        written, processed = model.images.write_used(staging / "site", output_dir / ".cache" / "images")
+        progress(f"images: {written} variants ({processed} newly processed, the rest from the cache)")
         for name, write_tree in OUTPUT_TREES:
             progress(f"writing {name}")
             write_tree(model, staging / name, staging / "site")

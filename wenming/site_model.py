@@ -16,6 +16,9 @@ from pathlib import Path
 
 from .content import read_source
 from .diagnostics import Diagnostics
+from .images import ImageStore
+from .exhibits import load_exhibits
+from .hall import load_hall
 from .markup import derive_summary, render_markdown
 from .news import NewsItem, resolve_news, slug_for
 from .quota_rules import load_quotas
@@ -45,6 +48,7 @@ class LoadContext:
     content_dir: Path
     registry: Registry
     diagnostics: Diagnostics
+    images: ImageStore
     collections: dict[str, list] = dataclasses.field(default_factory=dict)
     extras: dict[str, object] = dataclasses.field(default_factory=dict)
 
@@ -54,6 +58,7 @@ class SiteModel:
     content_dir: Path
     registry: Registry
     diagnostics: Diagnostics
+    images: ImageStore
     collections: dict[str, list]
     extras: dict[str, object]
     as_of: datetime.date | None = None
@@ -98,7 +103,7 @@ def load_pages(ctx: LoadContext) -> None:
             ctx.diagnostics.error(path, f"slug {slug} is already used by another page", field="slug",
                                   line=source.line_of("slug"))
             continue
-        html = render_markdown(source.body)
+        html = render_markdown(source.body, ctx.images)
         pages.append(PageItem(path, slug, source.meta.title, source.meta.summary or derive_summary(html),
                               source.meta.order, source.meta.status, html))
     ctx.collections["pages"] = pages
@@ -118,7 +123,7 @@ def load_news(ctx: LoadContext) -> None:
                                   line=source.line_of("slug"), field="slug")
             continue
         slugs[slug] = path
-        item = resolve_news(source, ctx.registry, ctx.content_dir, ctx.diagnostics)
+        item = resolve_news(source, ctx.registry, ctx.images, ctx.diagnostics)
         if item is not None:
             news.append(item)
     ctx.collections["news"] = news
@@ -129,6 +134,8 @@ LOADERS: list[tuple[str, Callable[[LoadContext], None]]] = [
     ("pages", load_pages),
     ("news", load_news),
     ("quotas", load_quotas),
+    ("hall", load_hall),
+    ("exhibits", load_exhibits),
 ]
 
 
@@ -141,9 +148,10 @@ def load_site(content_dir: Path, as_of: datetime.date | None = None) -> tuple[Si
     registry = load_registry(content_dir / "data", diagnostics)
     if registry is None:
         return None, diagnostics
-    ctx = LoadContext(content_dir, registry, diagnostics)
+    ctx = LoadContext(content_dir, registry, diagnostics, ImageStore(content_dir))
     for _name, loader in LOADERS:
         loader(ctx)
     if diagnostics.has_errors():
         return None, diagnostics
-    return SiteModel(content_dir, registry, diagnostics, ctx.collections, ctx.extras, as_of), diagnostics
+    model = SiteModel(content_dir, registry, diagnostics, ctx.images, ctx.collections, ctx.extras, as_of)
+    return model, diagnostics

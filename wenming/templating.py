@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+import markupsafe
+
 from . import urls
 from .schema import STATUS_LABELS
 
@@ -24,6 +26,15 @@ def cn_month(value: datetime.date) -> str:
 
 def iso_date(value: datetime.date | datetime.datetime) -> str:
     return value.date().isoformat() if isinstance(value, datetime.datetime) else value.isoformat()
+
+
+def markup(function):
+    """Wrap an HTML-producing function so that autoescaping templates trust its output."""
+
+    def wrapper(*args, **kwargs):
+        return markupsafe.Markup(function(*args, **kwargs))
+
+    return wrapper
 
 
 def url_for(kind: str, slug: str = "", *args) -> str:

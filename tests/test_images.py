@@ -1,0 +1,112 @@
+"""Responsive images: validation errors, variants, EXIF orientation, stripped metadata, the cache."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from conftest import soup
+from sitekit import make_site, news, write_news
+from wenming.pipeline import build
+from wenming.site_model import load_site
+
+
+def make_photo(path, size=(2000, 1000), orientation=None, color=(180, 40, 40)):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image = Image.new("RGB", size, color)
+    exif = Image.Exif()
+    exif[0x010F] = "CameraMaker"  # Make: metadata that must not survive
+    if orientation:
+        exif[0x0112] = orientation
+    image.save(path, "JPEG", exif=exif.tobytes())
+    return path
+
+
+@pytest.fixture
+def photo_site(tmp_path):
+    content = make_site(tmp_path, {"a.md": news(slug="a", cover="images/cover.jpg",
+                                                body="正文。\n\n![宣讲现场](images/body.jpg)\n")})
+    make_photo(content / "images/cover.jpg")
+    make_photo(content / "images/body.jpg", size=(600, 1200), orientation=6)  # rotated 90° by EXIF
+    return content
+
+
+def test_cover_and_body_images_become_responsive_pictures(photo_site, tmp_path):
+    site = build(photo_site, tmp_path / "output").site_dir
+    page = soup(site / "news/a/index.html")
+    cover = page.select_one(".report-cover picture")
+    source, img = cover.source, cover.img
+    assert source["type"] == "image/webp"
+    assert [c.split()[1] for c in source["srcset"].split(", ")] == ["480w", "960w", "1600w"]
+    assert img["width"] == "960" and img["height"] == "480"
+    assert img["fetchpriority"] == "high" and not img.has_attr("loading")  # above the fold
+    assert img["alt"] == "城北街道开展宣讲活动（封面图片）"
+    body = page.select_one(".report-body picture img")
+    assert body["loading"] == "lazy" and body["alt"] == "宣讲现场"
+    # EXIF orientation 6 turns 600×1200 into 1200×600
+    assert (body["width"], body["height"]) == ("960", "480")
+    for url in [img["src"], body["src"], *(c.split()[0] for c in source["srcset"].split(", "))]:
+        assert (site / url.lstrip("/")).is_file(), url
+    list_card = soup(site / "column/index.html").select_one(".report-thumb img")
+    assert list_card["loading"] == "lazy"
+
+
+def test_variants_have_no_metadata_and_are_not_upscaled(photo_site, tmp_path):
+    site = build(photo_site, tmp_path / "output").site_dir
+    body_img = soup(site / "news/a/index.html").select_one(".report-body picture img")
+    widths = [c.split()[1] for c in body_img["srcset"].split(", ")]
+    assert widths == ["480w", "960w", "1200w"]  # 1600 would upscale the 1200-wide (rotated) image
+    largest = site / body_img["srcset"].split(", ")[-1].split()[0].lstrip("/")
+    with Image.open(largest) as variant:
+        assert variant.size == (1200, 600)
+        assert not variant.getexif()
+
+
+def test_unchanged_images_are_never_processed_again(photo_site, tmp_path):
+    messages = []
+    build(photo_site, tmp_path / "output", progress=messages.append)
+    assert any("12 newly processed" in m for m in messages), messages
+    messages.clear()
+    build(photo_site, tmp_path / "output", progress=messages.append)
+    assert any("(0 newly processed" in m for m in messages), messages
+
+
+def _errors(content):
+    model, diagnostics = load_site(content)
+    return [d.format() for d in diagnostics.errors]
+
+
+def test_missing_and_invalid_images_are_errors_with_lines(content):
+    (content / "images").mkdir()
+    (content / "images/broken.jpg").write_bytes(b"not really a jpeg")
+    write_news(content, "a.md", news(cover="images/none.jpg", body="第一段。\n\n![现场](images/broken.jpg)"))
+    assert _errors(content) == [
+        "content/news/a.md:5: error: cover: image images/none.jpg does not exist (paths are relative to content/)",
+        "content/news/a.md:10: error: body: images/broken.jpg is not a valid image (UnidentifiedImageError); "
+        "use a JPEG, PNG or WebP file",
+    ]
+
+
+def test_body_images_need_alt_text_and_must_be_local(content):
+    make_photo(content / "images/x.jpg", size=(100, 100))
+    write_news(content, "a.md", news(body="![](images/x.jpg)\n\n![外链](https://example.com/x.jpg)"))
+    assert _errors(content) == [
+        "content/news/a.md:7: error: body: image images/x.jpg needs alt text describing it: ![说明文字](images/x.jpg)",
+        "content/news/a.md:9: error: body: remote image https://example.com/x.jpg is not allowed: copy it into "
+        "content/images/ and link that file",
+    ]
+
+
+def test_png_with_transparency_keeps_a_png_fallback(content, tmp_path):
+    path = content / "images/logo.png"
+    path.parent.mkdir(parents=True)
+    Image.new("RGBA", (300, 100), (0, 0, 0, 0)).save(path)
+    write_news(content, "a.md", news(slug="a", cover="images/logo.png"))
+    site = build(content, tmp_path / "output").site_dir
+    img = soup(site / "news/a/index.html").select_one(".report-cover img")
+    assert img["src"].endswith("-300.png")
+    with Image.open(site / img["src"].lstrip("/")) as fallback:
+        assert fallback.mode == "RGBA"
+    assert io.BytesIO((site / img["src"].lstrip("/")).read_bytes()).getvalue()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,160 @@
+"""Responsive images: validation, variants (WebP + JPEG/PNG) cached by content hash, and markup.
+
+Templates and Markdown ask for an image by its path under content/; the
+store answers with deterministic variant URLs and remembers what was used.
+After the site is generated, ``write_used`` processes only variants missing
+from the cache (keyed by the source's content hash) and copies them in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import html
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+WIDTHS = (480, 960, 1600)
+MEDIA_URL = "media/"
+PROCESS_VERSION = "1"  # bump when processing changes, to invalidate the cache
+DEFAULT_SIZES = "(min-width: 72rem) 46rem, 100vw"
+
+
+class ImageProblem(ValueError):
+    """A referenced image is missing or not a valid image."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ImageInfo:
+    path: Path
+    width: int
+    height: int
+    has_alpha: bool
+    digest: str
+
+    @property
+    def fallback_ext(self) -> str:
+        return "png" if self.has_alpha else "jpg"
+
+    def widths(self) -> list[int]:
+        """Variant widths, never upscaled: the original width replaces larger ones."""
+        chosen = sorted({min(w, self.width) for w in WIDTHS})
+        return chosen
+
+    def height_for(self, width: int) -> int:
+        return max(1, round(self.height * width / self.width))
+
+    def url(self, width: int, ext: str) -> str:
+        return f"/{MEDIA_URL}{self.digest}-{width}.{ext}"
+
+
+class ImageStore:
+    def __init__(self, content_dir: Path) -> None:
+        self.content_dir = content_dir.resolve()
+        self._infos: dict[str, ImageInfo] = {}
+        self.used: dict[str, ImageInfo] = {}
+
+    def inspect(self, relative: str) -> ImageInfo:
+        """Validate the image at ``relative`` (under content/); cached per path."""
+        if relative in self._infos:
+            return self._infos[relative]
+        path = (self.content_dir / relative).resolve()
+        if not path.is_relative_to(self.content_dir) or not path.is_file():
+            raise ImageProblem(f"image {relative} does not exist (paths are relative to content/)")
+        data = path.read_bytes()
+        try:
+            with Image.open(path) as image:
+                image.verify()
+            with Image.open(path) as image:
+                oriented = ImageOps.exif_transpose(image)
+                width, height = oriented.size
+                has_alpha = oriented.mode in ("RGBA", "LA") or "transparency" in oriented.info
+        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+            raise ImageProblem(f"{relative} is not a valid image ({exc.__class__.__name__}); "
+                               "use a JPEG, PNG or WebP file") from None
+        digest = hashlib.sha256(data + PROCESS_VERSION.encode()).hexdigest()[:16]
+        info = ImageInfo(path, width, height, has_alpha, digest)
+        self._infos[relative] = info
+        return info
+
+    def picture_parts(self, relative: str, alt: str, sizes: str = DEFAULT_SIZES,
+                      lazy: bool = True) -> tuple[dict[str, str], dict[str, str]]:
+        """Attributes of the WebP <source> and the fallback <img>; marks the image as used."""
+        info = self.inspect(relative)
+        self.used[relative] = info
+        widths = info.widths()
+        middle = widths[min(1, len(widths) - 1)]
+        source = {"type": "image/webp", "srcset": ", ".join(f"{info.url(w, 'webp')} {w}w" for w in widths),
+                  "sizes": sizes}
+        img = {"src": info.url(middle, info.fallback_ext),
+               "srcset": ", ".join(f"{info.url(w, info.fallback_ext)} {w}w" for w in widths),
+               "sizes": sizes, "width": str(middle), "height": str(info.height_for(middle)), "alt": alt}
+        img.update({"loading": "lazy", "decoding": "async"} if lazy else {"fetchpriority": "high"})
+        return source, img
+
+    def picture(self, relative: str, alt: str, sizes: str = DEFAULT_SIZES, lazy: bool = True) -> str:
+        """<picture> markup with WebP and fallback srcsets, width/height and lazy loading."""
+        source, img = self.picture_parts(relative, alt, sizes, lazy)
+        return f"<picture><source {_attributes(source)}><img {_attributes(img)}></picture>"
+
+    def write_used(self, site_dir: Path, cache_dir: Path, workers: int | None = None) -> tuple[int, int]:
+        """Copy every used variant into ``site_dir``; returns (variants written, variants processed)."""
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        jobs = []
+        for info in self.used.values():
+            for width in info.widths():
+                for ext in ("webp", info.fallback_ext):
+                    target = cache_dir / f"{info.digest}-{width}.{ext}"
+                    if not target.exists():
+                        jobs.append((str(info.path), width, ext, str(target)))
+        if len(jobs) > 4 and (workers or os.cpu_count() or 1) > 1:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(_make_variant, *zip(*jobs)))
+        else:
+            for job in jobs:
+                _make_variant(*job)
+        media = site_dir / MEDIA_URL
+        media.mkdir(parents=True, exist_ok=True)
+        written = 0
+        for info in self.used.values():
+            for width in info.widths():
+                for ext in ("webp", info.fallback_ext):
+                    name = f"{info.digest}-{width}.{ext}"
+                    _link_or_copy(cache_dir / name, media / name)
+                    written += 1
+        return written, len(jobs)
+
+
+def _make_variant(source: str, width: int, ext: str, target: str) -> None:
+    """Resize with EXIF orientation applied; saved without metadata (no EXIF, no comments)."""
+    with Image.open(source) as image:
+        image = ImageOps.exif_transpose(image)
+        if ext == "png":
+            image = image.convert("RGBA")
+        elif image.mode not in ("RGB", "RGBA") or ext == "jpg":
+            image = image.convert("RGB")
+        if image.width > width:
+            image = image.resize((width, max(1, round(image.height * width / image.width))), Image.LANCZOS)
+        temporary = f"{target}.{os.getpid()}.tmp"
+        options = {"webp": {"format": "WEBP", "quality": 80, "method": 4},
+                   "jpg": {"format": "JPEG", "quality": 82, "optimize": True, "progressive": True},
+                   "png": {"format": "PNG", "optimize": True}}[ext]
+        image.save(temporary, **options)
+    os.replace(temporary, target)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    if target.exists():
+        return
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _attributes(values: dict[str, str]) -> str:
+    return " ".join(f'{name}="{html.escape(value)}"' for name, value in values.items())
