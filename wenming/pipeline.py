@@ -22,6 +22,7 @@ from pelican import Pelican
 
 from .diagnostics import ContentError, Diagnostic, Diagnostics, Severity
 from .pelican_config import pelican_settings
+from .search_index import SearchIndexError, index_site
 from .site_model import SiteModel, load_site
 
 Progress = Callable[[str], None]
@@ -118,6 +119,11 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         progress(f"generated {count} files")
         written, processed = model.images.write_used(staging / "site", output_dir / ".cache" / "images")
         progress(f"images: {written} variants ({processed} newly processed, the rest from the cache)")
+        progress("indexing for search")
+        try:
+            progress(index_site(staging / "site"))
+        except SearchIndexError as exc:
+            raise ContentError([Diagnostic(Severity.ERROR, "search", str(exc))]) from exc
         for name, write_tree in OUTPUT_TREES:
             progress(f"writing {name}")
             write_tree(model, staging / name, staging / "site")

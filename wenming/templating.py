@@ -53,6 +53,7 @@ def url_for(kind: str, slug: str = "", *args) -> str:
         "embed": lambda: urls.EMBED_LATEST,
         "api": lambda: urls.API + slug,
         "quota": lambda: urls.QUOTA,
+        "search": lambda: urls.SEARCH,
         "quota_year": lambda: urls.quota_year(int(slug)),
         "quota_unit": lambda: urls.quota_unit(int(slug), *args),
     }

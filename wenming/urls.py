@@ -14,6 +14,7 @@ NEWS_FEED_JSON = "feeds/column.json"
 EMBED_LATEST = "embed/latest.html"
 API = "api/v1/"
 QUOTA = "quota/"
+SEARCH = "search/"
 
 # Sub-column groups: key -> (URL prefix under column/, heading).
 SUBCOLUMN_GROUPS = {
@@ -53,3 +54,40 @@ def quota_unit(year: int, slug: str) -> str:
 def save_as(url: str) -> str:
     """Output file of a directory-style URL."""
     return url + "index.html" if url.endswith("/") else url
+
+
+# Volunteer service (志愿风采 · 品牌项目 · 志愿活动 · 点服务 · 实践排行).
+VOLUNTEERS = "volunteers/"
+PROJECTS = "projects/"
+ACTIVITIES = "activities/"
+ACTIVITIES_ICS = "activities/activities.ics"
+SERVICES = "services/"
+RANKINGS = "rankings/"
+
+
+def volunteer(slug: str) -> str:
+    return f"{VOLUNTEERS}{slug}/"
+
+
+def volunteer_team(slug: str) -> str:
+    return f"{VOLUNTEERS}teams/{slug}/"
+
+
+def volunteer_town(slug: str) -> str:
+    return f"{VOLUNTEERS}towns/{slug}/"
+
+
+def project(slug: str) -> str:
+    return f"{PROJECTS}{slug}/"
+
+
+def activities_month(year: int, month: int) -> str:
+    return f"{ACTIVITIES}{year}/{month:02d}/"
+
+
+def activities_town_ics(slug: str) -> str:
+    return f"{ACTIVITIES}towns/{slug}.ics"
+
+
+def rankings_year(year: int) -> str:
+    return f"{RANKINGS}{year}/"
