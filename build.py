@@ -13,6 +13,7 @@ from pathlib import Path
 
 from wenming.diagnostics import ContentError, Diagnostics
 from wenming.pipeline import build, read_and_validate
+from wenming.preview import PreviewState, Watcher
 from wenming.serve import make_server
 from wenming.skeleton import SkeletonError, new_news
 
@@ -37,7 +38,8 @@ def _report_failure(exc: ContentError) -> int:
 
 def cmd_build(args) -> int:
     try:
-        result = build(args.content, args.output, progress=_progress, as_of=args.as_of)
+        result = build(args.content, args.output, progress=_progress, as_of=args.as_of,
+                       force=getattr(args, "force", False))
     except ContentError as exc:
         return _report_failure(exc)
     _print_diagnostics(result.diagnostics.warnings)
@@ -77,16 +79,32 @@ def cmd_new(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    status = cmd_build(args)
-    if status != 0:
-        return status
-    server = make_server(args.output / "site", args.port)
-    print(f"Serving the site at http://127.0.0.1:{server.server_address[1]}/  (Ctrl+C to stop)", flush=True)
+    state = PreviewState()
+
+    def rebuild() -> None:
+        try:
+            result = build(args.content, args.output, progress=_progress, as_of=args.as_of)
+        except ContentError as exc:
+            _print_diagnostics(exc.diagnostics)
+            state.publish([d.format() for d in exc.diagnostics if d.severity.value == "error"])
+            return
+        _print_diagnostics(result.diagnostics.warnings)
+        print("✓ site rebuilt" if state.current().generation else "✓ site built", flush=True)
+        state.publish([])
+
+    rebuild()
+    server = make_server(args.output / "site", args.port, preview=state)
+    watcher = Watcher([args.content, ROOT / "theme", ROOT / "plugins"], rebuild, ignored=[args.output])
+    watcher.start()
+    print(f"Serving the site at http://127.0.0.1:{server.server_address[1]}/  "
+          "(live reload on; Ctrl+C to stop)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        server.stopping = True
+        watcher.stop()
         server.server_close()
     return 0
 
@@ -115,8 +133,9 @@ def make_parser() -> argparse.ArgumentParser:
                          help="date the quota pages are computed for (default: today, or the end of a past year)")
         return sub
 
-    with_as_of(with_output(with_content(commands.add_parser("build", help="validate and build the site")))
-               ).set_defaults(handler=cmd_build)
+    build_parser = with_as_of(with_output(with_content(commands.add_parser("build", help="validate and build the site"))))
+    build_parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build_parser.set_defaults(handler=cmd_build)
     with_content(commands.add_parser("check", help="validate content only, reporting every error")).set_defaults(
         handler=cmd_check)
     new = with_content(commands.add_parser("new", help="write a skeleton content file"))

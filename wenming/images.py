@@ -9,6 +9,7 @@ from the cache (keyed by the source's content hash) and copies them in.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import html
 import os
@@ -53,10 +54,19 @@ class ImageInfo:
 
 
 class ImageStore:
-    def __init__(self, content_dir: Path) -> None:
+    """The images content refers to, and the Markdown renderer that turns them into <picture>s."""
+
+    def __init__(self, content_dir: Path, markdown_cache: dict[str, str] | None = None) -> None:
         self.content_dir = content_dir.resolve()
         self._infos: dict[str, ImageInfo] = {}
         self.used: dict[str, ImageInfo] = {}
+        self.markdown_cache = markdown_cache if markdown_cache is not None else {}
+
+    @functools.cached_property
+    def renderer(self):
+        from .markup import MarkdownRenderer  # markup imports this module
+
+        return MarkdownRenderer(self, self.markdown_cache)
 
     def inspect(self, relative: str) -> ImageInfo:
         """Validate the image at ``relative`` (under content/); cached per path."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import xml.etree.ElementTree as etree
@@ -45,9 +46,51 @@ class _PictureExtension(Extension):
         md.treeprocessors.register(_PictureProcessor(md, self.images), "wm_pictures", 0)
 
 
+class MarkdownRenderer:
+    """One reusable Markdown converter plus a cache of rendered bodies.
+
+    The cache key is the body text and the content hashes of the images it
+    references, so an edited body or a replaced image renders again and
+    everything else is reused (the cache can be saved between builds).
+    """
+
+    def __init__(self, images: ImageStore | None, cache: dict[str, str] | None = None) -> None:
+        extensions = [*_EXTENSIONS, _PictureExtension(images)] if images is not None else _EXTENSIONS
+        self._markdown = markdown.Markdown(extensions=extensions, output_format="html")
+        self.images = images
+        self.cache = cache if cache is not None else {}
+        self.used_keys: set[str] = set()
+
+    def _key(self, text: str) -> str:
+        digest = hashlib.sha256(text.encode("utf-8"))
+        if self.images is not None:
+            for _, _, src in image_references(text):
+                try:
+                    digest.update(self.images.inspect(src).digest.encode())
+                except ValueError:
+                    digest.update(src.encode())
+        return digest.hexdigest()
+
+    def render(self, text: str) -> str:
+        key = self._key(text)
+        self.used_keys.add(key)
+        cached = self.cache.get(key)
+        if cached is None:
+            cached = self.cache[key] = self._markdown.reset().convert(text)
+        elif self.images is not None:
+            for _, alt, src in image_references(text):
+                self.images.picture_parts(src, alt)  # mark as used, as a fresh render would
+        return cached
+
+    def used_entries(self) -> dict[str, str]:
+        """The cache entries this build used: what is worth keeping for the next one."""
+        return {key: self.cache[key] for key in self.used_keys}
+
+
 def render_markdown(text: str, images: ImageStore | None = None) -> str:
-    extensions = [*_EXTENSIONS, _PictureExtension(images)] if images is not None else _EXTENSIONS
-    return markdown.Markdown(extensions=extensions, output_format="html").convert(text)
+    if images is not None:
+        return images.renderer.render(text)
+    return MarkdownRenderer(None).render(text)
 
 
 def image_references(text: str) -> list[tuple[int, str, str]]:

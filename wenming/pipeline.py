@@ -20,7 +20,9 @@ from pathlib import Path
 import jinja2
 from pelican import Pelican
 
+from .build_cache import ManifestStore, MarkdownCache, code_fingerprint, input_manifest
 from .diagnostics import ContentError, Diagnostic, Diagnostics, Severity
+from .kiosk import write_kiosk
 from .pelican_config import pelican_settings
 from .search_index import SearchIndexError, index_site
 from .site_model import SiteModel, load_site
@@ -31,21 +33,25 @@ Progress = Callable[[str], None]
 @dataclasses.dataclass
 class BuildResult:
     site_dir: Path
-    model: SiteModel
+    model: SiteModel | None  # None when the build was skipped as up to date
     diagnostics: Diagnostics
+    up_to_date: bool = False
 
 
 # Output trees written next to site/ (the kiosk bundle, say): (name, writer(model, tree_dir, site_dir)).
 # Each is staged with the site and swapped into place with it.
-OUTPUT_TREES: list[tuple[str, Callable[[SiteModel, Path, Path], None]]] = []
+OUTPUT_TREES: list[tuple[str, Callable[[SiteModel, Path, Path], None]]] = [
+    ("kiosk", write_kiosk),
+]
 
 
-def read_and_validate(content_dir: Path, as_of: datetime.date | None = None) -> SiteModel:
+def read_and_validate(content_dir: Path, as_of: datetime.date | None = None,
+                      markdown_cache: dict[str, str] | None = None) -> SiteModel:
     """Stage 1: the content model, or ContentError with every problem found."""
     if not (content_dir / "data").is_dir():
         raise ContentError([Diagnostic(Severity.ERROR, str(content_dir),
                                        "not a content directory: it has no data/ registry folder")])
-    model, diagnostics = load_site(content_dir, as_of)
+    model, diagnostics = load_site(content_dir, as_of, markdown_cache)
     if model is None:
         raise ContentError(diagnostics.sorted())
     return model
@@ -95,7 +101,7 @@ def generate_site(model: SiteModel, site_dir: Path) -> list[str]:
 
 
 def swap_into_place(staged: Path, target: Path) -> None:
-    """Stage 3: replace ``target`` with ``staged`` (both on one file system)."""
+    """Last stage: replace ``target`` with ``staged`` (both on one file system)."""
     retired = target.with_name(f".{target.name}.old-{os.getpid()}")
     if target.exists():
         os.rename(target, retired)
@@ -103,27 +109,41 @@ def swap_into_place(staged: Path, target: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def write_assets(model: SiteModel, site_dir: Path, cache_dir: Path, progress: Progress) -> None:
+    """Stage 3: image variants (from the cache when unchanged) and the search index."""
+    written, processed = model.images.write_used(site_dir, cache_dir / "images")
+    progress(f"images: {written} variants ({processed} newly processed, the rest from the cache)")
+    progress("indexing for search")
+    try:
+        progress(index_site(site_dir))
+    except SearchIndexError as exc:
+        raise ContentError([Diagnostic(Severity.ERROR, "search", str(exc))]) from exc
+
+
 def build(content_dir: Path, output_dir: Path, progress: Progress = lambda message: None,
-          as_of: datetime.date | None = None) -> BuildResult:
+          as_of: datetime.date | None = None, force: bool = False) -> BuildResult:
+    """The recipe: check for changes, read and validate, generate, write assets and extra trees, swap."""
+    cache_dir = output_dir / ".cache"
+    fingerprint = code_fingerprint()
+    manifest = input_manifest(content_dir, fingerprint, as_of)
+    manifests = ManifestStore(cache_dir)
+    if not force and manifests.matches(manifest, output_dir / "site"):
+        progress("nothing changed since the last build; the site is up to date")
+        return BuildResult(output_dir / "site", None, Diagnostics(content_dir), up_to_date=True)
+    markdown_cache = MarkdownCache(cache_dir, fingerprint)
     progress(f"reading and validating {content_dir}")
-    model = read_and_validate(content_dir, as_of)
+    model = read_and_validate(content_dir, as_of, markdown_cache.load())
     progress(f"validated {len(model.news)} reports ({len(model.published_news)} published), "
              f"{len(model.pages)} pages, {len(model.registry.units)} units")
     output_dir.mkdir(parents=True, exist_ok=True)
+    manifests.forget()
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
     try:
         progress("generating the public site")
         for warning in generate_site(model, staging / "site"):
             model.diagnostics.warning("pelican", warning)
-        count = sum(1 for _ in (staging / "site").rglob("*") if _.is_file())
-        progress(f"generated {count} files")
-        written, processed = model.images.write_used(staging / "site", output_dir / ".cache" / "images")
-        progress(f"images: {written} variants ({processed} newly processed, the rest from the cache)")
-        progress("indexing for search")
-        try:
-            progress(index_site(staging / "site"))
-        except SearchIndexError as exc:
-            raise ContentError([Diagnostic(Severity.ERROR, "search", str(exc))]) from exc
+        progress(f"generated {sum(1 for p in (staging / 'site').rglob('*') if p.is_file())} files")
+        write_assets(model, staging / "site", cache_dir, progress)
         for name, write_tree in OUTPUT_TREES:
             progress(f"writing {name}")
             write_tree(model, staging / name, staging / "site")
@@ -132,4 +152,6 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
             swap_into_place(staging / name, output_dir / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    markdown_cache.save(model.images.renderer.used_entries())
+    manifests.save(manifest)
     return BuildResult(output_dir / "site", model, model.diagnostics)

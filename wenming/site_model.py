@@ -16,14 +16,19 @@ from pathlib import Path
 
 from .content import read_source
 from .diagnostics import Diagnostics
-from .images import ImageStore
+from .events import load_events
 from .exhibits import load_exhibits
 from .hall import load_hall
+from .images import ImageStore
 from .markup import derive_summary, render_markdown
 from .news import NewsItem, resolve_news, slug_for
+from .projects import load_projects
 from .quota_rules import load_quotas
 from .registry import Registry, load_registry
 from .schema import NewsReport, Page
+from .services import load_services
+from .volunteer_stats import load_volunteer_stats
+from .volunteers import load_volunteers
 
 CONTENT_SUFFIXES = (".md", ".markdown")
 
@@ -112,6 +117,8 @@ def load_pages(ctx: LoadContext) -> None:
 def load_news(ctx: LoadContext) -> None:
     news: list[NewsItem] = []
     slugs: dict[str, Path] = {}
+    known = {name: {i.slug for i in ctx.collections[name]} for name in ("projects", "volunteers")
+             if name in ctx.collections}
     for path in content_files(ctx.content_dir / "news"):
         source = read_source(path, NewsReport, ctx.diagnostics)
         if source is None:
@@ -123,7 +130,7 @@ def load_news(ctx: LoadContext) -> None:
                                   line=source.line_of("slug"), field="slug")
             continue
         slugs[slug] = path
-        item = resolve_news(source, ctx.registry, ctx.images, ctx.diagnostics)
+        item = resolve_news(source, ctx.registry, ctx.images, ctx.diagnostics, known)
         if item is not None:
             news.append(item)
     ctx.collections["news"] = news
@@ -132,14 +139,20 @@ def load_news(ctx: LoadContext) -> None:
 # (name, loader) in load order. Content types add themselves here.
 LOADERS: list[tuple[str, Callable[[LoadContext], None]]] = [
     ("pages", load_pages),
+    ("volunteers", load_volunteers),
+    ("projects", load_projects),
     ("news", load_news),
+    ("events", load_events),
+    ("services", load_services),
+    ("volunteer_stats", load_volunteer_stats),
     ("quotas", load_quotas),
     ("hall", load_hall),
     ("exhibits", load_exhibits),
 ]
 
 
-def load_site(content_dir: Path, as_of: datetime.date | None = None) -> tuple[SiteModel | None, Diagnostics]:
+def load_site(content_dir: Path, as_of: datetime.date | None = None,
+              markdown_cache: dict[str, str] | None = None) -> tuple[SiteModel | None, Diagnostics]:
     """Read and validate all content, collecting every problem of every file.
 
     The model is None when any error was found; the diagnostics hold them all.
@@ -148,7 +161,7 @@ def load_site(content_dir: Path, as_of: datetime.date | None = None) -> tuple[Si
     registry = load_registry(content_dir / "data", diagnostics)
     if registry is None:
         return None, diagnostics
-    ctx = LoadContext(content_dir, registry, diagnostics, ImageStore(content_dir))
+    ctx = LoadContext(content_dir, registry, diagnostics, ImageStore(content_dir, markdown_cache))
     for _name, loader in LOADERS:
         loader(ctx)
     if diagnostics.has_errors():

@@ -36,8 +36,8 @@ class YamlDocument:
         return self.lines.get(())
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that reads dates but keeps times and 'yes'/'no' as text."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe loader (libyaml's C parser when present) that reads dates and keeps 'yes'/'no' as text."""
 
 
 # YAML 1.1 booleans like 'yes'/'on' surprise editors; only true/false are booleans.

@@ -1,0 +1,75 @@
+"""Live preview: `build.py serve` rebuilds on change, tells the browser to reload or shows problems."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from conftest import ROOT
+from sitekit import make_site, news, write_news
+
+
+def read_event(stream) -> tuple[str, dict]:
+    kind = None
+    for raw in stream:
+        line = raw.decode("utf-8").rstrip("\n")
+        if line.startswith("event: "):
+            kind = line[len("event: "):]
+        elif line.startswith("data: ") and kind:
+            return kind, json.loads(line[len("data: "):])
+    raise AssertionError("event stream ended")
+
+
+@pytest.fixture
+def preview(tmp_path):
+    content = make_site(tmp_path, {"2022/a.md": news(slug="a")})
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--content", str(content),
+         "--output", str(tmp_path / "output")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in process.stdout:
+            match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+            if match:
+                yield content, match.group(0)
+                break
+        else:
+            raise AssertionError(process.stderr.read())
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read().decode("utf-8")
+
+
+def test_pages_get_the_reload_client(preview):
+    _, url = preview
+    assert '<script src="/__preview/client.js"></script></body>' in get(url + "news/a/")
+    assert "EventSource" in get(url + "__preview/client.js")
+
+
+def test_change_rebuilds_and_problems_are_reported_while_the_last_good_site_stays(preview):
+    content, url = preview
+    with urllib.request.urlopen(url + "__preview/events", timeout=60) as stream:
+        kind, first = read_event(stream)
+        assert kind == "reload" and first["problems"] == []
+
+        write_news(content, "2022/a.md", news(slug="a", units="城北街办"))
+        kind, failed = read_event(stream)
+        assert kind == "problems"
+        assert failed["problems"] == [
+            "content/news/2022/a.md:4: error: units.0: 城北街办 is not a registry unit; did you mean 城北街道? "
+            "(see content/data/units.yml)"]
+        assert "城北街道开展宣讲活动" in get(url + "news/a/")  # last good site still served
+
+        write_news(content, "2022/a.md", news(slug="a", title="改好的标题"))
+        kind, fixed = read_event(stream)
+        assert kind == "reload" and fixed["generation"] > failed["generation"]
+    assert "改好的标题" in get(url + "news/a/")
