@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +37,24 @@ def built_site(tmp_path):
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True,
                           text=True, timeout=300)
+
+
+@contextlib.contextmanager
+def serving(content: Path, output: Path):
+    """Run `build.py serve --port 0` on a content tree; yields the base URL once it is listening."""
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--content", str(content),
+         "--output", str(output)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in process.stdout:
+            match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+            if match:
+                yield match.group(0)
+                return
+        raise AssertionError(f"serve did not start: {process.stderr.read()}")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def soup(path: Path) -> BeautifulSoup:

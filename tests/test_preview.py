@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
-import subprocess
-import sys
 import urllib.request
 
 import pytest
 
-from conftest import ROOT
+from conftest import serving
 from sitekit import make_site, news, write_news
 
 
@@ -28,20 +25,8 @@ def read_event(stream) -> tuple[str, dict]:
 @pytest.fixture
 def preview(tmp_path):
     content = make_site(tmp_path, {"2022/a.md": news(slug="a")})
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--content", str(content),
-         "--output", str(tmp_path / "output")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        for line in process.stdout:
-            match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-            if match:
-                yield content, match.group(0)
-                break
-        else:
-            raise AssertionError(process.stderr.read())
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with serving(content, tmp_path / "output") as url:
+        yield content, url
 
 
 def get(url: str) -> str:
