@@ -120,3 +120,17 @@ def test_build_as_of_sets_the_quota_date(tmp_path):
     page = soup(output / "site/quota/2022/index.html")
     assert "数据截至 2022年6月30日" in page.select_one(".lead").get_text()
     assert run_cli("build", "--as-of", "2022-13-01").returncode == 2
+
+
+def test_unchanged_input_skips_the_build_and_any_change_rebuilds(tmp_path):
+    content = make_site(tmp_path, {"2022/a.md": news(slug="a")})
+    output = tmp_path / "output"
+    args = ("build", "--content", str(content), "--output", str(output))
+    assert "generating the public site" in run_cli(*args).stdout
+    again = run_cli(*args)
+    assert again.returncode == 0 and "nothing changed since the last build" in again.stdout
+    write_news(content, "2022/a.md", news(slug="a", title="新标题"))
+    rebuilt = run_cli(*args)
+    assert "generating the public site" in rebuilt.stdout
+    assert soup(output / "site/news/a/index.html").h1.get_text() == "新标题"
+    assert "generating the public site" in run_cli(*args, "--force").stdout

@@ -69,7 +69,7 @@ def test_unchanged_images_are_never_processed_again(photo_site, tmp_path):
     build(photo_site, tmp_path / "output", progress=messages.append)
     assert any("12 newly processed" in m for m in messages), messages
     messages.clear()
-    build(photo_site, tmp_path / "output", progress=messages.append)
+    build(photo_site, tmp_path / "output", progress=messages.append, force=True)
     assert any("(0 newly processed" in m for m in messages), messages
 
 

@@ -36,6 +36,15 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def markdown_fingerprint() -> str:
+    """Hash of what shapes rendered Markdown: our Markdown and image code and the library version."""
+    digest = hashlib.sha256()
+    for name in ("markup.py", "images.py"):
+        digest.update((PACKAGE_DIR / name).read_bytes())
+    digest.update(metadata.version("markdown").encode())
+    return digest.hexdigest()
+
+
 class MarkdownCache:
     """Rendered Markdown bodies saved between builds, discarded when the code changes."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
 from pelican.settings import read_settings
 
 from . import templating, urls
@@ -14,12 +15,13 @@ THEME_DIR = PROJECT_ROOT / "theme"
 PLUGIN_DIR = PROJECT_ROOT / "plugins"
 
 # Plugin order matters only for generators: the sitemap collects what the others wrote.
-PLUGINS = ["news_reader", "column", "towns", "feeds", "json_api", "quota", "hall", "sitemap_xml"]
+PLUGINS = ["news_reader", "column", "towns", "feeds", "json_api", "quota", "hall", "volunteers", "projects",
+           "activities", "services", "rankings", "sitemap_xml"]
 
 MODEL_KEY = "WM_MODEL"
 
 
-def pelican_settings(model: SiteModel, output_path: Path) -> dict:
+def pelican_settings(model: SiteModel, output_path: Path, cache_dir: Path | None = None) -> dict:
     site = model.registry.site
     disabled = {f"{name}_SAVE_AS": "" for name in (
         "CATEGORY", "CATEGORIES", "TAG", "TAGS", "AUTHOR", "AUTHORS", "ARCHIVES", "DRAFT", "DRAFT_PAGE",
@@ -87,5 +89,11 @@ def pelican_settings(model: SiteModel, output_path: Path) -> dict:
     # Added after read_settings, which deep-copies: plugins share the one model.
     settings[MODEL_KEY] = model
     settings["WM_REGISTRY"] = model.registry
-    settings["JINJA_GLOBALS"] = {**settings["JINJA_GLOBALS"], "picture": templating.markup(model.images.picture)}
+    settings["JINJA_GLOBALS"] = {**settings["JINJA_GLOBALS"], "picture": templating.markup(model.images.picture),
+                                 "memoized": templating.memoizer()}
+    if cache_dir is not None:
+        # Pelican makes a Jinja environment per generator; compiled templates are shared through this cache.
+        (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
+        settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"],
+                                         "bytecode_cache": jinja2.FileSystemBytecodeCache(str(cache_dir / "jinja"))}
     return settings

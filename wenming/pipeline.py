@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 from pelican import Pelican
 
-from .build_cache import ManifestStore, MarkdownCache, code_fingerprint, input_manifest
+from .build_cache import ManifestStore, MarkdownCache, code_fingerprint, input_manifest, markdown_fingerprint
 from .diagnostics import ContentError, Diagnostic, Diagnostics, Severity
 from .kiosk import write_kiosk
 from .pelican_config import pelican_settings
@@ -80,13 +80,13 @@ def _captured_pelican_logs() -> Iterator[_PelicanLogCollector]:
         logger.setLevel(saved[2])
 
 
-def generate_site(model: SiteModel, site_dir: Path) -> list[str]:
+def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = None) -> list[str]:
     """Stage 2: run Pelican and our plugins into ``site_dir``; returns Pelican's warnings.
 
     Any error Pelican logs (a file it could not process, a template problem)
     fails the build instead of silently producing a partial site.
     """
-    settings = pelican_settings(model, site_dir)
+    settings = pelican_settings(model, site_dir, cache_dir)
     with (_captured_pelican_logs() as logs, open(os.devnull, "w") as devnull,
           contextlib.redirect_stdout(devnull)):
         try:
@@ -130,7 +130,7 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
     if not force and manifests.matches(manifest, output_dir / "site"):
         progress("nothing changed since the last build; the site is up to date")
         return BuildResult(output_dir / "site", None, Diagnostics(content_dir), up_to_date=True)
-    markdown_cache = MarkdownCache(cache_dir, fingerprint)
+    markdown_cache = MarkdownCache(cache_dir, markdown_fingerprint())
     progress(f"reading and validating {content_dir}")
     model = read_and_validate(content_dir, as_of, markdown_cache.load())
     progress(f"validated {len(model.news)} reports ({len(model.published_news)} published), "
@@ -140,7 +140,7 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
     try:
         progress("generating the public site")
-        for warning in generate_site(model, staging / "site"):
+        for warning in generate_site(model, staging / "site", cache_dir):
             model.diagnostics.warning("pelican", warning)
         progress(f"generated {sum(1 for p in (staging / 'site').rglob('*') if p.is_file())} files")
         write_assets(model, staging / "site", cache_dir, progress)
