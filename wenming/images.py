@@ -112,21 +112,24 @@ class ImageStore:
         return f"<picture><source {_attributes(source)}><img {_attributes(img)}></picture>"
 
     def write_used(self, site_dir: Path, cache_dir: Path, workers: int | None = None) -> tuple[int, int]:
-        """Copy every used variant into ``site_dir``; returns (variants written, variants processed)."""
+        """Copy every used variant into ``site_dir``; returns (variants written, variants processed).
+
+        Missing variants are made one job per source image (decoded once), in parallel.
+        """
         cache_dir.mkdir(parents=True, exist_ok=True)
         jobs = []
         for info in self.used.values():
-            for width in info.widths():
-                for ext in ("webp", info.fallback_ext):
-                    target = cache_dir / f"{info.digest}-{width}.{ext}"
-                    if not target.exists():
-                        jobs.append((str(info.path), width, ext, str(target)))
-        if len(jobs) > 4 and (workers or os.cpu_count() or 1) > 1:
+            missing = [(width, ext, str(cache_dir / f"{info.digest}-{width}.{ext}"))
+                       for width in info.widths() for ext in ("webp", info.fallback_ext)
+                       if not (cache_dir / f"{info.digest}-{width}.{ext}").exists()]
+            if missing:
+                jobs.append((str(info.path), missing))
+        if len(jobs) > 1 and (workers or os.cpu_count() or 1) > 1:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(_make_variant, *zip(*jobs)))
+                list(pool.map(_make_variants, *zip(*jobs)))
         else:
             for job in jobs:
-                _make_variant(*job)
+                _make_variants(*job)
         media = site_dir / MEDIA_URL
         media.mkdir(parents=True, exist_ok=True)
         written = 0
@@ -136,25 +139,31 @@ class ImageStore:
                     name = f"{info.digest}-{width}.{ext}"
                     _link_or_copy(cache_dir / name, media / name)
                     written += 1
-        return written, len(jobs)
+        return written, sum(len(missing) for _, missing in jobs)
 
 
-def _make_variant(source: str, width: int, ext: str, target: str) -> None:
-    """Resize with EXIF orientation applied; saved without metadata (no EXIF, no comments)."""
-    with Image.open(source) as image:
-        image = ImageOps.exif_transpose(image)
-        if ext == "png":
-            image = image.convert("RGBA")
-        elif image.mode not in ("RGB", "RGBA") or ext == "jpg":
-            image = image.convert("RGB")
+_SAVE_OPTIONS = {
+    "webp": {"format": "WEBP", "quality": 80, "method": 2},
+    "jpg": {"format": "JPEG", "quality": 82, "optimize": True, "progressive": True},
+    "png": {"format": "PNG", "optimize": True},
+}
+
+
+def _make_variants(source: str, variants: list[tuple[int, str, str]]) -> None:
+    """Resize (largest first) with EXIF orientation applied; saved without metadata."""
+    with Image.open(source) as original:
+        image = ImageOps.exif_transpose(original)
+        image.load()
+    for width, ext, target in sorted(variants, key=lambda v: -v[0]):
         if image.width > width:
             image = image.resize((width, max(1, round(image.height * width / image.width))), Image.LANCZOS)
+        if ext == "png":
+            converted = image.convert("RGBA")
+        else:
+            converted = image.convert("RGB") if ext == "jpg" or image.mode not in ("RGB", "RGBA") else image
         temporary = f"{target}.{os.getpid()}.tmp"
-        options = {"webp": {"format": "WEBP", "quality": 80, "method": 4},
-                   "jpg": {"format": "JPEG", "quality": 82, "optimize": True, "progressive": True},
-                   "png": {"format": "PNG", "optimize": True}}[ext]
-        image.save(temporary, **options)
-    os.replace(temporary, target)
+        converted.save(temporary, **_SAVE_OPTIONS[ext])
+        os.replace(temporary, target)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
