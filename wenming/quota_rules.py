@@ -11,14 +11,11 @@ import dataclasses
 from pathlib import Path
 from typing import Literal
 
-import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
+from .datafile import load_data_file
 from .diagnostics import Diagnostics
 from .suggest import did_you_mean
-from .textfile import UndecodableFile, decode_content
-from .validation import report_validation_error, warn_unknown_keys
-from .yamlsource import YamlSyntaxError, parse_yaml
 
 METRIC_KEYS = (
     "media.provincial", "media.municipal", "media.county", "training", "weijiangtang.coverage",
@@ -84,20 +81,10 @@ def load_quota_rules(folder: Path, registry, diagnostics: Diagnostics) -> dict[i
 
 
 def _load_one(path: Path, registry, diagnostics: Diagnostics) -> QuotaRules | None:
-    try:
-        doc = parse_yaml(decode_content(path.read_bytes()).text)
-    except UndecodableFile as exc:
-        diagnostics.error(path, str(exc))
+    loaded = load_data_file(path, QuotaFile, diagnostics)
+    if loaded is None:
         return None
-    except YamlSyntaxError as exc:
-        diagnostics.error(path, str(exc), line=exc.line)
-        return None
-    try:
-        data = QuotaFile.model_validate(doc.data)
-    except pydantic.ValidationError as exc:
-        report_validation_error(diagnostics, path, doc, exc)
-        return None
-    warn_unknown_keys(diagnostics, path, doc, QuotaFile, doc.data)
+    data, doc = loaded
     ok = True
     if path.stem != str(data.year):
         diagnostics.error(path, f"year {data.year} does not match the file name {path.name}; name it {data.year}.yml",
