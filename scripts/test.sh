@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-env.sh test
+scripts/install-browser.sh
 exec .venv/bin/python -m pytest "$@"

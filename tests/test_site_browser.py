@@ -67,8 +67,10 @@ def test_search_filters_by_town(page, site_url):
     all_titles = page.locator(".search-results .report-title a").all_inner_texts()
     assert len(all_titles) >= 3
     page.select_option("select[name='镇（街道）']", "茶镇")
-    page.wait_for_function("() => [...document.querySelectorAll('.search-results .report-title a')]"
-                           ".every(a => a.textContent.startsWith('茶镇'))", timeout=20000)
+    page.wait_for_function("() => { const titles = [...document.querySelectorAll('.search-results .report-title a')];"
+                           " return /找到/.test(document.querySelector('.search-status').textContent)"
+                           " && titles.length > 0 && titles.every(a => a.textContent.startsWith('茶镇')); }",
+                           timeout=20000)
     filtered = page.locator(".search-results .report-title a").all_inner_texts()
     assert filtered and len(filtered) < len(all_titles)
 

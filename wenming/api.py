@@ -75,6 +75,7 @@ def _registry_choices(registry: Registry) -> dict[str, tuple[list[str], bool]]:
         "tasks": ([t.name for t in registry.tasks], False),
         "kinds": ([k.name for k in registry.kinds], False),
         "topics": ([t.name for t in registry.topics], False),
+        "teams": ([t.name for t in registry.teams], False),
     }
 
 

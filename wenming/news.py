@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from .content import SourceFile
@@ -166,6 +167,11 @@ class _Resolver:
             return None
         return value
 
+    def reference(self, slug: str, known: Mapping[str, Collection[str]], folder: str, what: str, *loc) -> None:
+        """Check a slug naming another content item (a project, a volunteer) when that type was loaded."""
+        if folder in known and slug not in known[folder]:
+            self.error(f"{slug} is not a {what} slug{did_you_mean(slug, known[folder])} (see content/{folder}/)", *loc)
+
     def body_images(self, images: ImageStore) -> None:
         for offset, alt, src in image_references(self.source.body):
             line = self.source.body_first_line + offset
@@ -184,8 +190,9 @@ class _Resolver:
                 self.diagnostics.error(self.source.path, problem, line=line, field="body")
 
 
-def resolve_news(source: SourceFile, registry: Registry, images: ImageStore,
-                 diagnostics: Diagnostics) -> NewsItem | None:
+def resolve_news(source: SourceFile, registry: Registry, images: ImageStore, diagnostics: Diagnostics,
+                 known: Mapping[str, Collection[str]] | None = None) -> NewsItem | None:
+    """The resolved report; ``known`` maps content folders (projects, volunteers) to their slugs."""
     meta = source.meta
     check = _Resolver(source, registry, diagnostics)
     units = check.units(meta.units)
@@ -197,6 +204,10 @@ def resolve_news(source: SourceFile, registry: Registry, images: ImageStore,
     publications = check.publications(meta.date)
     cover = check.cover(meta.cover, images)
     check.body_images(images)
+    if meta.project is not None:
+        check.reference(meta.project, known or {}, "projects", "brand project", "project")
+    for index, slug in enumerate(meta.volunteers):
+        check.reference(slug, known or {}, "volunteers", "volunteer profile", "volunteers", index)
     if not check.ok:
         return None
     html = render_markdown(source.body, images)

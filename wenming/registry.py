@@ -8,15 +8,12 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import pydantic
-
 from . import registry_schema as rs
+from .datafile import load_data_file
 from .diagnostics import Diagnostics
 from .slugs import is_valid_slug, pinyin_slug
 from .suggest import did_you_mean
-from .textfile import UndecodableFile, decode_content
-from .validation import report_validation_error, warn_unknown_keys
-from .yamlsource import YamlDocument, YamlSyntaxError, parse_yaml
+from .yamlsource import YamlDocument
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +59,7 @@ class Registry:
         topics: list[Named],
         teams: list[Named],
         default_kind: str,
+        star_levels: list[rs.StarLevel] | None = None,
     ) -> None:
         self.site = site
         self.units = units
@@ -73,6 +71,7 @@ class Registry:
         self.topics = topics
         self.teams = teams
         self.default_kind = default_kind
+        self.star_levels = star_levels or []
         self._units = {n: u for u in units for n in (u.name, *u.aliases)}
         self._outlets = {n: o for o in outlets for n in (o.name, *o.aliases)}
         self._levels = {lv.name: lv for lv in levels}
@@ -120,47 +119,18 @@ def load_registry(data_dir: Path, diagnostics: Diagnostics) -> Registry | None:
     docs: dict[str, YamlDocument] = {}
     for file_name, schema in rs.REGISTRY_FILES.items():
         path = data_dir / file_name
-        doc = _read_yaml(path, diagnostics)
-        if doc is None:
+        if file_name in rs.OPTIONAL_FILES and not path.exists():
             continue
-        try:
-            raw[file_name] = pydantic.TypeAdapter(schema).validate_python(doc.data)
-        except pydantic.ValidationError as exc:
-            report_validation_error(diagnostics, path, doc, exc)
+        if not path.is_file():
+            diagnostics.error(path, "registry file is missing")
             continue
-        docs[file_name] = doc
-        _warn_unknown(diagnostics, path, doc, schema)
+        loaded = load_data_file(path, schema, diagnostics)
+        if loaded is not None:
+            raw[file_name], docs[file_name] = loaded
     if len(diagnostics.errors) > before:
         return None
     registry = _assemble(raw, docs, data_dir, diagnostics)
     return registry if len(diagnostics.errors) == before else None
-
-
-def _warn_unknown(diagnostics, path, doc, schema) -> None:
-    if isinstance(schema, type):
-        warn_unknown_keys(diagnostics, path, doc, schema, doc.data)
-        return
-    item_model = schema.__args__[0]
-    for index, item in enumerate(doc.data or []):
-        warn_unknown_keys(diagnostics, path, doc, item_model, item, (index,))
-
-
-def _read_yaml(path: Path, diagnostics: Diagnostics) -> YamlDocument | None:
-    if not path.is_file():
-        diagnostics.error(path, "registry file is missing")
-        return None
-    try:
-        decoded = decode_content(path.read_bytes())
-    except UndecodableFile as exc:
-        diagnostics.error(path, str(exc))
-        return None
-    if decoded.warning:
-        diagnostics.warning(path, decoded.warning)
-    try:
-        return parse_yaml(decoded.text)
-    except YamlSyntaxError as exc:
-        diagnostics.error(path, str(exc), line=exc.line)
-        return None
 
 
 def _slug(path, doc, loc, name, explicit, seen, diagnostics) -> str:
@@ -222,6 +192,7 @@ def _assemble(raw, docs, data_dir: Path, diagnostics: Diagnostics) -> Registry:
         site=raw["site.yml"], units=units, levels=levels, outlets=raw["outlets.yml"],
         platforms=named["platforms.yml"], tasks=named["tasks.yml"], kinds=named["kinds.yml"],
         topics=named["topics.yml"], teams=named["teams.yml"], default_kind=default_kind,
+        star_levels=raw["stars.yml"].levels if "stars.yml" in raw else None,
     )
 
 

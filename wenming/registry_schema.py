@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 BAYOU_STANDARDS = ("场所", "队伍", "活动", "项目", "机制", "机构", "主题", "档案")
 Bayou = Literal["场所", "队伍", "活动", "项目", "机制", "机构", "主题", "档案"]
@@ -83,6 +83,30 @@ class SiteInfo(RegistryModel):
     per_page: int = Field(12, ge=1, le=100)
 
 
+class StarLevel(RegistryModel):
+    stars: int = Field(ge=1, le=5, title="星级")
+    hours: int = Field(ge=1, title="服务时长下限（小时）")
+
+
+class StarLevels(RegistryModel):
+    """Volunteer star levels by service hours (``stars.yml``)."""
+
+    source: str | None = Field(None, title="依据")
+    levels: list[StarLevel] = Field(min_length=1, title="星级标准", description="从一星起，每级所需时长递增")
+
+    @field_validator("levels")
+    @classmethod
+    def _one_star_at_a_time(cls, levels: list[StarLevel]) -> list[StarLevel]:
+        for index, level in enumerate(levels):
+            if level.stars != index + 1:
+                raise ValueError(f"level {index + 1} has {level.stars} stars; list the levels from 1 star "
+                                 "upwards, one star at a time")
+            if index and level.hours <= levels[index - 1].hours:
+                raise ValueError(f"{level.stars} stars need {level.hours} h, which is not more than the "
+                                 f"{levels[index - 1].hours} h of {level.stars - 1} stars; hours must increase")
+        return levels
+
+
 # File name (under content/data/) -> schema of its top-level value.
 REGISTRY_FILES: dict[str, object] = {
     "site.yml": SiteInfo,
@@ -94,4 +118,8 @@ REGISTRY_FILES: dict[str, object] = {
     "kinds.yml": list[Kind],
     "topics.yml": list[NamedEntry],
     "teams.yml": list[Team],
+    "stars.yml": StarLevels,
 }
+
+# Registry files that may be left out; a missing one means no data (e.g. no volunteer star levels).
+OPTIONAL_FILES = frozenset({"stars.yml"})

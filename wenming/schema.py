@@ -10,22 +10,16 @@ the editor control.
 from __future__ import annotations
 
 import datetime
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-Status = Literal["published", "review", "draft"]
-STATUS_LABELS = {"published": "已发布", "review": "待审核", "draft": "草稿"}
+from .hall_schema import Exhibit
+from .practice_schema import BrandProject, VolunteerEvent, VolunteerProfile
+from .schema_base import STATUS_LABELS, ContentModel, Status  # noqa: F401  (STATUS_LABELS is re-exported)
 
 
 def _registry(name: str, widget: str = "select", **extra) -> dict:
     return {"x-registry": name, "x-widget": widget, **extra}
-
-
-class ContentModel(BaseModel):
-    """Base of every content type's front matter."""
-
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
 
 class Publication(ContentModel):
@@ -100,4 +94,8 @@ class Page(ContentModel):
 CONTENT_TYPES: dict[str, tuple[str, type[ContentModel]]] = {
     "news": ("news", NewsReport),
     "pages": ("page", Page),
+    "exhibits": ("exhibit", Exhibit),
+    "volunteers": ("volunteer", VolunteerProfile),
+    "projects": ("project", BrandProject),
+    "events": ("event", VolunteerEvent),
 }

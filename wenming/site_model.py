@@ -117,8 +117,7 @@ def load_pages(ctx: LoadContext) -> None:
 def load_news(ctx: LoadContext) -> None:
     news: list[NewsItem] = []
     slugs: dict[str, Path] = {}
-    known = {name: {i.slug for i in ctx.collections[name]} for name in ("projects", "volunteers")
-             if name in ctx.collections}
+    known = {name: {i.slug for i in ctx.collections.get(name, [])} for name in ("projects", "volunteers")}
     for path in content_files(ctx.content_dir / "news"):
         source = read_source(path, NewsReport, ctx.diagnostics)
         if source is None:

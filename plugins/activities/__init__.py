@@ -1,0 +1,75 @@
+"""志愿活动: /activities/ (the current month's calendar, upcoming and recent activities), a calendar
+page per month, iCalendar feeds (all activities and one per town) and the events API.
+
+"Now" is the build's --as-of date when given (so a build for a past date shows
+that day's view), otherwise the current time in Beijing.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from pelican import signals
+from pelican.generators import Generator
+
+from wenming import urls
+from wenming.activity_calendar import WEEKDAYS, activity_months, month_calendar, shift
+from wenming.events import reference_moment, signup_text
+from wenming.ical import calendar_feed
+from wenming.output import write_bytes, write_json
+from wenming.pelican_config import MODEL_KEY
+from wenming.practice_api import event_payload
+
+UPCOMING = 10
+RECENT = 10
+
+
+def without_repeats(events) -> list:
+    """Written activities, and of each project's generated sessions only the first (so the lists
+    show the next 微讲堂 session, not the whole year of them)."""
+    seen, kept = set(), []
+    for event in events:
+        if event.is_generated and event.project.slug in seen:
+            continue
+        seen.add(event.project.slug if event.is_generated else None)
+        kept.append(event)
+    return kept
+
+
+class ActivitiesGenerator(Generator):
+    def generate_output(self, writer):
+        model = self.settings[MODEL_KEY]
+        registry = model.registry
+        site = registry.site
+        events = [e for e in model.collections.get("events", []) if e.is_published]
+        now = reference_moment(model.as_of)
+        months = activity_months(events)
+        by_year = [(year, [m for _, m in group]) for year, group in itertools.groupby(months, key=lambda m: m[0])]
+        common = {"now": now, "today": now.date(), "WEEKDAYS": WEEKDAYS, "signup_text": signup_text,
+                  "activity_years": by_year, "month_pages": set(months), "shift": shift}
+        writer.write_file(
+            urls.save_as(urls.ACTIVITIES), self.get_template("activities"), self.context,
+            calendar=month_calendar(now.year, now.month, events),
+            upcoming=without_repeats([e for e in events if not e.is_past(now)])[:UPCOMING],
+            recent=without_repeats([e for e in events if e.is_past(now)][::-1])[:RECENT], towns=registry.towns,
+            page_name="activities", **common,
+        )
+        template = self.get_template("activities_month")
+        for year, month in months:
+            url = urls.activities_month(year, month)
+            writer.write_file(urls.save_as(url), template, self.context, calendar=month_calendar(year, month, events),
+                              page_name=url.rstrip("/"), **common)
+        write_bytes(self.output_path, urls.ACTIVITIES_ICS, calendar_feed(events, site, f"{site.title}·志愿活动"))
+        for town in registry.towns:
+            write_bytes(self.output_path, urls.activities_town_ics(town.slug),
+                        calendar_feed([e for e in events if town in e.towns], site, f"{town.name}·志愿活动"))
+        write_json(self.output_path, f"{urls.API}events.json",
+                   {"timezone": "Asia/Shanghai", "items": [event_payload(e, site) for e in events]})
+
+
+def get_generators(pelican):
+    return ActivitiesGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)
