@@ -78,7 +78,8 @@ def generate(target: Path, count: int, image_fraction: float = 0.05, seed: int =
         shutil.rmtree(target)
     registry = _registry(ROOT / "content")
     if not minimal:
-        shutil.copytree(ROOT / "content" / "data", target / "data")
+        # The registry and yearly data; the hall settings name exhibit pictures the corpus does not have.
+        shutil.copytree(ROOT / "content" / "data", target / "data", ignore=shutil.ignore_patterns("hall.yml"))
         (target / "images").mkdir(parents=True)
     images = max(1, int(count * image_fraction)) if not minimal else 0
     for index in range(images):

@@ -9,13 +9,14 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from .content import SourceFile
+from .references import References
 from .diagnostics import Diagnostics
 from .images import ImageProblem, ImageStore
 from .markup import derive_summary, image_references, render_markdown
 from .registry import Named, Registry, Unit
 from .registry_schema import Level
 from .slugs import is_valid_slug, pinyin_slug
-from .suggest import allowed_list, did_you_mean
+from .suggest import did_you_mean
 
 NEWS_URL = "news/{slug}/"
 
@@ -78,40 +79,21 @@ def slug_for(source: SourceFile) -> str:
     return stem if is_valid_slug(stem) else pinyin_slug(stem)
 
 
-class _Resolver:
+class _Resolver(References):
     """Checks one report's references, reporting each problem at its line."""
 
     def __init__(self, source: SourceFile, registry: Registry, diagnostics: Diagnostics) -> None:
+        super().__init__(source.path, source.doc, registry, diagnostics)
         self.source = source
-        self.registry = registry
-        self.diagnostics = diagnostics
-        self.ok = True
-
-    def error(self, message: str, *loc: str | int) -> None:
-        self.ok = False
-        field = ".".join(str(part) for part in loc)
-        self.diagnostics.error(self.source.path, message, line=self.source.line_of(*loc), field=field)
-
-    def named(self, value: str | None, entries: list[Named], what: str, *loc) -> Named | None:
-        if value is None:
-            return None
-        match = next((e for e in entries if e.name == value), None)
-        if match is None:
-            names = [e.name for e in entries]
-            self.error(f"{value} is not a {what}{did_you_mean(value, names)} (allowed: {allowed_list(names)})", *loc)
-        return match
 
     def units(self, values: list[str]) -> list[Unit]:
         units: list[Unit] = []
         for index, value in enumerate(values):
-            unit = self.registry.unit(value)
-            if unit is None:
-                hint = did_you_mean(value, self.registry.unit_choices(), lambda m: self.registry.unit(m).name)
-                self.error(f"{value} is not a registry unit{hint} (see content/data/units.yml)", "units", index)
-            elif unit in units:
-                self.diagnostics.warning(self.source.path, f"{value} names {unit.name}, which is already listed",
-                                         line=self.source.line_of("units", index), field="units")
-            else:
+            unit = self.unit(value, "units", index)
+            if unit is not None and unit in units:
+                self.diagnostics.warning(self.path, f"{value} names {unit.name}, which is already listed",
+                                         line=self.line_of("units", index), field="units")
+            elif unit is not None:
                 units.append(unit)
         return units
 
@@ -157,20 +139,10 @@ class _Resolver:
             resolved.append(ResolvedPublication(name, level, date, pub.url, outlet is not None))
         return resolved
 
-    def cover(self, value: str | None, images: ImageStore) -> str | None:
-        if value is None:
-            return None
-        try:
-            images.inspect(value)
-        except ImageProblem as exc:
-            self.error(str(exc), "cover")
-            return None
-        return value
-
     def reference(self, slug: str, known: Mapping[str, Collection[str]], folder: str, what: str, *loc) -> None:
         """Check a slug naming another content item (a project, a volunteer) when that type was loaded."""
-        if folder in known and slug not in known[folder]:
-            self.error(f"{slug} is not a {what} slug{did_you_mean(slug, known[folder])} (see content/{folder}/)", *loc)
+        if folder in known:
+            self.slug(slug, known[folder], what, folder, *loc)
 
     def body_images(self, images: ImageStore) -> None:
         for offset, alt, src in image_references(self.source.body):
@@ -202,7 +174,7 @@ def resolve_news(source: SourceFile, registry: Registry, images: ImageStore, dia
     kind = check.named(meta.kind or registry.default_kind, registry.kinds, "report kind", "kind")
     topics = [check.named(t, registry.topics, "special topic", "topics", i) for i, t in enumerate(meta.topics)]
     publications = check.publications(meta.date)
-    cover = check.cover(meta.cover, images)
+    cover = check.image(meta.cover, images, "cover")
     check.body_images(images)
     if meta.project is not None:
         check.reference(meta.project, known or {}, "projects", "brand project", "project")
