@@ -24,9 +24,11 @@ from ..site_model import SiteModel
 from . import fonts
 from .images import SIZES, resize_picture
 from .markup import kiosk_body
+from .search import INDEX_FILE, search_entries, search_index_script
 
 KIOSK_THEME = Path(__file__).resolve().parent.parent.parent / "theme" / "kiosk"
 ASSETS = "assets/"
+KEY_TERMS = ("新时代文明实践", "茶乡微讲堂", "志愿服务", "理论宣讲", "移风易俗", "五知五行", "乡村振兴", "先进典型")
 
 
 def section_page(section: Section) -> str:
@@ -91,7 +93,8 @@ def render_pages(hall: Hall, env: jinja2.Environment, media: KioskMedia) -> dict
     """Every page of the bundle: relative path -> HTML."""
     intro_html, intro_links = kiosk_body(hall.intro, hall.public)
     pages = {"index.html": env.get_template("index.html").render(
-        root="", intro_html=intro_html, intro_links=intro_links, slides=hall.attract_slides())}
+        root="", intro_html=intro_html, intro_links=intro_links, slides=hall.attract_slides()),
+        "search.html": env.get_template("search.html").render(root="", keywords=search_keywords(hall))}
     section_template, exhibit_template = env.get_template("section.html"), env.get_template("exhibit.html")
     for section in hall.sections:
         pages[section_page(section)] = section_template.render(root="../", section=section)
@@ -107,6 +110,14 @@ def render_pages(hall: Hall, env: jinja2.Environment, media: KioskMedia) -> dict
     return pages
 
 
+def search_keywords(hall: Hall) -> list[str]:
+    """Words a visitor can tap instead of typing: the section names and a few key terms that occur."""
+    words = [s.name for s in hall.sections]
+    texts = " ".join(f"{i.title} {i.body}" for s in hall.sections for i in s.exhibits)
+    words += [w for w in KEY_TERMS if w in texts and w not in words]
+    return words
+
+
 def write_kiosk(model: SiteModel, tree_dir: Path, site_dir: Path) -> None:
     """Output-tree writer: the kiosk bundle of the model's hall (an empty folder when there is none)."""
     tree_dir.mkdir(parents=True, exist_ok=True)
@@ -117,7 +128,8 @@ def write_kiosk(model: SiteModel, tree_dir: Path, site_dir: Path) -> None:
     fonts.source_font()  # fail before the slow work when the font is missing
     media = KioskMedia(tree_dir)
     pages = render_pages(hall, kiosk_environment(hall, media, font_file, font_format), media)
-    texts = [*pages.values(), *media.texts]
+    index_script = search_index_script(search_entries(hall, exhibit_page))
+    texts = [*pages.values(), *media.texts, index_script]
     (tree_dir / ASSETS).mkdir()
     for asset in sorted((KIOSK_THEME / "static").iterdir()):
         shutil.copyfile(asset, tree_dir / ASSETS / asset.name)
@@ -128,3 +140,4 @@ def write_kiosk(model: SiteModel, tree_dir: Path, site_dir: Path) -> None:
                                   "those characters show as empty boxes on the kiosk")
     for relative, html in pages.items():
         write_text(tree_dir, relative, html)
+    write_text(tree_dir, INDEX_FILE, index_script)
