@@ -36,7 +36,7 @@ def pages(kiosk: Path) -> list[Path]:
 
 def test_bundle_layout(kiosk):
     assert [p.relative_to(kiosk).as_posix() for p in pages(kiosk)] == [
-        "index.html", "xuting/guide.html", "xuting/index.html", "xuting/lecture.html", "xuting/platforms.html",
+        "index.html", "search.html", "xuting/guide.html", "xuting/index.html", "xuting/lecture.html", "xuting/platforms.html",
         "zhiyuan/index.html", "zhiyuan/teams.html"]
     font_file, _ = fonts.bundle_font_name()
     assert {p.name for p in (kiosk / "assets").iterdir()} == {"kiosk.css", "kiosk.js", font_file, "OFL.txt"}
