@@ -39,7 +39,8 @@ def test_bundle_layout(kiosk):
         "index.html", "search.html", "xuting/guide.html", "xuting/index.html", "xuting/lecture.html", "xuting/platforms.html",
         "zhiyuan/index.html", "zhiyuan/teams.html"]
     font_file, _ = fonts.bundle_font_name()
-    assert {p.name for p in (kiosk / "assets").iterdir()} == {"kiosk.css", "kiosk.js", font_file, "OFL.txt"}
+    assert {p.name for p in (kiosk / "assets").iterdir()} == {"kiosk.css", "kiosk.js", "kiosk-search.js",
+                                                              "search-index.js", font_file, "OFL.txt"}
 
 
 def test_every_reference_is_relative_and_inside_the_bundle(kiosk):
