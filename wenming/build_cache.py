@@ -28,7 +28,8 @@ def code_fingerprint() -> str:
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(PROJECT_DIR)).encode())
                 digest.update(path.read_bytes())
-    for package in ("pelican", "markdown", "pillow", "jinja2", "pagefind"):
+    for package in ("pelican", "markdown", "pillow", "jinja2", "pagefind", "segno", "fonttools",
+                    "pylopdf-fonts-zh-cn", "icalendar", "openpyxl"):
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
