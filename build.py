@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import sys
+import time
 from pathlib import Path
 
 from wenming.diagnostics import ContentError, Diagnostics
@@ -20,8 +21,14 @@ from wenming.skeleton import SkeletonError, new_news
 ROOT = Path(__file__).resolve().parent
 
 
-def _progress(message: str) -> None:
-    print(f"• {message}", flush=True)
+def _progress_printer():
+    """Progress lines with the seconds since this build started."""
+    started = time.monotonic()
+
+    def progress(message: str) -> None:
+        print(f"• [{time.monotonic() - started:6.1f}s] {message}", flush=True)
+
+    return progress
 
 
 def _print_diagnostics(diagnostics, stream=sys.stderr) -> None:
@@ -38,7 +45,7 @@ def _report_failure(exc: ContentError) -> int:
 
 def cmd_build(args) -> int:
     try:
-        result = build(args.content, args.output, progress=_progress, as_of=args.as_of,
+        result = build(args.content, args.output, progress=_progress_printer(), as_of=args.as_of,
                        force=getattr(args, "force", False))
     except ContentError as exc:
         return _report_failure(exc)
@@ -83,7 +90,7 @@ def cmd_serve(args) -> int:
 
     def rebuild() -> None:
         try:
-            result = build(args.content, args.output, progress=_progress, as_of=args.as_of)
+            result = build(args.content, args.output, progress=_progress_printer(), as_of=args.as_of)
         except ContentError as exc:
             _print_diagnostics(exc.diagnostics)
             state.publish([d.format() for d in exc.diagnostics if d.severity.value == "error"])
