@@ -140,7 +140,8 @@ def make_parser() -> argparse.ArgumentParser:
                          help="date the quota pages are computed for (default: today, or the end of a past year)")
         return sub
 
-    build_parser = with_as_of(with_output(with_content(commands.add_parser("build", help="validate and build the site"))))
+    build_parser = commands.add_parser("build", help="validate and build the site")
+    with_as_of(with_output(with_content(build_parser)))
     build_parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     build_parser.set_defaults(handler=cmd_build)
     with_content(commands.add_parser("check", help="validate content only, reporting every error")).set_defaults(

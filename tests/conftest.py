@@ -6,13 +6,15 @@ import contextlib
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from sitekit import make_site, write_registry
+
 from wenming.pipeline import build
+from wenming.serve import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,3 +68,21 @@ def sample_site(tmp_path_factory) -> Path:
     """The bundled sample content built once per test session."""
     output = tmp_path_factory.mktemp("sample") / "output"
     return build(ROOT / "content", output).site_dir
+
+
+@pytest.fixture(scope="session")
+def sample_site_url(sample_site):
+    """The sample site served on loopback for the browser tests."""
+    server = make_server(sample_site, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def only_error(messages: list[str]) -> str:
+    """The one error among formatted diagnostics (failing when there are more or none)."""
+    errors = [m for m in messages if ": error: " in m]
+    assert len(errors) == 1, messages
+    return errors[0]

@@ -7,9 +7,9 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from conftest import soup
 from sitekit import make_site, news
+
 from wenming.pipeline import build
 
 ATOM = "{http://www.w3.org/2005/Atom}"

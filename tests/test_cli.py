@@ -6,9 +6,9 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from conftest import run_cli, serving, soup
 from sitekit import make_site, news, write_news
+
 from wenming.site_model import load_site
 
 

@@ -9,9 +9,9 @@ import zoneinfo
 
 import icalendar
 import pytest
-
 from conftest import soup
 from sitekit import event, make_practice_site, news, project, write_content, write_news
+
 from wenming.pipeline import build
 from wenming.site_model import load_site
 

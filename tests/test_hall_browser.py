@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-
 from browser_support import browser  # noqa: F401 (fixture)
-from wenming.serve import make_server
 
 
 @pytest.fixture(scope="module")
-def hall_url(sample_site):
-    server = make_server(sample_site, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hall/"
-    server.shutdown()
-    server.server_close()
+def hall_url(sample_site_url):
+    return sample_site_url + "hall/"
 
 
 def test_lightbox_opens_steps_and_closes_with_the_keyboard(browser, hall_url):  # noqa: F811 (the imported fixture)

@@ -6,9 +6,9 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from conftest import soup
 from sitekit import make_hall_demo
+
 from wenming.pipeline import build
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
+from conftest import only_error
 from sitekit import exhibit, make_hall_site, news, write_exhibit, write_hall, write_picture
+
 from wenming.site_model import load_site
 
 
@@ -18,12 +19,6 @@ def check(content, text: str, name: str = "xuting/item.md"):
     write_exhibit(content, name, text)
     model, diagnostics = load_site(content)
     return model, [d.format() for d in diagnostics.sorted()]
-
-
-def only_error(messages):
-    errors = [m for m in messages if ": error: " in m]
-    assert len(errors) == 1, messages
-    return errors[0]
 
 
 def test_valid_exhibit_is_placed_in_its_section(hall_content):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
-
 from conftest import soup
+from PIL import Image
 from sitekit import make_site, news, write_news
+
 from wenming.pipeline import build
 from wenming.site_model import load_site
 

@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import soup
 from fontTools.ttLib import TTFont
 from PIL import Image
-
-from conftest import soup
 from sitekit import exhibit, make_hall_demo, make_hall_site, make_site
+
 from wenming.diagnostics import ContentError
 from wenming.kiosk import fonts
 from wenming.pipeline import build

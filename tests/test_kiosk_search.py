@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
 from browser_support import LANDSCAPE, browser, open_offline_tab  # noqa: F401 (fixture)
 from sitekit import make_hall_demo
+
 from wenming.pipeline import build
 
 

@@ -6,7 +6,6 @@ import json
 import urllib.request
 
 import pytest
-
 from conftest import serving
 from sitekit import make_site, news, write_news
 

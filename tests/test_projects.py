@@ -6,10 +6,9 @@ import datetime
 import json
 
 import pytest
-
 from conftest import soup
-from sitekit import (QUOTA_2022, make_practice_site, news, project, volunteer, write_content, write_picture,
-                     write_quota)
+from sitekit import QUOTA_2022, make_practice_site, news, project, volunteer, write_content, write_picture, write_quota
+
 from wenming.pipeline import build
 from wenming.quotas import QuotaCalculator
 from wenming.site_model import load_site

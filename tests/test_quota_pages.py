@@ -8,9 +8,9 @@ import json
 
 import openpyxl
 import pytest
-
 from conftest import soup
 from sitekit import QUOTA_2022, make_site, news, write_quota
+
 from wenming.pipeline import build
 
 REPORTS = {

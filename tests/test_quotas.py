@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-
 from sitekit import QUOTA_2022, news, write_news, write_quota
+
 from wenming.quotas import QuotaCalculator, default_as_of, elapsed_fraction, pace_status
 from wenming.site_model import load_site
 

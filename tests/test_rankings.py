@@ -7,9 +7,9 @@ import datetime
 import json
 
 import pytest
-
 from conftest import soup
 from sitekit import QUOTA_2022, make_practice_site, news, volunteer, write_quota
+
 from wenming.pipeline import build
 from wenming.rankings import TIE_RULE, Entry, competition_ranking, counted_levels, year_rankings
 from wenming.site_model import load_site

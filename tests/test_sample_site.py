@@ -7,7 +7,6 @@ import json
 import re
 
 import pytest
-
 from conftest import soup
 
 SEED_TOWNS = ["城北街道", "城南街道", "杨河镇", "柳树镇", "沙河镇", "私渡镇", "桑园镇", "白龙塘镇", "峡口镇", "堰口镇",

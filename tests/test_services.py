@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import soup
 from sitekit import make_practice_site, write_registry, write_services
+
 from wenming.pipeline import build
 from wenming.site_model import load_site
 

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-
 from browser_support import browser  # noqa: F401 (fixture)
-from wenming.serve import make_server
 
 
 @pytest.fixture(scope="module")
-def site_url(sample_site):
-    server = make_server(sample_site, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+def site_url(sample_site_url):
+    return sample_site_url
 
 
 @pytest.fixture

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
+from conftest import only_error
 from sitekit import news, write_news, write_registry
 from test_privacy import VALID_ID
+
 from wenming.site_model import load_site
 
 
@@ -13,12 +14,6 @@ def check(content, text: str | bytes, name: str = "2022/report.md"):
     write_news(content, name, text)
     model, diagnostics = load_site(content)
     return model, [d.format() for d in diagnostics.sorted()]
-
-
-def only_error(messages):
-    errors = [m for m in messages if ": error: " in m]
-    assert len(errors) == 1, messages
-    return errors[0]
 
 
 def test_valid_report_has_no_diagnostics(content):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from sitekit import news, project, volunteer, write_content, write_news, write_picture, write_stars
 from test_privacy import VALID_ID
+
 from wenming.registry_schema import StarLevel
 from wenming.site_model import load_site
 from wenming.volunteers import star_level, star_rule

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import soup
 from sitekit import make_practice_site, news, volunteer, write_picture
+
 from wenming.pipeline import build
 
 VOLUNTEERS = {

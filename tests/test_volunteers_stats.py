@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-
 from sitekit import QUOTA_2022, write_quota, write_stats
+
 from wenming.quotas import QuotaCalculator
 from wenming.site_model import load_site
 from wenming.volunteer_stats import VolunteerStats

@@ -9,10 +9,10 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from .content import SourceFile
-from .references import References
 from .diagnostics import Diagnostics
 from .images import ImageProblem, ImageStore
 from .markup import derive_summary, image_references, render_markdown
+from .references import References
 from .registry import Named, Registry, Unit
 from .registry_schema import Level
 from .slugs import is_valid_slug, pinyin_slug

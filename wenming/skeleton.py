@@ -31,9 +31,8 @@ def new_news(content_dir: Path, registry: Registry, unit_name: str, title: str,
              date: datetime.date) -> Path:
     unit = registry.unit(unit_name)
     if unit is None:
-        raise SkeletonError(
-            f"--unit: {unit_name} is not a registry unit{did_you_mean(unit_name, registry.unit_choices(), lambda m: registry.unit(m).name)}"
-        )
+        hint = did_you_mean(unit_name, registry.unit_choices(), lambda m: registry.unit(m).name)
+        raise SkeletonError(f"--unit: {unit_name} is not a registry unit{hint}")
     if not title.strip():
         raise SkeletonError("--title: the title must not be empty")
     news_dir = content_dir / "news"

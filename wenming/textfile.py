@@ -45,7 +45,8 @@ def decode_content(data: bytes) -> DecodedText:
                     f"line {line}: byte 0x{data[exc.start]:02x} is not valid UTF-8 and the file "
                     "is not GBK/GB18030 Chinese text either; save the file as UTF-8"
                 ) from None
-            warning = "file is saved as GBK/GB18030 (e.g. by a Windows editor); it was decoded, but please save it as UTF-8"
+            warning = ("file is saved as GBK/GB18030 (e.g. by a Windows editor); it was decoded, "
+                       "but please save it as UTF-8")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return DecodedText(text, warning)
 

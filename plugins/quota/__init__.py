@@ -14,7 +14,7 @@ from wenming import quota_export, urls
 from wenming.charts import Bar, bar_chart
 from wenming.output import write_bytes, write_json
 from wenming.pelican_config import MODEL_KEY
-from wenming.quotas import (DEFINITIONS, METRIC_LABELS, STATUS_LABELS, QuotaCalculator, default_as_of)
+from wenming.quotas import DEFINITIONS, METRIC_LABELS, STATUS_LABELS, QuotaCalculator, default_as_of
 
 
 def compute_reports(model, today: datetime.date) -> dict:
