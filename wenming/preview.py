@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -96,9 +95,7 @@ class Watcher:
 
     def _run(self) -> None:
         with self._running:
-            started = time.perf_counter()
             self._rebuild()
-            self.last_duration = time.perf_counter() - started
 
     def start(self) -> None:
         self._observer.daemon = True

@@ -73,9 +73,10 @@ def to_xlsx(report: QuotaReport) -> bytes:
     workbook = Workbook()
     matrix = workbook.active
     matrix.title = "指标矩阵"
-    for row in matrix_rows(report):
+    rows = matrix_rows(report)
+    for row in rows:
         matrix.append(row)
-    status_columns = [i for i, name in enumerate(matrix_rows(report)[0], start=1) if name.endswith("状态")]
+    status_columns = [i for i, name in enumerate(rows[0], start=1) if name.endswith("状态")]
     reverse = {label: status for status, label in STATUS_LABELS.items()}
     for row in matrix.iter_rows(min_row=2):
         for column in status_columns:

@@ -23,12 +23,18 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
             return self._send(200, CLIENT_JS.encode("utf-8"), "text/javascript; charset=utf-8")
         if self.preview is not None and not Path(self.directory).is_dir():
             return self._send(503, self._inject(WAITING_PAGE.encode("utf-8")), "text/html; charset=utf-8")
-        path = Path(self.translate_path(self.path))
-        if self.preview is not None and (path / "index.html" if path.is_dir() else path).suffix == ".html":
-            target = path / "index.html" if path.is_dir() else path
-            if target.is_file() and (self.path.endswith("/") or not path.is_dir()):
-                return self._send(200, self._inject(target.read_bytes()), "text/html; charset=utf-8")
+        if self.preview is not None:
+            page = self._html_page()
+            if page is not None:
+                return self._send(200, self._inject(page.read_bytes()), "text/html; charset=utf-8")
         return super().do_GET()
+
+    def _html_page(self) -> Path | None:
+        """The HTML file a request names (a folder URL ending in '/' means its index.html), if any."""
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html" if self.path.split("?")[0].endswith("/") else None
+        return path if path is not None and path.suffix == ".html" and path.is_file() else None
 
     def _inject(self, body: bytes) -> bytes:
         marker = b"</body>"

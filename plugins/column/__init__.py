@@ -47,6 +47,10 @@ class Column:
     def group_title(self, group: str) -> str:
         return urls.SUBCOLUMN_GROUPS[group][1]
 
+    def unit_articles(self, unit_name: str) -> list:
+        """Published reports listing the unit, newest first (shared with the towns and feeds plugins)."""
+        return next(sub.articles for sub in self.groups["units"] if sub.name == unit_name)
+
 
 def _subcolumns(group, entries, articles, matches) -> list[SubColumn]:
     return [

@@ -57,7 +57,7 @@ class FeedsGenerator(Generator):
         articles = self.context["articles"]
         site = registry.site
         for town in registry.towns:
-            reports = [a for a in articles if town in a.report.units]
+            reports = self.context["column"].unit_articles(town.name)
             writer.write_feed(reports[: self.settings["FEED_MAX_ITEMS"]], self.context, urls.town_feed(town.slug),
                               feed_type="atom", feed_title=f"{site.column_title} · {town.name}")
         write_json(self.output_path, urls.NEWS_FEED_JSON, json_feed(site, articles))

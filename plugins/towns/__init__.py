@@ -13,8 +13,7 @@ LATEST = 10
 class TownsGenerator(Generator):
     def generate_output(self, writer):
         registry = self.context["WM_REGISTRY"]
-        articles = self.context["articles"]
-        town_reports = {t.name: [a for a in articles if t in a.report.units] for t in registry.towns}
+        town_reports = {t.name: self.context["column"].unit_articles(t.name) for t in registry.towns}
         writer.write_file(urls.save_as(urls.TOWNS), self.get_template("towns"), self.context,
                           towns=registry.towns, town_reports=town_reports, page_name="towns")
         template = self.get_template("town")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from ..hall import Hall
-from ..markup import plain_text, render_markdown
+from ..markup import plain_text
 
 INDEX_FILE = "assets/search-index.js"
 
@@ -22,7 +22,7 @@ def search_entries(hall: Hall, page_of) -> list[dict]:
     for section in hall.sections:
         for item in section.exhibits:
             captions = " ".join(p.caption or p.alt for p in item.images)
-            text = " ".join(plain_text(render_markdown(item.body)).split())
+            text = " ".join(plain_text(item.html).split())
             entries.append({"title": item.title, "section": section.name, "url": page_of(item),
                             "summary": item.summary or "", "text": f"{text} {captions}".strip()})
     return entries
