@@ -15,6 +15,7 @@ from pathlib import Path
 from wenming.diagnostics import ContentError, Diagnostics
 from wenming.pipeline import build, read_and_validate
 from wenming.preview import PreviewState, Watcher
+from wenming.preview_builds import PreviewBuilds
 from wenming.serve import make_server
 from wenming.skeleton import SkeletonError, new_news
 
@@ -88,20 +89,17 @@ def cmd_new(args) -> int:
 def cmd_serve(args) -> int:
     state = PreviewState()
 
-    def rebuild() -> None:
-        try:
-            result = build(args.content, args.output, progress=_progress_printer(), as_of=args.as_of)
-        except ContentError as exc:
-            _print_diagnostics(exc.diagnostics)
-            state.publish([d.format() for d in exc.diagnostics if d.severity.value == "error"])
-            return
-        _print_diagnostics(result.diagnostics.warnings)
-        print("✓ site rebuilt" if state.current().generation else "✓ site built", flush=True)
-        state.publish([])
+    def full_build(force: bool):
+        return build(args.content, args.output, progress=_progress_printer(), as_of=args.as_of, force=force)
 
-    rebuild()
+    def report(headline: str, diagnostics) -> None:
+        _print_diagnostics(diagnostics)
+        print(headline, flush=True)
+
+    builds = PreviewBuilds(full_build, state, report)
+    builds.first_build()
     server = make_server(args.output / "site", args.port, preview=state)
-    watcher = Watcher([args.content, ROOT / "theme", ROOT / "plugins"], rebuild, ignored=[args.output])
+    watcher = Watcher([args.content, ROOT / "theme", ROOT / "plugins"], builds.changed, ignored=[args.output])
     watcher.start()
     print(f"Serving the site at http://127.0.0.1:{server.server_address[1]}/  "
           "(live reload on; Ctrl+C to stop)", flush=True)

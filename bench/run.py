@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Build benchmark: cold build, no-change rebuild, one-report edit, one added report, peak memory,
-and plain Pelican with its default theme on the same Markdown as the reference.
+"""Build benchmark: cold build, no-change rebuild, one-report edit, one added report, a body edit in the
+live preview (until visible, until everything is up to date), peak memory, and plain Pelican with its
+default theme on the same Markdown as the reference.
 
 Usage: .venv/bin/python bench/run.py [--sizes 1000 10000] [--runs 3]
 Prints a table of medians. Timings are measured, never asserted.
@@ -9,12 +10,17 @@ Prints a table of medians. Timings are measured, never asserted.
 from __future__ import annotations
 
 import argparse
+import os
+import queue
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -23,23 +29,45 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from corpus import generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-TIME = "/usr/bin/time"
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def _tree_rss_kib(root: int) -> int:
+    """Resident memory of a process and all its descendants (KiB), from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    total = 0
+    for pid in tree:
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_KIB
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB, from GNU time's %M or resource usage) of a command."""
+    """Wall seconds and peak resident memory (KiB) of a command, summed over all its processes
+    (our build runs Pagefind alongside itself), sampled every 50 ms."""
     started = time.perf_counter()
-    if Path(TIME).exists():
-        result = subprocess.run([TIME, "-f", "%M", *command], cwd=cwd, capture_output=True, text=True)
-        peak = int(result.stderr.strip().splitlines()[-1]) if result.returncode == 0 else 0
-    else:
-        import resource
-
-        result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss_kib(process.pid))
+        time.sleep(0.05)
     elapsed = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(f"command failed: {' '.join(command)}\n{result.stderr[-3000:]}")
+    if process.returncode != 0:
+        raise SystemExit(f"command failed: {' '.join(command)}\n{process.stderr.read()[-3000:]}")
     return elapsed, peak
 
 
@@ -52,28 +80,78 @@ def pelican_build(content: Path, output: Path) -> tuple[float, int]:
                   "-s", str(Path(__file__).resolve().parent / "pelicanconf.py")])
 
 
+def preview_edit(content: Path, output: Path, run: int) -> tuple[float, float]:
+    """`build.py serve`: seconds from saving a body edit until the report page shows it, and until the
+    background full build has brought everything else (lists, feeds, search) up to date."""
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--content",
+                                str(content), "--output", str(output)], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+
+    def wait_for(pattern: str, timeout: float = 900) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                match = re.search(pattern, lines.get(timeout=1))
+            except queue.Empty:
+                continue
+            if match:
+                return match
+        raise SystemExit(f"serve did not print {pattern!r}")
+
+    try:
+        url = wait_for(r"http://127\.0\.0\.1:\d+/").group(0)
+        wait_for(r"✓ site rebuilt")  # the background build that gives quick renders their starting point
+        edited = next((content / "news").rglob("*.md"))
+        original = edited.read_text(encoding="utf-8")
+        slug = re.search(r"^slug: (\S+)", original, re.M).group(1)
+        marker = f"预览测速第{run}次修改"
+        started = time.perf_counter()
+        edited.write_text(original + f"\n{marker}。\n", encoding="utf-8")
+        while True:
+            with urllib.request.urlopen(f"{url}news/{slug}/", timeout=30) as response:
+                if marker in response.read().decode("utf-8"):
+                    break
+            time.sleep(0.02)
+        visible = time.perf_counter() - started
+        wait_for(r"✓ site rebuilt")
+        settled = time.perf_counter() - started
+        edited.write_text(original, encoding="utf-8")
+        return visible, settled
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def measure(count: int, runs: int, work: Path) -> dict[str, float]:
     print(f"N={count}: generating corpus…", file=sys.stderr, flush=True)
     content = generate(work / f"content-{count}", count)
     plain = generate(work / f"plain-{count}", count, minimal=True)
-    rows: dict[str, list[float]] = {k: [] for k in ("cold", "nochange", "edit", "add", "peak_mib", "pelican")}
+    rows: dict[str, list[float]] = {k: [] for k in ("cold", "nochange", "edit", "add", "peak_mib", "pelican",
+                                                     "visible", "settled")}
     for run in range(runs):
         print(f"N={count}: run {run + 1}/{runs}", file=sys.stderr, flush=True)
         output = work / f"out-{count}"
         shutil.rmtree(output, ignore_errors=True)
         cold, peak = our_build(content, output)
         rows["cold"].append(cold)
-        rows["peak_mib"].append(peak / 1024)
         rows["nochange"].append(our_build(content, output)[0])
         edited = next((content / "news").rglob("*.md"))
         original = edited.read_text(encoding="utf-8")
         edited.write_text(original + f"\n补充一段（第{run}次修改）。\n", encoding="utf-8")
-        rows["edit"].append(our_build(content, output)[0])
+        edit, edit_peak = our_build(content, output)
+        rows["edit"].append(edit)
         edited.write_text(original, encoding="utf-8")
         added = content / "news" / "added.md"
         added.write_text(original.replace("slug: bench-", "slug: added-bench-"), encoding="utf-8")
-        rows["add"].append(our_build(content, output)[0])
+        add, add_peak = our_build(content, output)
+        rows["add"].append(add)
         added.unlink()
+        rows["peak_mib"].append(max(peak, edit_peak, add_peak) / 1024)
+        visible, settled = preview_edit(content, output, run)
+        rows["visible"].append(visible)
+        rows["settled"].append(settled)
         shutil.rmtree(work / f"pelican-{count}", ignore_errors=True)
         rows["pelican"].append(pelican_build(plain, work / f"pelican-{count}")[0])
     return {key: statistics.median(values) for key, values in rows.items()}
@@ -88,11 +166,13 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="wm-bench-"))
     results = {n: measure(n, args.runs, work) for n in args.sizes}
     print(f"\nmedians of {args.runs} runs (seconds; memory in MiB)")
-    print("| N | cold build | no-change rebuild | one edit | one added | peak RSS | plain Pelican | cold ÷ Pelican |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| N | cold build | no-change rebuild | one edit | one added | edit visible in preview | preview settled |"
+          " peak RSS | plain Pelican | cold ÷ Pelican |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for n, r in results.items():
         print(f"| {n} | {r['cold']:.1f} | {r['nochange']:.1f} | {r['edit']:.1f} | {r['add']:.1f} | "
-              f"{r['peak_mib']:.0f} | {r['pelican']:.1f} | {r['cold'] / r['pelican']:.2f} |")
+              f"{r['visible']:.2f} | {r['settled']:.1f} | {r['peak_mib']:.0f} | {r['pelican']:.1f} | "
+              f"{r['cold'] / r['pelican']:.2f} |")
 
 
 if __name__ == "__main__":

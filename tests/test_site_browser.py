@@ -121,3 +121,70 @@ def test_first_tab_reaches_a_visible_skip_link(page, site_url):
     assert outline != "none"
     page.keyboard.press("Enter")
     assert page.evaluate("() => location.hash") == "#main"
+
+
+# --- search over an index split into several bundles (wenming/search_index.py) -----------------------------
+
+SHARDED_TOWNS = ["城北街道", "杨河镇", "茶镇"]
+
+
+@pytest.fixture(scope="module")
+def sharded_site(tmp_path_factory):
+    """A small site whose search index is split into shards of three pages, served on loopback."""
+    import threading
+
+    from sitekit import make_site, news
+
+    from wenming import search_index
+    from wenming.pipeline import build
+    from wenming.serve import make_server
+
+    root = tmp_path_factory.mktemp("sharded")
+    reports = {f"r{i}.md": news(title=f"{SHARDED_TOWNS[i % 3]}开展第{i}次宣讲活动", slug=f"r{i}",
+                                units=SHARDED_TOWNS[i % 3], date=f"2022-05-{i + 1:02d}",
+                                body=f"宣讲活动正文。{'独一无二的萤火虫观察课' if i == 10 else ''}")
+               for i in range(12)}
+    content = make_site(root, reports)
+    (content / "pages").mkdir()
+    (content / "pages/about.md").write_text("---\ntitle: 关于我们\nslug: about\norder: 10\n---\n\n宣讲活动的介绍。\n",
+                                            encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "SHARD_SIZE", 3)
+        site = build(content, root / "output").site_dir
+        plan = search_index.plan_bundles([f"news/r{i}/index.html" for i in range(12)], ["about/index.html"])
+    server = make_server(site, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", plan
+    server.shutdown()
+    server.server_close()
+
+
+def test_search_spans_every_bundle(page, sharded_site):
+    url, plan = sharded_site
+    holder = next(bundle for bundle, pages in plan.items() if "news/r10/index.html" in pages)
+    assert holder != "pagefind" and len(plan) >= 4 and plan["pagefind"] == ["about/index.html"]
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(url + "search/?q=萤火虫观察课")
+    assert wait_for_results(page) == "找到 1 条结果。"
+    link = page.locator(".search-results .report-title a")
+    assert link.all_inner_texts() == ["杨河镇开展第10次宣讲活动"]
+    assert link.first.get_attribute("href") == "/news/r10/"
+    assert any(f"/{holder}/pagefind-entry.json" in r for r in requested), requested
+
+    page.goto(url + "search/?q=宣讲活动")
+    assert wait_for_results(page) == "找到 13 条结果。"  # twelve reports and the page about us
+
+
+def test_town_filter_narrows_results_across_bundles(page, sharded_site):
+    url, _ = sharded_site
+    page.goto(url + "search/?q=宣讲活动")
+    wait_for_results(page)
+    options = page.locator("select[name='镇（街道）'] option").all_inner_texts()
+    assert options == ["全部", "城北街道（4）", "杨河镇（4）", "茶镇（4）"]
+    page.select_option("select[name='镇（街道）']", "茶镇")
+    page.wait_for_function("() => document.querySelector('.search-status').textContent === '找到 4 条结果。'",
+                           timeout=20000)
+    titles = page.locator(".search-results .report-title a").all_inner_texts()
+    assert sorted(titles) == sorted(f"茶镇开展第{i}次宣讲活动" for i in (2, 5, 8, 11))

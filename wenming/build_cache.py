@@ -1,9 +1,10 @@
-"""Caches kept between builds in <output>/.cache/: rendered Markdown and the input manifest.
+"""Caches kept between builds in <output>/.cache/: rendered Markdown, parsed files, the input manifest.
 
-Both are keyed so that a stale entry cannot be used: rendered bodies by their
-text and image hashes (see markup.MarkdownRenderer) inside a file stamped with
-the code that rendered them; the manifest by every input file's size and
-modification time, the code, the date options and today's date.
+All are keyed so that a stale entry cannot be used: rendered bodies by their
+text and image hashes (see markup.MarkdownRenderer) and parsed files by their
+size and modification time, each inside a file stamped with the code that
+made them; the manifest by every input file's size and modification time,
+the code, the date options and today's date.
 """
 
 from __future__ import annotations
@@ -46,27 +47,37 @@ def markdown_fingerprint() -> str:
     return digest.hexdigest()
 
 
-class MarkdownCache:
-    """Rendered Markdown bodies saved between builds, discarded when the code changes."""
+class PickledCache:
+    """A dict saved between builds in one file, discarded when the code that filled it changes."""
 
-    def __init__(self, cache_dir: Path, fingerprint: str) -> None:
-        self.path = cache_dir / "markdown.pickle"
+    def __init__(self, path: Path, fingerprint: str) -> None:
+        self.path = path
         self.fingerprint = fingerprint
 
-    def load(self) -> dict[str, str]:
+    def load(self) -> dict:
         try:
             with self.path.open("rb") as handle:
                 stamp, entries = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError):
             return {}
         return entries if stamp == self.fingerprint else {}
 
-    def save(self, entries: dict[str, str]) -> None:
+    def save(self, entries: dict) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
         with temporary.open("wb") as handle:
             pickle.dump((self.fingerprint, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.path)
+
+
+def markdown_cache(cache_dir: Path) -> PickledCache:
+    """Rendered Markdown bodies, keyed by their text and image hashes (see markup.MarkdownRenderer)."""
+    return PickledCache(cache_dir / "markdown.pickle", markdown_fingerprint())
+
+
+def source_cache(cache_dir: Path, fingerprint: str) -> PickledCache:
+    """Parsed and validated content files, keyed by path, size and modification time."""
+    return PickledCache(cache_dir / "sources.pickle", fingerprint)
 
 
 def input_manifest(content_dir: Path, fingerprint: str, as_of: datetime.date | None) -> str:

@@ -30,8 +30,36 @@ class SourceFile:
         return self.doc.line_of(tuple(loc))
 
 
-def read_source(path: Path, model: type[ContentModel], diagnostics: Diagnostics) -> SourceFile | None:
-    """Read and validate ``path`` against ``model``; report problems and return None on errors."""
+# Parsed files kept between builds: path -> ((size, mtime, schema name), SourceFile). Only files
+# that validated without any finding are kept, so a cache hit never hides a warning.
+SourceCache = dict[str, tuple[tuple[int, int, str], SourceFile]]
+
+
+def read_source(path: Path, model: type[ContentModel], diagnostics: Diagnostics,
+                cache: SourceCache | None = None) -> SourceFile | None:
+    """Read and validate ``path`` against ``model``; report problems and return None on errors.
+
+    With a ``cache``, an unchanged file (same size and modification time) is not parsed again.
+    """
+    if cache is None:
+        return _read_source(path, model, diagnostics)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read_source(path, model, diagnostics)
+    stamp = (stat.st_size, stat.st_mtime_ns, model.__name__)
+    key = str(path)
+    hit = cache.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    findings = len(diagnostics.items)
+    source = _read_source(path, model, diagnostics)
+    if source is not None and len(diagnostics.items) == findings:
+        cache[key] = (stamp, source)
+    return source
+
+
+def _read_source(path: Path, model: type[ContentModel], diagnostics: Diagnostics) -> SourceFile | None:
     try:
         decoded = decode_content(path.read_bytes())
     except UndecodableFile as exc:

@@ -15,7 +15,6 @@ import datetime
 from pathlib import Path
 
 from . import urls
-from .content import read_source
 from .markup import render_markdown
 from .news import NewsItem, slug_for
 from .practice_schema import CHINA_TZ
@@ -151,7 +150,7 @@ def load_events(ctx) -> None:
     events = [s for p in projects.values() for s in project_sessions(p, ctx.registry, list(news.values()))]
     taken = {e.slug: f"a generated session of project {e.project.slug}" for e in events}
     for path in content_files(ctx.content_dir / EVENTS_FOLDER):
-        source = read_source(path, VolunteerEvent, ctx.diagnostics)
+        source = ctx.read(path, VolunteerEvent)
         if source is None:
             continue
         check = References(path, source.doc, ctx.registry, ctx.diagnostics)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .content import SourceFile, read_source
+from .content import SourceFile
 from .diagnostics import Diagnostics
 from .hall import HALL_FILE, ExhibitItem, Hall, Picture, Section, Video, inspect_picture
 from .images import ImageProblem, ImageStore
@@ -158,7 +158,7 @@ def load_exhibits(ctx) -> None:
     hall_path = ctx.content_dir / "data" / HALL_FILE
     items: list[ExhibitItem] = []
     for path in _exhibit_files(ctx.content_dir / EXHIBITS_FOLDER):
-        source = read_source(path, Exhibit, ctx.diagnostics)
+        source = ctx.read(path, Exhibit)
         if source is None:
             continue
         if hall is None:

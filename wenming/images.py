@@ -8,12 +8,14 @@ from the cache (keyed by the source's content hash) and copies them in.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import html
 import os
 import shutil
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -23,6 +25,8 @@ WIDTHS = (480, 960, 1600)
 MEDIA_URL = "media/"
 PROCESS_VERSION = "1"  # bump when processing changes, to invalidate the cache
 DEFAULT_SIZES = "(min-width: 72rem) 46rem, 100vw"
+EXIF_ORIENTATION = 0x0112
+ROTATED_ORIENTATIONS = {5, 6, 7, 8}  # stored sideways: width and height swap once applied
 
 
 class ImageProblem(ValueError):
@@ -61,6 +65,23 @@ class ImageStore:
         self._infos: dict[str, ImageInfo] = {}
         self.used: dict[str, ImageInfo] = {}
         self.markdown_cache = markdown_cache if markdown_cache is not None else {}
+        self._recording: list[str] | None = None
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[list[str]]:
+        """Collects the images marked as used inside the block (the images of one rendered page)."""
+        outer, self._recording = self._recording, []
+        try:
+            yield self._recording
+        finally:
+            if outer is not None:
+                outer.extend(self._recording)
+            self._recording = outer
+
+    def mark_used(self, relatives) -> None:
+        """Mark images as used without rendering them (a page kept from the previous build shows them)."""
+        for relative in relatives:
+            self.used[relative] = self.inspect(relative)
 
     @functools.cached_property
     def renderer(self):
@@ -80,9 +101,10 @@ class ImageStore:
             with Image.open(path) as image:
                 image.verify()
             with Image.open(path) as image:
-                oriented = ImageOps.exif_transpose(image)
-                width, height = oriented.size
-                has_alpha = oriented.mode in ("RGBA", "LA") or "transparency" in oriented.info
+                width, height = image.size
+                if image.getexif().get(EXIF_ORIENTATION, 1) in ROTATED_ORIENTATIONS:
+                    width, height = height, width
+                has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
         except (UnidentifiedImageError, OSError, SyntaxError) as exc:
             raise ImageProblem(f"{relative} is not a valid image ({exc.__class__.__name__}); "
                                "use a JPEG, PNG or WebP file") from None
@@ -96,6 +118,8 @@ class ImageStore:
         """Attributes of the WebP <source> and the fallback <img>; marks the image as used."""
         info = self.inspect(relative)
         self.used[relative] = info
+        if self._recording is not None:
+            self._recording.append(relative)
         widths = info.widths()
         middle = widths[min(1, len(widths) - 1)]
         source = {"type": "image/webp", "srcset": ", ".join(f"{info.url(w, 'webp')} {w}w" for w in widths),

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import multiprocessing
+import os
 import re
 import xml.etree.ElementTree as etree
+from concurrent.futures import ProcessPoolExecutor
 
 import markdown
 from markdown.extensions import Extension
@@ -83,9 +86,51 @@ class MarkdownRenderer:
                 self.images.picture_parts(src, alt)  # mark as used, as a fresh render would
         return cached
 
+    def prerender(self, texts: list[str], workers: int | None = None) -> int:
+        """Render the bodies missing from the cache on every core, so that ``render`` finds them.
+
+        Worth it for a cold build of thousands of reports; returns how many were rendered. A body
+        that fails here (a broken image reference, say) is left for ``render`` to report.
+        """
+        missing = {}
+        for text in texts:
+            key = self._key(text)
+            if key not in self.cache:
+                missing[key] = text
+        workers = workers or os.cpu_count() or 1
+        if len(missing) < PARALLEL_MINIMUM or workers < 2:
+            return 0
+        global _FORKED_RENDERER
+        _FORKED_RENDERER = self
+        keys = list(missing)
+        chunks = [keys[i::workers * 4] for i in range(workers * 4)]
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                results = pool.map(_render_in_child, [[missing[key] for key in chunk] for chunk in chunks])
+                for chunk, rendered in zip(chunks, results):
+                    self.cache.update((key, html) for key, html in zip(chunk, rendered) if html is not None)
+        finally:
+            _FORKED_RENDERER = None
+        return len(missing)
+
     def used_entries(self) -> dict[str, str]:
         """The cache entries this build used: what is worth keeping for the next one."""
         return {key: self.cache[key] for key in self.used_keys}
+
+
+PARALLEL_MINIMUM = 300  # below this, starting worker processes costs more than it saves
+_FORKED_RENDERER: MarkdownRenderer | None = None  # inherited by forked workers
+
+
+def _render_in_child(texts: list[str]) -> list[str | None]:
+    renderer = _FORKED_RENDERER
+    rendered: list[str | None] = []
+    for text in texts:
+        try:
+            rendered.append(renderer._markdown.reset().convert(text))
+        except Exception:  # noqa: BLE001 - reported with its file and line by the serial render
+            rendered.append(None)
+    return rendered
 
 
 def render_markdown(text: str, images: ImageStore | None = None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
 import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -51,6 +52,7 @@ class NewsItem:
     cover: str | None = None
     project: str | None = None
     volunteers: list[str] = dataclasses.field(default_factory=list)
+    front_matter_digest: str = ""  # hash of the validated front matter (see render_cache.site_key)
 
     @property
     def url(self) -> str:
@@ -188,4 +190,5 @@ def resolve_news(source: SourceFile, registry: Registry, images: ImageStore, dia
         units=units, village=village, platform=platform, task=task, kind=kind, topics=topics,
         publications=publications, summary=meta.summary or derive_summary(html), html=html,
         cover=cover, project=meta.project, volunteers=meta.volunteers,
+        front_matter_digest=hashlib.sha1(meta.model_dump_json().encode()).hexdigest(),
     )

@@ -14,7 +14,7 @@ def write_text(output_dir: str | Path, relative: str, text: str) -> Path:
 
 
 def write_json(output_dir: str | Path, relative: str, data: object) -> Path:
-    return write_text(output_dir, relative, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    return write_text(output_dir, relative, json.dumps(data, ensure_ascii=False) + "\n")
 
 
 def write_bytes(output_dir: str | Path, relative: str, data: bytes) -> Path:

@@ -15,13 +15,14 @@ THEME_DIR = PROJECT_ROOT / "theme"
 PLUGIN_DIR = PROJECT_ROOT / "plugins"
 
 # Plugin order matters only for generators: the sitemap collects what the others wrote.
-PLUGINS = ["news_reader", "column", "towns", "feeds", "json_api", "quota", "hall", "volunteers", "projects",
-           "activities", "services", "rankings", "sitemap_xml"]
+PLUGINS = ["writer", "news_reader", "column", "towns", "feeds", "json_api", "quota", "hall", "volunteers",
+           "projects", "activities", "services", "rankings", "sitemap_xml"]
 
 MODEL_KEY = "WM_MODEL"
 
 
-def pelican_settings(model: SiteModel, output_path: Path, cache_dir: Path | None = None) -> dict:
+def pelican_settings(model: SiteModel, output_path: Path, cache_dir: Path | None = None,
+                     search_bundles: list[str] | None = None, render_cache=None) -> dict:
     site = model.registry.site
     disabled = {f"{name}_SAVE_AS": "" for name in (
         "CATEGORY", "CATEGORIES", "TAG", "TAGS", "AUTHOR", "AUTHORS", "ARCHIVES", "DRAFT", "DRAFT_PAGE",
@@ -89,6 +90,8 @@ def pelican_settings(model: SiteModel, output_path: Path, cache_dir: Path | None
     # Added after read_settings, which deep-copies: plugins share the one model.
     settings[MODEL_KEY] = model
     settings["WM_REGISTRY"] = model.registry
+    settings["SEARCH_BUNDLES"] = search_bundles
+    settings["WM_RENDER_CACHE"] = render_cache  # wenming.render_cache.RenderCache, or None: render everything
     settings["JINJA_GLOBALS"] = {**settings["JINJA_GLOBALS"], "picture": templating.markup(model.images.picture),
                                  "memoized": templating.memoizer()}
     if cache_dir is not None:

@@ -3,6 +3,12 @@
 The site is generated into a staging directory next to the output and only
 renamed into place when every stage succeeded, so a failed build leaves the
 previously published site untouched.
+
+Each stage reuses what the previous build left in ``<output>/.cache`` and in
+the previous site: parsed files and rendered Markdown (site_model), page keys
+(render_cache: unchanged pages are hard-linked, not rendered), image variants
+(images) and search bundles (search_index). Search indexing runs in a
+background thread from the moment Pelican has written the pages it indexes.
 """
 
 from __future__ import annotations
@@ -13,19 +19,24 @@ import datetime
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import jinja2
-from pelican import Pelican
+from pelican import Pelican, signals
 
-from .build_cache import ManifestStore, MarkdownCache, code_fingerprint, input_manifest, markdown_fingerprint
+from . import urls
+from .build_cache import ManifestStore, code_fingerprint, input_manifest, markdown_cache, source_cache
 from .diagnostics import ContentError, Diagnostic, Diagnostics, Severity
 from .kiosk import write_kiosk
 from .pelican_config import pelican_settings
-from .search_index import SearchIndexError, index_site
-from .site_model import SiteModel, load_site
+from .quick_render import LastBuild, forget_rendered_content
+from .render_cache import RenderCache, site_key
+from .search_index import SearchIndexer, SearchIndexError, bundle_urls, plan_bundles
+from .site_model import LoadCaches, SiteModel, load_site
 
 Progress = Callable[[str], None]
 
@@ -36,6 +47,7 @@ class BuildResult:
     model: SiteModel | None  # None when the build was skipped as up to date
     diagnostics: Diagnostics
     up_to_date: bool = False
+    last: LastBuild | None = None  # what quick preview renders start from
 
 
 # Output trees written next to site/ (the kiosk bundle, say): (name, writer(model, tree_dir, site_dir)).
@@ -46,12 +58,12 @@ OUTPUT_TREES: list[tuple[str, Callable[[SiteModel, Path, Path], None]]] = [
 
 
 def read_and_validate(content_dir: Path, as_of: datetime.date | None = None,
-                      markdown_cache: dict[str, str] | None = None) -> SiteModel:
+                      caches: LoadCaches | None = None) -> SiteModel:
     """Stage 1: the content model, or ContentError with every problem found."""
     if not (content_dir / "data").is_dir():
         raise ContentError([Diagnostic(Severity.ERROR, str(content_dir),
                                        "not a content directory: it has no data/ registry folder")])
-    model, diagnostics = load_site(content_dir, as_of, markdown_cache)
+    model, diagnostics = load_site(content_dir, as_of, caches)
     if model is None:
         raise ContentError(diagnostics.sorted())
     return model
@@ -80,44 +92,103 @@ def _captured_pelican_logs() -> Iterator[_PelicanLogCollector]:
         logger.setLevel(saved[2])
 
 
-def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = None) -> list[str]:
+def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = None,
+                  render_cache: RenderCache | None = None, kept: list | None = None,
+                  search: SearchStage | None = None) -> list[str]:
     """Stage 2: run Pelican and our plugins into ``site_dir``; returns Pelican's warnings.
+
+    ``kept``, if given, receives Pelican's articles generator (for quick preview renders);
+    ``search``, if given, starts indexing as soon as the report and static pages are written.
 
     Any error Pelican logs (a file it could not process, a template problem)
     fails the build instead of silently producing a partial site.
     """
-    settings = pelican_settings(model, site_dir, cache_dir)
-    with (_captured_pelican_logs() as logs, open(os.devnull, "w") as devnull,
-          contextlib.redirect_stdout(devnull)):
+    kept = kept if kept is not None else []
+    plan = search.plan if search is not None else search_plan(model)
+    settings = pelican_settings(model, site_dir, cache_dir, bundle_urls(plan), render_cache)
+    with contextlib.ExitStack() as stack:
+        logs = stack.enter_context(_captured_pelican_logs())
+        stack.enter_context(contextlib.redirect_stdout(stack.enter_context(open(os.devnull, "w"))))
+        stack.enter_context(signals.article_generator_finalized.connected_to(lambda generator: kept.append(generator)))
+        if search is not None:  # Pelican writes articles, then pages, then what the plugins make
+            stack.enter_context(signals.page_writer_finalized.connected_to(search.start))
         try:
             Pelican(settings).run()
         except jinja2.TemplateError as exc:
             where = f"{exc.filename}:{exc.lineno}" if getattr(exc, "filename", None) else "theme"
             raise ContentError([Diagnostic(Severity.ERROR, where, f"template error: {exc}")]) from exc
+    forget_rendered_content()
     errors = [r.getMessage() for r in logs.records if r.levelno >= logging.ERROR]
     if errors:
         raise ContentError([Diagnostic(Severity.ERROR, "pelican", message) for message in errors])
     return [r.getMessage() for r in logs.records if r.levelno < logging.ERROR]
 
 
+TRASH = ".trash"
+_discarding: list[subprocess.Popen] = []
+
+
+def discard(path: Path) -> None:
+    """Delete a retired tree in a detached process: a 10,000-report site is ~25,000 unlinks (seconds)."""
+    remover = ["rm", "-rf", "--", str(path)] if shutil.which("rm") else [
+        sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(path)]
+    _discarding.append(subprocess.Popen(remover, start_new_session=True, stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+
+
+def empty_trash(output_dir: Path) -> None:
+    """Remove what earlier builds retired and did not get to delete (an interrupted remover, say)."""
+    trash = output_dir / TRASH
+    if trash.is_dir():
+        for leftover in trash.iterdir():
+            discard(leftover)
+
+
 def swap_into_place(staged: Path, target: Path) -> None:
-    """Last stage: replace ``target`` with ``staged`` (both on one file system)."""
-    retired = target.with_name(f".{target.name}.old-{os.getpid()}")
+    """Last stage: replace ``target`` with ``staged`` (both on one file system).
+
+    The old tree is first moved into ``.trash`` and deleted in the background.
+    """
+    retired = None
     if target.exists():
-        os.rename(target, retired)
+        (target.parent / TRASH).mkdir(exist_ok=True)
+        retired = Path(tempfile.mkdtemp(prefix=f"{target.name}-", dir=target.parent / TRASH))
+        os.rename(target, retired / target.name)
     os.rename(staged, target)
-    shutil.rmtree(retired, ignore_errors=True)
+    if retired is not None:
+        discard(retired)
 
 
-def write_assets(model: SiteModel, site_dir: Path, cache_dir: Path, progress: Progress) -> None:
-    """Stage 3: image variants (from the cache when unchanged) and the search index."""
-    written, processed = model.images.write_used(site_dir, cache_dir / "images")
-    progress(f"images: {written} variants ({processed} newly processed, the rest from the cache)")
-    progress("indexing for search")
-    try:
-        progress(index_site(site_dir))
-    except SearchIndexError as exc:
-        raise ContentError([Diagnostic(Severity.ERROR, "search", str(exc))]) from exc
+def search_plan(model: SiteModel) -> dict[str, list[str]]:
+    """The search bundles and their pages: published reports and static pages (the pages marked for search)."""
+    reports = [urls.save_as(item.url) for item in model.published_news]
+    pages = [urls.save_as(page.url) for page in model.pages if page.status == "published"]
+    return plan_bundles(reports, pages)
+
+
+class SearchStage:
+    """The search index of a staged site, built in the background from the moment its pages exist."""
+
+    def __init__(self, model: SiteModel, site_dir: Path, previous_site: Path, cache_dir: Path) -> None:
+        self.plan = search_plan(model)
+        self.indexer = SearchIndexer(site_dir, previous_site if previous_site.is_dir() else None, cache_dir)
+        self.started = False
+
+    def start(self, *_sender, **_signal) -> None:
+        if not self.started:
+            self.started = True
+            self.indexer.start(self.plan)
+
+    def finish(self) -> str:
+        self.start()
+        try:
+            return self.indexer.wait()
+        except SearchIndexError as exc:
+            raise ContentError([Diagnostic(Severity.ERROR, "search", str(exc))]) from exc
+
+    def cancel(self) -> None:
+        if self.started:
+            self.indexer.cancel()
 
 
 def build(content_dir: Path, output_dir: Path, progress: Progress = lambda message: None,
@@ -130,28 +201,45 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
     if not force and manifests.matches(manifest, output_dir / "site"):
         progress("nothing changed since the last build; the site is up to date")
         return BuildResult(output_dir / "site", None, Diagnostics(content_dir), up_to_date=True)
-    markdown_cache = MarkdownCache(cache_dir, markdown_fingerprint())
+    markdown_store, source_store = markdown_cache(cache_dir), source_cache(cache_dir, fingerprint)
+    caches = LoadCaches(markdown_store.load(), source_store.load())
     progress(f"reading and validating {content_dir}")
-    model = read_and_validate(content_dir, as_of, markdown_cache.load())
+    model = read_and_validate(content_dir, as_of, caches)
     progress(f"validated {len(model.news)} reports ({len(model.published_news)} published), "
              f"{len(model.pages)} pages, {len(model.registry.units)} units")
     output_dir.mkdir(parents=True, exist_ok=True)
+    empty_trash(output_dir)
     manifests.forget()
+    render_cache = RenderCache.load(cache_dir, site_key(content_dir, fingerprint, as_of, model.news),
+                                    output_dir / "site", model.images)
+    RenderCache.forget(cache_dir)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
+    search = SearchStage(model, staging / "site", output_dir / "site", cache_dir / "search")
     try:
         progress("generating the public site")
-        for warning in generate_site(model, staging / "site", cache_dir):
+        kept: list = []
+        for warning in generate_site(model, staging / "site", cache_dir, render_cache, kept, search):
             model.diagnostics.warning("pelican", warning)
-        progress(f"generated {sum(1 for p in (staging / 'site').rglob('*') if p.is_file())} files")
-        write_assets(model, staging / "site", cache_dir, progress)
+        progress(f"generated the site: {render_cache.rendered} pages rendered, "
+                 f"{render_cache.linked} unchanged pages kept from the last build; search indexing has started")
+        written, processed = model.images.write_used(staging / "site", cache_dir / "images")
+        progress(f"images: {written} variants ({processed} newly processed, the rest from the cache)")
         for name, write_tree in OUTPUT_TREES:
             progress(f"writing {name}")
             write_tree(model, staging / name, staging / "site")
+        progress("waiting for the search index")
+        progress(search.finish())
         progress(f"swapping into {output_dir}")
         for name in ["site", *(name for name, _ in OUTPUT_TREES)]:
             swap_into_place(staging / name, output_dir / name)
+    except BaseException:
+        search.cancel()
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    markdown_cache.save(model.images.renderer.used_entries())
+    render_cache.save(cache_dir)
+    markdown_store.save(model.images.renderer.used_entries())
+    source_store.save({path: entry for path, entry in caches.sources.items() if os.path.exists(path)})
     manifests.save(manifest)
-    return BuildResult(output_dir / "site", model, model.diagnostics)
+    last = LastBuild(model, kept[0], output_dir / "site", cache_dir) if kept else None
+    return BuildResult(output_dir / "site", model, model.diagnostics, last=last)

@@ -1,7 +1,7 @@
 """Live preview for ``build.py serve``: watch the sources, rebuild, reload the open browser tab.
 
-A rebuild runs the normal pipeline, which reuses its caches (rendered Markdown,
-image variants) and skips when nothing changed. The browser listens on a
+What a change rebuilds is decided in wenming.preview_builds (a quick render of
+the changed reports, then the incremental pipeline in the background). The browser listens on a
 Server-Sent Events stream: "reload" after a good build, "problems" with the
 same messages as ``build.py check`` after a failed one (shown as an overlay
 while the last good site stays served).
@@ -58,34 +58,46 @@ def event_message(state: BuildState) -> bytes:
 
 
 class _Debounced(FileSystemEventHandler):
-    """Calls ``action`` once things have been quiet for ``delay`` seconds."""
+    """Calls ``action`` with the changed paths once things have been quiet for ``delay`` seconds."""
 
-    def __init__(self, action: Callable[[], None], ignored: list[Path], delay: float = 0.3) -> None:
+    def __init__(self, action: Callable[[set[Path]], None], ignored: list[Path], delay: float = 0.15) -> None:
         self.action = action
         self.ignored = [p.resolve() for p in ignored]
         self.delay = delay
         self._timer: threading.Timer | None = None
+        self._paths: set[Path] = set()
         self._lock = threading.Lock()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        path = Path(str(event.src_path)).resolve()
         if event.is_directory and event.event_type == "modified":
             return
-        if any(path.is_relative_to(p) for p in self.ignored) or "__pycache__" in path.parts:
+        paths = {Path(str(event.src_path)).resolve()}
+        if getattr(event, "dest_path", ""):
+            paths.add(Path(str(event.dest_path)).resolve())
+        paths = {p for p in paths
+                 if not any(p.is_relative_to(i) for i in self.ignored) and "__pycache__" not in p.parts}
+        if not paths:
             return
         with self._lock:
+            self._paths |= paths
             if self._timer is not None:
                 self._timer.cancel()
-            self._timer = threading.Timer(self.delay, self.action)
+            self._timer = threading.Timer(self.delay, self._fire)
             self._timer.daemon = True
             self._timer.start()
 
+    def _fire(self) -> None:
+        with self._lock:
+            paths, self._paths = self._paths, set()
+        if paths:
+            self.action(paths)
+
 
 class Watcher:
-    """Watches folders and runs ``rebuild`` after changes, one rebuild at a time."""
+    """Watches folders and calls ``changed(paths)`` after changes, one call at a time."""
 
-    def __init__(self, folders: list[Path], rebuild: Callable[[], None], ignored: list[Path]) -> None:
-        self._rebuild = rebuild
+    def __init__(self, folders: list[Path], changed: Callable[[set[Path]], None], ignored: list[Path]) -> None:
+        self._changed = changed
         self._running = threading.Lock()
         self._observer = Observer()
         handler = _Debounced(self._run, ignored)
@@ -93,9 +105,9 @@ class Watcher:
             if folder.is_dir():
                 self._observer.schedule(handler, str(folder), recursive=True)
 
-    def _run(self) -> None:
+    def _run(self, paths: set[Path]) -> None:
         with self._running:
-            self._rebuild()
+            self._changed(paths)
 
     def start(self) -> None:
         self._observer.daemon = True

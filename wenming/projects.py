@@ -11,7 +11,6 @@ import dataclasses
 from pathlib import Path
 
 from . import urls
-from .content import read_source
 from .markup import render_markdown
 from .news import slug_for
 from .practice_schema import STAGES, MonthlySessions
@@ -86,7 +85,7 @@ def load_projects(ctx) -> None:
     items: list[ProjectItem] = []
     slugs: dict[str, Path] = {}
     for path in content_files(ctx.content_dir / PROJECTS_FOLDER):
-        source = read_source(path, BrandProject, ctx.diagnostics)
+        source = ctx.read(path, BrandProject)
         if source is None:
             continue
         meta = source.meta

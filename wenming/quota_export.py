@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import re
+import zipfile
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -94,6 +97,24 @@ def to_xlsx(report: QuotaReport) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "B2"
+    stamp = datetime.datetime.combine(report.as_of, datetime.time())
+    workbook.properties.created = workbook.properties.modified = stamp
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return _with_fixed_times(buffer.getvalue(), stamp)
+
+
+def _with_fixed_times(xlsx: bytes, stamp: datetime.datetime) -> bytes:
+    """The same workbook with every zip entry and its modification date set to ``stamp``, so that
+    unchanged data gives identical bytes (and a rebuild does not look like a change)."""
+    output = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            fixed = zipfile.ZipInfo(entry.filename, date_time=stamp.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            data = source.read(entry.filename)
+            if entry.filename == "docProps/core.xml":  # openpyxl dates it "now" when saving
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.strftime(
+                    "%Y-%m-%dT%H:%M:%SZ").encode(), data)
+            target.writestr(fixed, data)
+    return output.getvalue()

@@ -188,6 +188,10 @@ class QuotaCalculator:
         self.as_of = as_of
         self.year = rules.year
         self.news = [n for n in news if n.is_published]
+        self.news_by_unit: dict[str, list[NewsItem]] = {}  # published reports listing each unit, by name
+        for item in self.news:
+            for unit in item.units:
+                self.news_by_unit.setdefault(unit.name, []).append(item)
         self.projects = projects
         self.volunteer_stats = volunteer_stats
         self.platform_leads = {p.extra.get("lead"): p for p in registry.platforms if p.extra.get("lead")}
@@ -202,9 +206,7 @@ class QuotaCalculator:
 
     def media(self, unit: Unit, level_key: str) -> tuple[float, dict]:
         counted = []
-        for item in self.news:
-            if unit not in item.units:
-                continue
+        for item in self.news_by_unit.get(unit.name, []):
             pubs = tuple(p for p in item.publications
                          if self.in_period(p.date) and self.counted_level(p) == level_key)
             if pubs:
@@ -213,7 +215,7 @@ class QuotaCalculator:
 
     def of_kind(self, unit: Unit, purpose: str) -> list[NewsItem]:
         kind = self.rules.kinds[purpose]
-        return [n for n in self.news if n.kind.name == kind and unit in n.units and self.in_period(n.date)]
+        return [n for n in self.news_by_unit.get(unit.name, []) if n.kind.name == kind and self.in_period(n.date)]
 
     def training(self, unit: Unit) -> tuple[float, dict]:
         reports = self.of_kind(unit, "training")

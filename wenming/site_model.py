@@ -11,10 +11,11 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
+import os
 from collections.abc import Callable
 from pathlib import Path
 
-from .content import read_source
+from .content import SourceCache, SourceFile, read_source
 from .diagnostics import Diagnostics
 from .events import load_events
 from .exhibits import load_exhibits
@@ -49,6 +50,14 @@ class PageItem:
 
 
 @dataclasses.dataclass
+class LoadCaches:
+    """What a build keeps from the previous one: rendered Markdown bodies and parsed files."""
+
+    markdown: dict[str, str] = dataclasses.field(default_factory=dict)
+    sources: SourceCache = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
 class LoadContext:
     content_dir: Path
     registry: Registry
@@ -56,6 +65,11 @@ class LoadContext:
     images: ImageStore
     collections: dict[str, list] = dataclasses.field(default_factory=dict)
     extras: dict[str, object] = dataclasses.field(default_factory=dict)
+    sources: SourceCache | None = None
+
+    def read(self, path: Path, model: type) -> SourceFile | None:
+        """Read and validate one content file (from the cache of parsed files when unchanged)."""
+        return read_source(path, model, self.diagnostics, self.sources)
 
 
 @dataclasses.dataclass
@@ -82,12 +96,14 @@ class SiteModel:
         items = [n for n in self.news if n.is_published]
         return sorted(items, key=lambda n: (n.date, n.slug), reverse=True)
 
-    def item_for_source(self, path: Path) -> NewsItem | PageItem | None:
-        return self._by_source.get(Path(path).resolve())
+    def item_for_source(self, path: Path | str) -> NewsItem | PageItem | None:
+        return self._by_source.get(os.path.abspath(path)) or self._by_source.get(os.path.realpath(path))
 
     @functools.cached_property
-    def _by_source(self) -> dict[Path, NewsItem | PageItem]:
-        return {i.source.resolve(): i for i in (*self.news, *self.pages)}
+    def _by_source(self) -> dict[str, NewsItem | PageItem]:
+        """Items by absolute source path, and by real path when symbolic links make that differ."""
+        items = (*self.news, *self.pages)
+        return {**{os.path.realpath(i.source): i for i in items}, **{os.path.abspath(i.source): i for i in items}}
 
 
 def content_files(folder: Path) -> list[Path]:
@@ -100,7 +116,7 @@ def content_files(folder: Path) -> list[Path]:
 def load_pages(ctx: LoadContext) -> None:
     pages: list[PageItem] = []
     for path in content_files(ctx.content_dir / "pages"):
-        source = read_source(path, Page, ctx.diagnostics)
+        source = ctx.read(path, Page)
         if source is None:
             continue
         slug = slug_for(source)
@@ -118,10 +134,12 @@ def load_news(ctx: LoadContext) -> None:
     news: list[NewsItem] = []
     slugs: dict[str, Path] = {}
     known = {name: {i.slug for i in ctx.collections.get(name, [])} for name in ("projects", "volunteers")}
-    for path in content_files(ctx.content_dir / "news"):
-        source = read_source(path, NewsReport, ctx.diagnostics)
+    sources = [ctx.read(path, NewsReport) for path in content_files(ctx.content_dir / "news")]
+    ctx.images.renderer.prerender([source.body for source in sources if source is not None])
+    for source in sources:
         if source is None:
             continue
+        path = source.path
         slug = slug_for(source)
         if slug in slugs:
             ctx.diagnostics.error(path, f"slug {slug} is already used by "
@@ -151,7 +169,7 @@ LOADERS: list[tuple[str, Callable[[LoadContext], None]]] = [
 
 
 def load_site(content_dir: Path, as_of: datetime.date | None = None,
-              markdown_cache: dict[str, str] | None = None) -> tuple[SiteModel | None, Diagnostics]:
+              caches: LoadCaches | None = None) -> tuple[SiteModel | None, Diagnostics]:
     """Read and validate all content, collecting every problem of every file.
 
     The model is None when any error was found; the diagnostics hold them all.
@@ -160,7 +178,8 @@ def load_site(content_dir: Path, as_of: datetime.date | None = None,
     registry = load_registry(content_dir / "data", diagnostics)
     if registry is None:
         return None, diagnostics
-    ctx = LoadContext(content_dir, registry, diagnostics, ImageStore(content_dir, markdown_cache))
+    images = ImageStore(content_dir, caches.markdown if caches else None)
+    ctx = LoadContext(content_dir, registry, diagnostics, images, sources=caches.sources if caches else None)
     for _name, loader in LOADERS:
         loader(ctx)
     if diagnostics.has_errors():

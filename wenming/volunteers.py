@@ -12,7 +12,6 @@ import dataclasses
 from pathlib import Path
 
 from . import urls
-from .content import read_source
 from .markup import derive_summary, render_markdown
 from .news import slug_for
 from .references import References
@@ -84,7 +83,7 @@ def load_volunteers(ctx) -> None:
     items: list[VolunteerItem] = []
     slugs: dict[str, Path] = {}
     for path in content_files(ctx.content_dir / VOLUNTEERS_FOLDER):
-        source = read_source(path, VolunteerProfile, ctx.diagnostics)
+        source = ctx.read(path, VolunteerProfile)
         if source is None:
             continue
         meta = source.meta

@@ -1,5 +1,7 @@
 """Feeds beyond Pelican's column Atom feed: one Atom feed per town, a JSON Feed 1.1 of the
-column, and a plain-HTML fragment of the latest reports for the county portal's 专栏."""
+column, and a plain-HTML fragment of the latest reports for the county portal's 专栏.
+
+Feed links are made absolute by the site's writer (plugins/writer)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ import datetime
 
 from pelican import signals
 from pelican.generators import Generator
-from pelican.writers import Writer
 
 from wenming import urls
 from wenming.api import absolute
@@ -42,15 +43,6 @@ def json_feed(site, articles) -> dict:
     }
 
 
-class AbsoluteFeedWriter(Writer):
-    """Feed readers need absolute links; pages keep site-relative ones for local preview."""
-
-    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
-                   feed_title=None):
-        context = {**context, "SITEURL": context["FEED_DOMAIN"]}
-        return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
-
-
 class FeedsGenerator(Generator):
     def generate_output(self, writer):
         registry = self.context["WM_REGISTRY"]
@@ -69,10 +61,5 @@ def get_generators(pelican):
     return FeedsGenerator
 
 
-def get_writer(pelican):
-    return AbsoluteFeedWriter
-
-
 def register():
     signals.get_generators.connect(get_generators)
-    signals.get_writer.connect(get_writer)

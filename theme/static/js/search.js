@@ -1,5 +1,6 @@
 // Site search with Pagefind's JavaScript API: Chinese word segmentation, filters by
-// town, platform, kind and year, results with title, date, units and a highlighted excerpt.
+// town, platform, kind and year, results with title, date, units and a highlighted excerpt,
+// over every index bundle the form names in data-bundles (merged with pagefind.mergeIndex).
 (function () {
   "use strict";
 
@@ -63,10 +64,18 @@
     FILTER_ORDER.forEach(function (name) { if (params.get(name)) { selected[name] = params.get(name); } });
     input.value = params.get("q") || "";
 
+    // The index comes in bundles (see wenming/search_index.py): the primary one brings
+    // pagefind.js, the others are merged into it; search and filters then span all of them.
+    var primary = form.getAttribute("data-bundle");
+    var bundles = [];
+    try { bundles = JSON.parse(form.getAttribute("data-bundles") || "[]"); } catch (error) { bundles = []; }
     var pagefind;
     try {
-      pagefind = await import(form.getAttribute("data-bundle") + "pagefind.js");
+      pagefind = await import(primary + "pagefind.js");
       await pagefind.options({ excerptLength: 40 });
+      await Promise.all(bundles.filter(function (url) { return url !== primary; }).map(function (url) {
+        return pagefind.mergeIndex(url, { excerptLength: 40 });
+      }));
     } catch (error) {
       status.textContent = "搜索索引加载失败，请稍后再试。";
       return;

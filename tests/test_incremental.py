@@ -1,0 +1,88 @@
+"""Incremental rendering: a rebuild re-renders only the pages an edit affects, and its output is
+exactly what a build from scratch makes (checked file by file on the sample site)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import yaml
+
+from wenming.pipeline import build
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNTS = re.compile(r"(\d+) pages rendered, (\d+) unchanged pages kept")
+
+
+def _rendered_and_kept(messages: list[str]) -> tuple[int, int]:
+    match = next(COUNTS.search(m) for m in messages if COUNTS.search(m))
+    return int(match.group(1)), int(match.group(2))
+
+
+def _pages(site: Path) -> dict[str, bytes]:
+    """Every file of the site except the search bundles (Pagefind's output is not byte-stable)."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
+            if p.is_file() and not p.relative_to(site).parts[0].startswith("pagefind")}
+
+
+def _assert_same_as_full_build(content: Path, incremental_site: Path, fresh: Path) -> None:
+    full = _pages(build(content, fresh).site_dir)
+    incremental = _pages(incremental_site)
+    assert sorted(incremental) == sorted(full)
+    differing = [name for name in full if full[name] != incremental[name]]
+    assert differing == [], f"stale after an incremental build: {differing[:10]}"
+
+
+def _newest_report(content: Path) -> tuple[Path, str]:
+    """The newest published report (on the home page), with its summary line removed so that its
+    summary comes from the first paragraph of the body."""
+    candidates = []
+    for path in (content / "news").rglob("*.md"):
+        meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        if meta.get("status", "published") == "published":
+            candidates.append((str(meta["date"]), path, meta["slug"]))
+    _, path, slug = max(candidates)
+    path.write_text(re.sub(r"^summary: .*\n", "", path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    return path, slug
+
+
+def test_edits_rerender_only_affected_pages_and_match_a_full_build(tmp_path):
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    output = tmp_path / "output"
+    report, slug = _newest_report(content)
+    build(content, output)
+    front, body = report.read_text(encoding="utf-8").split("---\n", 2)[1:]
+
+    # A body edit that also changes the derived summary (first paragraph) of a home-page report.
+    report.write_text(f"---\n{front}---\n\n增量构建测试新增的首段。\n{body}\n增量构建测试补充的末段。\n", encoding="utf-8")
+    messages: list[str] = []
+    site = build(content, output, progress=messages.append).site_dir
+    rendered, kept = _rendered_and_kept(messages)
+    assert 1 <= rendered and kept > 5 * rendered, (rendered, kept)
+    page = (site / "news" / slug / "index.html").read_text(encoding="utf-8")
+    assert "增量构建测试新增的首段" in page and "增量构建测试补充的末段" in page
+    _assert_same_as_full_build(content, site, tmp_path / "fresh-body")
+
+    # A front-matter edit (the title) shows in lists everywhere: everything is rendered again.
+    text = report.read_text(encoding="utf-8")
+    report.write_text(re.sub(r"^title: .*$", "title: 增量构建测试改过的标题", text, count=1, flags=re.M),
+                      encoding="utf-8")
+    messages.clear()
+    site = build(content, output, progress=messages.append).site_dir
+    rendered, kept = _rendered_and_kept(messages)
+    assert kept == 0 and rendered > 100
+    assert "增量构建测试改过的标题" in (site / "index.html").read_text(encoding="utf-8")
+    _assert_same_as_full_build(content, site, tmp_path / "fresh-title")
+
+
+def test_a_rebuild_after_the_output_was_removed_renders_everything(tmp_path):
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    output = tmp_path / "output"
+    build(content, output)
+    shutil.rmtree(output / "site")
+    messages: list[str] = []
+    site = build(content, output, progress=messages.append, force=True).site_dir
+    rendered, kept = _rendered_and_kept(messages)
+    assert kept == 0 and rendered > 100
+    assert (site / "index.html").is_file()

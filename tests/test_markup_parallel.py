@@ -1,0 +1,27 @@
+"""Cold builds render Markdown bodies on every core; the result is what the serial renderer makes."""
+
+from __future__ import annotations
+
+from sitekit import write_picture, write_registry
+
+from wenming import markup
+from wenming.images import ImageStore
+
+
+def test_parallel_prerender_matches_serial_rendering_and_leaves_broken_bodies_to_it(tmp_path, monkeypatch):
+    content = write_registry(tmp_path / "content")
+    write_picture(content, "images/a.jpg")
+    bodies = [f"第{i}段，**加粗**。\n\n- 列表{i}\n\n![图{i}](images/a.jpg)" for i in range(12)]
+    broken = "![缺失的图](images/missing.jpg)"
+    monkeypatch.setattr(markup, "PARALLEL_MINIMUM", 1)
+
+    parallel = ImageStore(content)
+    assert parallel.renderer.prerender([*bodies, broken], workers=2) == 13
+    serial = ImageStore(content)
+
+    assert len(parallel.renderer.cache) == 12  # the broken body was not cached
+    for body in bodies:
+        key = parallel.renderer._key(body)
+        assert parallel.renderer.cache[key] == serial.renderer.render(body)
+        assert parallel.renderer.render(body) == serial.renderer.render(body)
+    assert "images/a.jpg" in parallel.used  # a cache hit still marks the image as used

@@ -1,0 +1,233 @@
+"""Render only the pages whose inputs changed; hard-link the others from the previous site.
+
+Every page Pelican writes gets a key, hashed from:
+
+* the *site key*: our code, the date options, every content file except the
+  report bodies (registry, data files, static pages, images) and every
+  report's validated front matter. Lists, navigation, counts and quota pages
+  only depend on these, so any change to them re-renders everything;
+* the output name and the template;
+* the *content digests* (summary and body HTML) of the reports the page was
+  handed: its own report, a month's reports, the reports on one page of a
+  paginated list.
+
+When a page's key equals the one recorded for the file in the previous build
+and that file is still in the previous site, the file is hard-linked into the
+staged site instead of rendered. A linked file is never written to: Pelican's
+writer opens new files only, and the previous site is moved away, not changed.
+
+Templates that show report text taken from the shared context rather than
+from their arguments (the home page's latest reports) are in ALWAYS_RENDER.
+A template that shows a report's summary or body must receive the report (or
+a list of them) in its ``write_file`` arguments.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import os
+import pickle
+import shutil
+import threading
+from pathlib import Path
+
+from pelican.contents import Content
+from pelican.paginator import Page as PaginatorPage
+from pelican.writers import Writer
+
+from .images import ImageStore
+from .news import NewsItem
+
+SETTING = "WM_RENDER_CACHE"
+ALWAYS_RENDER = {"home"}
+# Arguments Pelican passes that our templates never show (the period archives get every report).
+IGNORED_ARGUMENTS = {"all_articles"}
+CACHE_FILE = "render.pickle"
+
+
+def site_key(content_dir: Path, code: str, as_of: datetime.date | None, news: list[NewsItem]) -> str:
+    """Hash of every input except report summaries and bodies (see the module docstring)."""
+    digest = hashlib.sha256(f"{code}\0as_of={as_of}\0today={datetime.date.today()}\n".encode())
+    bodies = {os.path.abspath(item.source) for item in news}
+    for root, folders, files in os.walk(content_dir):
+        folders.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            if os.path.abspath(path) in bodies:
+                continue
+            stat = os.stat(path)
+            digest.update(f"{os.path.relpath(path, content_dir)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for item in sorted(news, key=lambda n: n.slug):
+        digest.update(f"{item.source}\0{item.slug}\0{item.front_matter_digest}\n".encode())
+    return digest.hexdigest()
+
+
+@dataclasses.dataclass
+class RenderCache:
+    """The previous build's page keys (and the images each page showed), and where its site is.
+
+    Collects this build's keys and images as pages are rendered or kept.
+    """
+
+    site_key: str
+    previous_site: Path | None
+    images: ImageStore
+    previous: dict[str, tuple[str, tuple[str, ...]]]
+    pages: dict[str, tuple[str, tuple[str, ...]]] = dataclasses.field(default_factory=dict)
+    rendered: int = 0
+    linked: int = 0
+
+    @classmethod
+    def load(cls, cache_dir: Path, site_key: str, previous_site: Path, images: ImageStore) -> RenderCache:
+        previous: dict = {}
+        if previous_site.is_dir():
+            try:
+                with (cache_dir / CACHE_FILE).open("rb") as handle:
+                    previous = pickle.load(handle)
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+                previous = {}
+        return cls(site_key, previous_site if previous_site.is_dir() else None, images, previous)
+
+    def save(self, cache_dir: Path) -> None:
+        _write_pages(cache_dir, self.pages)
+
+    @staticmethod
+    def forget(cache_dir: Path) -> None:
+        (cache_dir / CACHE_FILE).unlink(missing_ok=True)
+
+    @staticmethod
+    def invalidate(cache_dir: Path, names: list[str]) -> None:
+        """Forget the keys of files replaced outside a build (by a quick preview render): the next
+        build must render them, even if their inputs return to what the recorded key describes."""
+        try:
+            with (cache_dir / CACHE_FILE).open("rb") as handle:
+                pages = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            return
+        for name in names:
+            pages.pop(name, None)
+        _write_pages(cache_dir, pages)
+
+    def reuse(self, name: str, key: str) -> Path | None:
+        """The previous build's file for ``name`` if it was made from the same inputs (its images are
+        marked as used, as rendering would have done)."""
+        recorded = self.previous.get(name)
+        if self.previous_site is None or recorded is None or recorded[0] != key:
+            return None
+        previous = self.previous_site / name
+        if not previous.is_file():
+            return None
+        self.images.mark_used(recorded[1])
+        self.pages[name] = recorded
+        self.linked += 1
+        return previous
+
+    def render(self, name: str, key: str, template, localcontext) -> str:
+        with self.images.recording() as shown:
+            html = template.render(localcontext)
+        self.pages[name] = (key, tuple(dict.fromkeys(shown)))
+        self.rendered += 1
+        return html
+
+
+def _write_pages(cache_dir: Path, pages: dict) -> None:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    temporary = cache_dir / f"{CACHE_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
+    with temporary.open("wb") as handle:
+        pickle.dump(pages, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, cache_dir / CACHE_FILE)
+
+
+class _Digests:
+    """Content digests of reports, computed once per build."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, tuple[NewsItem, str]] = {}
+
+    def of(self, item: NewsItem) -> str:
+        known = self._by_id.get(id(item))
+        if known is None or known[0] is not item:
+            text = f"{item.summary}\0{item.html}".encode()
+            known = (item, hashlib.sha1(text).hexdigest())
+            self._by_id[id(item)] = known
+        return known[1]
+
+    def collect(self, value, out: list[str]) -> None:
+        """Digests of the reports in ``value``: a report, an article, a paginated page, or containers of them."""
+        if isinstance(value, NewsItem):
+            out.append(self.of(value))
+        elif isinstance(value, Content):
+            report = getattr(value, "report", None)
+            if isinstance(report, NewsItem):
+                out.append(self.of(report))
+        elif isinstance(value, PaginatorPage):
+            out.append(f"page {value.number}/{value.paginator.num_pages}")
+            self.collect(value.object_list, out)
+        elif isinstance(value, (list, tuple)):
+            for element in value:
+                self.collect(element, out)
+        elif isinstance(value, dict):
+            for element in value.values():
+                self.collect(element, out)
+
+
+class _KeyedTemplate:
+    """Stands in for a template: renders only when the page's key changed."""
+
+    def __init__(self, writer: IncrementalWriter, template, arguments: set[str], paginated: set[str]) -> None:
+        self.writer = writer
+        self.template = template
+        self.name = template.name
+        self.arguments = arguments
+        self.paginated = paginated
+
+    def render(self, localcontext) -> str:
+        writer = self.writer
+        name = localcontext["output_file"]
+        parts = [writer.cache.site_key, self.name, name]
+        for argument in sorted(self.arguments - self.paginated - IGNORED_ARGUMENTS):
+            writer.digests.collect(localcontext.get(argument), parts)
+        for argument in sorted(self.paginated):
+            writer.digests.collect(localcontext.get(f"{argument}_page"), parts)
+        key = hashlib.sha1("\n".join(parts).encode()).hexdigest()
+        previous = None if self.name in ALWAYS_RENDER else writer.cache.reuse(name, key)
+        if previous is None:
+            return writer.cache.render(name, key, self.template, localcontext)
+        writer.reuse[os.path.normpath(os.path.join(writer.output_path, name))] = previous
+        return ""
+
+
+class IncrementalWriter(Writer):
+    """Pelican's writer, skipping pages whose key matches the previous build (see the module docstring)."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.cache: RenderCache | None = (settings or {}).get(SETTING)
+        self.digests = _Digests()
+        self.reuse: dict[str, Path] = {}
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
+                   override_output=False, url=None, **kwargs):
+        if self.cache is not None and name:
+            if paginated is None:
+                pages = {key for key in kwargs if key in {"articles", "dates"}}
+            else:
+                pages = set(paginated)
+            if template_name not in self.settings["PAGINATED_TEMPLATES"]:
+                pages = set()
+            template = _KeyedTemplate(self, template, set(kwargs), pages)
+        return super().write_file(name, template, context, relative_urls, paginated, template_name,
+                                  override_output, url, **kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        previous = self.reuse.pop(os.path.normpath(filename), None)
+        if previous is None:
+            return super()._open_w(filename, encoding, override)
+        self._written_files.add(filename)
+        try:
+            os.link(previous, filename)
+        except OSError:  # a file system without hard links
+            shutil.copyfile(previous, filename)
+        return open(os.devnull, "w", encoding=encoding)
