@@ -10,7 +10,6 @@ Prints a table of medians. Timings are measured, never asserted.
 from __future__ import annotations
 
 import argparse
-import os
 import queue
 import re
 import shutil
@@ -29,11 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from corpus import generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 def _tree_rss_kib(root: int) -> int:
-    """Resident memory of a process and all its descendants (KiB), from /proc."""
+    """Resident memory (proportional set size, KiB) of a process and all its descendants, from /proc."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -48,10 +46,11 @@ def _tree_rss_kib(root: int) -> int:
         tree.update(children)
         frontier.extend(children)
     total = 0
-    for pid in tree:
+    for pid in tree:  # proportional set size: pages shared by forked workers are counted once
         try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_KIB
-        except (OSError, IndexError, ValueError):
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            total += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1))
+        except (OSError, AttributeError, ValueError):
             pass
     return total
 
@@ -89,7 +88,7 @@ def preview_edit(content: Path, output: Path, run: int) -> tuple[float, float]:
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
 
-    def wait_for(pattern: str, timeout: float = 900) -> re.Match:
+    def wait_for(pattern: str, timeout: float = 1800) -> re.Match:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -102,7 +101,7 @@ def preview_edit(content: Path, output: Path, run: int) -> tuple[float, float]:
 
     try:
         url = wait_for(r"http://127\.0\.0\.1:\d+/").group(0)
-        wait_for(r"✓ site rebuilt")  # the background build that gives quick renders their starting point
+        wait_for(r"quick preview ready")  # after the build that gives quick renders their starting point
         edited = next((content / "news").rglob("*.md"))
         original = edited.read_text(encoding="utf-8")
         slug = re.search(r"^slug: (\S+)", original, re.M).group(1)
@@ -137,6 +136,7 @@ def measure(count: int, runs: int, work: Path) -> dict[str, float]:
         cold, peak = our_build(content, output)
         rows["cold"].append(cold)
         rows["nochange"].append(our_build(content, output)[0])
+        print(f"  cold {cold:.1f} s, no-change {rows['nochange'][-1]:.1f} s", file=sys.stderr, flush=True)
         edited = next((content / "news").rglob("*.md"))
         original = edited.read_text(encoding="utf-8")
         edited.write_text(original + f"\n补充一段（第{run}次修改）。\n", encoding="utf-8")
@@ -149,11 +149,14 @@ def measure(count: int, runs: int, work: Path) -> dict[str, float]:
         rows["add"].append(add)
         added.unlink()
         rows["peak_mib"].append(max(peak, edit_peak, add_peak) / 1024)
+        print(f"  edit {edit:.1f} s, add {add:.1f} s, peak {rows['peak_mib'][-1]:.0f} MiB", file=sys.stderr, flush=True)
         visible, settled = preview_edit(content, output, run)
         rows["visible"].append(visible)
         rows["settled"].append(settled)
+        print(f"  preview: visible {visible:.2f} s, settled {settled:.1f} s", file=sys.stderr, flush=True)
         shutil.rmtree(work / f"pelican-{count}", ignore_errors=True)
         rows["pelican"].append(pelican_build(plain, work / f"pelican-{count}")[0])
+        print(f"  plain Pelican {rows['pelican'][-1]:.1f} s", file=sys.stderr, flush=True)
     return {key: statistics.median(values) for key, values in rows.items()}
 
 

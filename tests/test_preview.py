@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 
 import pytest
 from conftest import serving
 from sitekit import make_site, news, write_news
+
+from wenming.pipeline import build
 
 
 def read_event(stream) -> tuple[str, dict]:
@@ -57,3 +60,20 @@ def test_change_rebuilds_and_problems_are_reported_while_the_last_good_site_stay
         kind, fixed = read_event(stream)
         assert kind == "reload" and fixed["generation"] > failed["generation"]
     assert "改好的标题" in get(url + "news/a/")
+
+
+def test_an_idle_preview_does_not_rebuild(tmp_path):
+    """Builds read the sources; reading is not a change, so nothing may rebuild until a file changes.
+    (Starting on an up-to-date output runs a background build while the watcher is already on.)"""
+    content = make_site(tmp_path, {"2022/a.md": news(slug="a")})
+    build(content, tmp_path / "output")
+    with serving(content, tmp_path / "output") as url:
+
+        def generation() -> int:
+            with urllib.request.urlopen(url + "__preview/events", timeout=30) as stream:
+                return read_event(stream)[1]["generation"]
+
+        time.sleep(8)  # the background build after an up-to-date start
+        first = generation()
+        time.sleep(3)
+        assert generation() == first

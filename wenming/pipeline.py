@@ -130,6 +130,7 @@ _discarding: list[subprocess.Popen] = []
 
 def discard(path: Path) -> None:
     """Delete a retired tree in a detached process: a 10,000-report site is ~25,000 unlinks (seconds)."""
+    _discarding[:] = [remover for remover in _discarding if remover.poll() is None]  # reap finished ones
     remover = ["rm", "-rf", "--", str(path)] if shutil.which("rm") else [
         sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(path)]
     _discarding.append(subprocess.Popen(remover, start_new_session=True, stdin=subprocess.DEVNULL,

@@ -15,7 +15,14 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    EVENT_TYPE_CREATED,
+    EVENT_TYPE_DELETED,
+    EVENT_TYPE_MODIFIED,
+    EVENT_TYPE_MOVED,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 
 EVENTS_PATH = "/__preview/events"
@@ -57,6 +64,9 @@ def event_message(state: BuildState) -> bytes:
     return f"event: {kind}\ndata: {payload}\n\n".encode("utf-8")
 
 
+CHANGES = {EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED}
+
+
 class _Debounced(FileSystemEventHandler):
     """Calls ``action`` with the changed paths once things have been quiet for ``delay`` seconds."""
 
@@ -69,8 +79,8 @@ class _Debounced(FileSystemEventHandler):
         self._lock = threading.Lock()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.is_directory and event.event_type == "modified":
-            return
+        if event.event_type not in CHANGES or (event.is_directory and event.event_type == "modified"):
+            return  # reading a file (as every build does) is not a change
         paths = {Path(str(event.src_path)).resolve()}
         if getattr(event, "dest_path", ""):
             paths.add(Path(str(event.dest_path)).resolve())

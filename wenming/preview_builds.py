@@ -103,9 +103,12 @@ class PreviewBuilds:
             return
         with self._lock:
             self._building = False
+            first = self._last is None and result.last is not None
             if result.last is not None:
                 self._last = result.last
             late = self._changed_during_build
+        if first:
+            self._report("quick preview ready: saving a report's body updates its page at once", [])
         self._report("✓ site rebuilt" if self._state.current().generation else "✓ site built",
                      result.diagnostics.warnings)
         if late:  # the build may have read these files before they changed
