@@ -87,16 +87,22 @@ def preview_edit(content: Path, output: Path, run: int) -> tuple[float, float]:
                                stderr=subprocess.DEVNULL, text=True)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    seen: list[str] = []
 
-    def wait_for(pattern: str, timeout: float = 1800) -> re.Match:
+    def wait_for(pattern: str, after: int = 0, timeout: float = 1800) -> re.Match:
+        """The first line from index ``after`` on (waiting for more output) that matches ``pattern``."""
         deadline = time.monotonic() + timeout
+        index = after
         while time.monotonic() < deadline:
+            while index < len(seen):
+                match = re.search(pattern, seen[index])
+                index += 1
+                if match:
+                    return match
             try:
-                match = re.search(pattern, lines.get(timeout=1))
+                seen.append(lines.get(timeout=1))
             except queue.Empty:
                 continue
-            if match:
-                return match
         raise SystemExit(f"serve did not print {pattern!r}")
 
     try:
@@ -106,6 +112,7 @@ def preview_edit(content: Path, output: Path, run: int) -> tuple[float, float]:
         original = edited.read_text(encoding="utf-8")
         slug = re.search(r"^slug: (\S+)", original, re.M).group(1)
         marker = f"预览测速第{run}次修改"
+        before_edit = len(seen)
         started = time.perf_counter()
         edited.write_text(original + f"\n{marker}。\n", encoding="utf-8")
         while True:
@@ -114,7 +121,7 @@ def preview_edit(content: Path, output: Path, run: int) -> tuple[float, float]:
                     break
             time.sleep(0.02)
         visible = time.perf_counter() - started
-        wait_for(r"✓ site rebuilt")
+        wait_for(r"✓ site rebuilt", after=before_edit)
         settled = time.perf_counter() - started
         edited.write_text(original, encoding="utf-8")
         return visible, settled

@@ -13,6 +13,7 @@ import dataclasses
 import functools
 import hashlib
 import html
+import multiprocessing
 import os
 import shutil
 from collections.abc import Iterator
@@ -66,6 +67,9 @@ class ImageStore:
         self.used: dict[str, ImageInfo] = {}
         self.markdown_cache = markdown_cache if markdown_cache is not None else {}
         self._recording: list[str] | None = None
+        self._background: ProcessPoolExecutor | None = None  # see start_variants
+        self._background_jobs: list = []
+        self._background_variants = 0
 
     @contextlib.contextmanager
     def recording(self) -> Iterator[list[str]]:
@@ -135,19 +139,50 @@ class ImageStore:
         source, img = self.picture_parts(relative, alt, sizes, lazy)
         return f"<picture><source {_attributes(source)}><img {_attributes(img)}></picture>"
 
+    @staticmethod
+    def _missing(infos, cache_dir: Path) -> list[tuple[str, list[tuple[int, str, str]]]]:
+        """One job per source image whose variants are not all in the cache: (source, missing variants)."""
+        jobs = []
+        for info in infos:
+            missing = [(width, ext, str(cache_dir / f"{info.digest}-{width}.{ext}"))
+                       for width in info.widths() for ext in ("webp", info.fallback_ext)
+                       if not (cache_dir / f"{info.digest}-{width}.{ext}").exists()]
+            if missing:
+                jobs.append((str(info.path), missing))
+        return jobs
+
+    def start_variants(self, cache_dir: Path) -> int:
+        """Start making the missing variants of every referenced image in one background process,
+        while the site is rendered on the other core; ``write_used`` waits for it. Returns the job count."""
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        jobs = self._missing(list(self._infos.values()), cache_dir)
+        if len(jobs) > 1 and (os.cpu_count() or 1) > 1:
+            self._background = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self._background_jobs = [self._background.submit(_make_variants, *job) for job in jobs]
+            self._background_variants = sum(len(missing) for _, missing in jobs)
+        return len(jobs)
+
+    def stop_variants(self, wait: bool = True) -> None:
+        """Wait for the background variants (raising their errors), or cancel them (``wait=False``)."""
+        pool, jobs = self._background, self._background_jobs
+        if pool is None:
+            return
+        self._background, self._background_jobs = None, []
+        try:
+            if wait:
+                for job in jobs:
+                    job.result()
+        finally:
+            pool.shutdown(wait=wait, cancel_futures=not wait)
+
     def write_used(self, site_dir: Path, cache_dir: Path, workers: int | None = None) -> tuple[int, int]:
         """Copy every used variant into ``site_dir``; returns (variants written, variants processed).
 
         Missing variants are made one job per source image (decoded once), in parallel.
         """
         cache_dir.mkdir(parents=True, exist_ok=True)
-        jobs = []
-        for info in self.used.values():
-            missing = [(width, ext, str(cache_dir / f"{info.digest}-{width}.{ext}"))
-                       for width in info.widths() for ext in ("webp", info.fallback_ext)
-                       if not (cache_dir / f"{info.digest}-{width}.{ext}").exists()]
-            if missing:
-                jobs.append((str(info.path), missing))
+        self.stop_variants()
+        jobs = self._missing(self.used.values(), cache_dir)
         if len(jobs) > 1 and (workers or os.cpu_count() or 1) > 1:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 list(pool.map(_make_variants, *zip(*jobs)))
@@ -163,7 +198,7 @@ class ImageStore:
                     name = f"{info.digest}-{width}.{ext}"
                     _link_or_copy(cache_dir / name, media / name)
                     written += 1
-        return written, sum(len(missing) for _, missing in jobs)
+        return written, self._background_variants + sum(len(missing) for _, missing in jobs)
 
 
 _SAVE_OPTIONS = {

@@ -216,6 +216,8 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
     RenderCache.forget(cache_dir)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
     search = SearchStage(model, staging / "site", output_dir / "site", cache_dir / "search")
+    if model.images.start_variants(cache_dir / "images"):
+        progress("making image variants in the background")
     try:
         progress("generating the public site")
         kept: list = []
@@ -235,6 +237,7 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
             swap_into_place(staging / name, output_dir / name)
     except BaseException:
         search.cancel()
+        model.images.stop_variants(wait=False)
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
