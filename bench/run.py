@@ -177,7 +177,7 @@ def main() -> None:
     results = {n: measure(n, args.runs, work) for n in args.sizes}
     print(f"\nmedians of {args.runs} runs (seconds; memory in MiB)")
     print("| N | cold build | no-change rebuild | one edit | one added | edit visible in preview | preview settled |"
-          " peak RSS | plain Pelican | cold ÷ Pelican |")
+          " peak memory (PSS, all processes) | plain Pelican | cold ÷ Pelican |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for n, r in results.items():
         print(f"| {n} | {r['cold']:.1f} | {r['nochange']:.1f} | {r['edit']:.1f} | {r['add']:.1f} | "

@@ -135,7 +135,15 @@ class QuickRenderer:
                 if name in wanted:
                     writer.write_file(name, *args, **kwargs)
 
-            generator.generate_articles(write)
+            lists = ("articles", "translations", "hidden_articles", "hidden_translations")
+            saved = {name: getattr(generator, name) for name in lists}
+            try:  # Pelican's own article loop, over just these articles (it formats every URL it visits)
+                for name in lists:
+                    setattr(generator, name, articles if name == "articles" else [])
+                generator.generate_articles(write)
+            finally:
+                for name, value in saved.items():
+                    setattr(generator, name, value)
             generator.generate_period_archives(write)
             for article in articles:
                 write_json(staging, f"{urls.API}news/{article.report.slug}.json", api.news_detail(article.report))
