@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from wenming import render_cache
 from wenming.pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,16 +65,38 @@ def test_edits_rerender_only_affected_pages_and_match_a_full_build(tmp_path):
     assert "增量构建测试新增的首段" in page and "增量构建测试补充的末段" in page
     _assert_same_as_full_build(content, site, tmp_path / "fresh-body")
 
-    # A front-matter edit (the title) shows in lists everywhere: everything is rendered again.
+    # A front-matter edit (the title) shows in lists everywhere: every page but the other reports' own.
     text = report.read_text(encoding="utf-8")
     report.write_text(re.sub(r"^title: .*$", "title: 增量构建测试改过的标题", text, count=1, flags=re.M),
                       encoding="utf-8")
     messages.clear()
     site = build(content, output, progress=messages.append).site_dir
     rendered, kept = _rendered_and_kept(messages)
-    assert kept == 0 and rendered > 100
+    assert kept == _published_reports(content) - 1 and rendered > 100
     assert "增量构建测试改过的标题" in (site / "index.html").read_text(encoding="utf-8")
+    assert "增量构建测试改过的标题" in (site / "news" / slug / "index.html").read_text(encoding="utf-8")
     _assert_same_as_full_build(content, site, tmp_path / "fresh-title")
+
+    # A new report: lists change, the other reports' pages are kept.
+    (content / "news" / "2022" / "added.md").write_text(
+        text.replace(f"slug: {slug}", "slug: zengliang-xinzeng"), encoding="utf-8")
+    messages.clear()
+    site = build(content, output, progress=messages.append).site_dir
+    rendered, kept = _rendered_and_kept(messages)
+    assert kept == _published_reports(content) - 1
+    assert (site / "news" / "zengliang-xinzeng" / "index.html").is_file()
+    _assert_same_as_full_build(content, site, tmp_path / "fresh-added")
+
+
+def _published_reports(content: Path) -> int:
+    return sum(1 for path in (content / "news").rglob("*.md")
+               if yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1]).get("status", "published")
+               == "published")
+
+
+def test_special_templates_name_real_templates():
+    templates = {p.name for p in (ROOT / "theme" / "templates").glob("*.html")}
+    assert render_cache.ALWAYS_RENDER <= templates and render_cache.OWN_REPORT_TEMPLATES <= templates
 
 
 def test_a_rebuild_after_the_output_was_removed_renders_everything(tmp_path):

@@ -34,7 +34,7 @@ from .diagnostics import ContentError, Diagnostic, Diagnostics, Severity
 from .kiosk import write_kiosk
 from .pelican_config import pelican_settings
 from .quick_render import LastBuild, forget_rendered_content
-from .render_cache import RenderCache, site_key
+from .render_cache import RenderCache, site_keys
 from .search_index import SearchIndexer, SearchIndexError, bundle_urls, plan_bundles
 from .site_model import LoadCaches, SiteModel, load_site
 
@@ -211,7 +211,7 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
     output_dir.mkdir(parents=True, exist_ok=True)
     empty_trash(output_dir)
     manifests.forget()
-    render_cache = RenderCache.load(cache_dir, site_key(content_dir, fingerprint, as_of, model.news),
+    render_cache = RenderCache.load(cache_dir, site_keys(content_dir, fingerprint, as_of, model.news),
                                     output_dir / "site", model.images)
     RenderCache.forget(cache_dir)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))

@@ -3,9 +3,11 @@
 Every page Pelican writes gets a key, hashed from:
 
 * the *site key*: our code, the date options, every content file except the
-  report bodies (registry, data files, static pages, images) and every
-  report's validated front matter. Lists, navigation, counts and quota pages
-  only depend on these, so any change to them re-renders everything;
+  reports (registry, data files, static pages, images: the *shell key*) and
+  every report's validated front matter. Lists, counts and quota pages only
+  depend on these, so any change to them renders them again. Report pages
+  (OWN_REPORT_TEMPLATES) show no other report, so they use the shell key and
+  their own report's front matter instead: adding a report keeps them;
 * the output name and the template;
 * the *content digests* (summary and body HTML) of the reports the page was
   handed: its own report, a month's reports, the reports on one page of a
@@ -41,27 +43,38 @@ from .images import ImageStore
 from .news import NewsItem
 
 SETTING = "WM_RENDER_CACHE"
-ALWAYS_RENDER = {"home"}
+ALWAYS_RENDER = {"home.html"}
+# Templates that show their own report and the site shell (registry, pages, navigation) but nothing of
+# other reports: their key uses the shell key and their report's front matter, so adding or retitling
+# one report does not render every report page again.
+OWN_REPORT_TEMPLATES = {"article.html"}
 # Arguments Pelican passes that our templates never show (the period archives get every report).
 IGNORED_ARGUMENTS = {"all_articles"}
 CACHE_FILE = "render.pickle"
 
 
-def site_key(content_dir: Path, code: str, as_of: datetime.date | None, news: list[NewsItem]) -> str:
-    """Hash of every input except report summaries and bodies (see the module docstring)."""
+@dataclasses.dataclass(frozen=True)
+class SiteKeys:
+    shell: str  # code, dates and every content file except reports: registry, data files, pages, images
+    site: str  # the shell and every report's front matter: what lists, counts and navigation show
+
+
+def site_keys(content_dir: Path, code: str, as_of: datetime.date | None, news: list[NewsItem]) -> SiteKeys:
+    """Hashes of every input except report summaries and bodies (see the module docstring)."""
     digest = hashlib.sha256(f"{code}\0as_of={as_of}\0today={datetime.date.today()}\n".encode())
-    bodies = {os.path.abspath(item.source) for item in news}
+    reports = {os.path.abspath(item.source) for item in news}
     for root, folders, files in os.walk(content_dir):
         folders.sort()
         for name in sorted(files):
             path = os.path.join(root, name)
-            if os.path.abspath(path) in bodies:
+            if os.path.abspath(path) in reports:
                 continue
             stat = os.stat(path)
             digest.update(f"{os.path.relpath(path, content_dir)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    shell = digest.hexdigest()
     for item in sorted(news, key=lambda n: n.slug):
         digest.update(f"{item.source}\0{item.slug}\0{item.front_matter_digest}\n".encode())
-    return digest.hexdigest()
+    return SiteKeys(shell, digest.hexdigest())
 
 
 @dataclasses.dataclass
@@ -71,7 +84,7 @@ class RenderCache:
     Collects this build's keys and images as pages are rendered or kept.
     """
 
-    site_key: str
+    site_keys: SiteKeys
     previous_site: Path | None
     images: ImageStore
     previous: dict[str, tuple[str, tuple[str, ...]]]
@@ -80,7 +93,7 @@ class RenderCache:
     linked: int = 0
 
     @classmethod
-    def load(cls, cache_dir: Path, site_key: str, previous_site: Path, images: ImageStore) -> RenderCache:
+    def load(cls, cache_dir: Path, keys: SiteKeys, previous_site: Path, images: ImageStore) -> RenderCache:
         previous: dict = {}
         if previous_site.is_dir():
             try:
@@ -88,7 +101,7 @@ class RenderCache:
                     previous = pickle.load(handle)
             except (OSError, pickle.UnpicklingError, EOFError, ValueError):
                 previous = {}
-        return cls(site_key, previous_site if previous_site.is_dir() else None, images, previous)
+        return cls(keys, previous_site if previous_site.is_dir() else None, images, previous)
 
     def save(self, cache_dir: Path) -> None:
         _write_pages(cache_dir, self.pages)
@@ -154,23 +167,24 @@ class _Digests:
             self._by_id[id(item)] = known
         return known[1]
 
-    def collect(self, value, out: list[str]) -> None:
-        """Digests of the reports in ``value``: a report, an article, a paginated page, or containers of them."""
+    def collect(self, value, out: list[str], front_matter: bool = False) -> None:
+        """Digests of the reports in ``value``: a report, an article, a paginated page, or containers of them
+        (with each report's front matter too, for pages whose key does not include the site key)."""
+        if isinstance(value, Content):
+            value = getattr(value, "report", None)
         if isinstance(value, NewsItem):
             out.append(self.of(value))
-        elif isinstance(value, Content):
-            report = getattr(value, "report", None)
-            if isinstance(report, NewsItem):
-                out.append(self.of(report))
+            if front_matter:
+                out.append(value.front_matter_digest)
         elif isinstance(value, PaginatorPage):
             out.append(f"page {value.number}/{value.paginator.num_pages}")
-            self.collect(value.object_list, out)
+            self.collect(value.object_list, out, front_matter)
         elif isinstance(value, (list, tuple)):
             for element in value:
-                self.collect(element, out)
+                self.collect(element, out, front_matter)
         elif isinstance(value, dict):
             for element in value.values():
-                self.collect(element, out)
+                self.collect(element, out, front_matter)
 
 
 class _KeyedTemplate:
@@ -186,11 +200,13 @@ class _KeyedTemplate:
     def render(self, localcontext) -> str:
         writer = self.writer
         name = localcontext["output_file"]
-        parts = [writer.cache.site_key, self.name, name]
+        own = self.name in OWN_REPORT_TEMPLATES
+        keys = writer.cache.site_keys
+        parts = [keys.shell if own else keys.site, self.name, name]
         for argument in sorted(self.arguments - self.paginated - IGNORED_ARGUMENTS):
-            writer.digests.collect(localcontext.get(argument), parts)
+            writer.digests.collect(localcontext.get(argument), parts, front_matter=own)
         for argument in sorted(self.paginated):
-            writer.digests.collect(localcontext.get(f"{argument}_page"), parts)
+            writer.digests.collect(localcontext.get(f"{argument}_page"), parts, front_matter=own)
         key = hashlib.sha1("\n".join(parts).encode()).hexdigest()
         previous = None if self.name in ALWAYS_RENDER else writer.cache.reuse(name, key)
         if previous is None:
