@@ -60,20 +60,27 @@ class OfflineTab:
     failed: list[str]
 
 
-def open_offline_tab(browser, viewport: dict = LANDSCAPE) -> OfflineTab:
-    """A new touch-screen context and tab; close it with ``tab.page.context.close()``."""
-    context = browser.new_context(viewport=viewport, has_touch=True)
+def allow_only(context, *prefixes: str) -> list[str]:
+    """Abort every request of ``context`` whose URL does not start with one of ``prefixes``;
+    returns the (growing) list of the URLs it aborted."""
     blocked: list[str] = []
-    failed: list[str] = []
 
-    def block_network(route) -> None:
-        if route.request.url.startswith("file:"):
+    def guard(route) -> None:
+        if route.request.url.startswith(prefixes):
             route.continue_()
         else:
             blocked.append(route.request.url)
             route.abort()
 
-    context.route("**/*", block_network)
+    context.route("**/*", guard)
+    return blocked
+
+
+def open_offline_tab(browser, viewport: dict = LANDSCAPE) -> OfflineTab:
+    """A new touch-screen context and tab; close it with ``tab.page.context.close()``."""
+    context = browser.new_context(viewport=viewport, has_touch=True)
+    blocked = allow_only(context, "file:")
+    failed: list[str] = []
     page = context.new_page()
     page.on("request", lambda request: None if request.url.startswith(("file:", "data:", "about:"))
             else blocked.append(request.url))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from browser_support import browser  # noqa: F401 (fixture)
+from browser_support import allow_only, browser  # noqa: F401 (fixture)
 
 
 @pytest.fixture(scope="module")
@@ -14,16 +14,7 @@ def site_url(sample_site_url):
 @pytest.fixture
 def page(browser):  # noqa: F811 (the imported fixture)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    outside: list[str] = []
-
-    def only_loopback(route):
-        if route.request.url.startswith("http://127.0.0.1:"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_loopback)
+    outside = allow_only(context, "http://127.0.0.1:")
     tab = context.new_page()
     yield tab
     context.close()

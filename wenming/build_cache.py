@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import pickle
+import threading
 from importlib import metadata
 from pathlib import Path
 
@@ -64,7 +65,7 @@ class PickledCache:
 
     def save(self, entries: dict) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+        temporary = self.path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")  # serve saves from threads
         with temporary.open("wb") as handle:
             pickle.dump((self.fingerprint, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.path)
@@ -80,16 +81,27 @@ def source_cache(cache_dir: Path, fingerprint: str) -> PickledCache:
     return PickledCache(cache_dir / "sources.pickle", fingerprint)
 
 
-def input_manifest(content_dir: Path, fingerprint: str, as_of: datetime.date | None) -> str:
-    """Hash of everything a build reads: content files (path, size, mtime), code, options, today."""
-    digest = hashlib.sha256(fingerprint.encode())
-    digest.update(f"as_of={as_of} today={datetime.date.today()}".encode())
+Stamp = tuple[str, int, int]  # (path relative to content/, size, modification time in ns)
+
+
+def content_stamps(content_dir: Path) -> list[Stamp]:
+    """Every content file's stamp, in a stable order: what tells a build what changed."""
+    stamps = []
     for root, folders, files in os.walk(content_dir):
         folders.sort()
         for name in sorted(files):
-            stat = os.stat(os.path.join(root, name))
-            digest.update(f"{os.path.relpath(os.path.join(root, name), content_dir)}\0{stat.st_size}\0"
-                          f"{stat.st_mtime_ns}\n".encode())
+            path = os.path.join(root, name)
+            stat = os.stat(path)
+            stamps.append((os.path.relpath(path, content_dir), stat.st_size, stat.st_mtime_ns))
+    return stamps
+
+
+def input_manifest(stamps: list[Stamp], fingerprint: str, as_of: datetime.date | None) -> str:
+    """Hash of everything a build reads: content files (path, size, mtime), code, options, today."""
+    digest = hashlib.sha256(fingerprint.encode())
+    digest.update(f"as_of={as_of} today={datetime.date.today()}".encode())
+    for relative, size, mtime in stamps:
+        digest.update(f"{relative}\0{size}\0{mtime}\n".encode())
     return digest.hexdigest()
 
 

@@ -29,7 +29,14 @@ import jinja2
 from pelican import Pelican, signals
 
 from . import urls
-from .build_cache import ManifestStore, code_fingerprint, input_manifest, markdown_cache, source_cache
+from .build_cache import (
+    ManifestStore,
+    code_fingerprint,
+    content_stamps,
+    input_manifest,
+    markdown_cache,
+    source_cache,
+)
 from .diagnostics import ContentError, Diagnostic, Diagnostics, Severity
 from .kiosk import write_kiosk
 from .pelican_config import pelican_settings
@@ -197,7 +204,8 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
     """The recipe: check for changes, read and validate, generate, write assets and extra trees, swap."""
     cache_dir = output_dir / ".cache"
     fingerprint = code_fingerprint()
-    manifest = input_manifest(content_dir, fingerprint, as_of)
+    stamps = content_stamps(content_dir)
+    manifest = input_manifest(stamps, fingerprint, as_of)
     manifests = ManifestStore(cache_dir)
     if not force and manifests.matches(manifest, output_dir / "site"):
         progress("nothing changed since the last build; the site is up to date")
@@ -211,7 +219,7 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
     output_dir.mkdir(parents=True, exist_ok=True)
     empty_trash(output_dir)
     manifests.forget()
-    render_cache = RenderCache.load(cache_dir, site_keys(content_dir, fingerprint, as_of, model.news),
+    render_cache = RenderCache.load(cache_dir, site_keys(stamps, content_dir, fingerprint, as_of, model.news),
                                     output_dir / "site", model.images)
     RenderCache.forget(cache_dir)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
@@ -243,7 +251,8 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         shutil.rmtree(staging, ignore_errors=True)
     render_cache.save(cache_dir)
     markdown_store.save(model.images.renderer.used_entries())
-    source_store.save({path: entry for path, entry in caches.sources.items() if os.path.exists(path)})
+    existing = {str(content_dir / relative) for relative, _, _ in stamps}
+    source_store.save({path: entry for path, entry in caches.sources.items() if path in existing})
     manifests.save(manifest)
     last = LastBuild(model, kept[0], output_dir / "site", cache_dir) if kept else None
     return BuildResult(output_dir / "site", model, model.diagnostics, last=last)

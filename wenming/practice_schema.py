@@ -70,6 +70,14 @@ def clock_time(value: object) -> datetime.time:
     return datetime.time(int(match[1]), int(match[2]))
 
 
+
+def _later_than_start(end, info: ValidationInfo, shown: str):
+    """An ``end`` validator: the end must come after the already validated ``start``."""
+    start = info.data.get("start")
+    if start is not None and end <= start:
+        raise ValueError(f"end {end:{shown}} must be later than start {start:{shown}}")
+    return end
+
 class VolunteerProfile(ContentModel):
     """志愿风采: a volunteer's public profile; published only with the volunteer's consent.
 
@@ -117,10 +125,7 @@ class MonthlySessions(ContentModel):
     @field_validator("end")
     @classmethod
     def _after_start(cls, value: datetime.time, info: ValidationInfo):
-        start = info.data.get("start")
-        if start is not None and value <= start:
-            raise ValueError(f"end {value:%H:%M} must be later than start {start:%H:%M}")
-        return value
+        return _later_than_start(value, info, "%H:%M")
 
 
 class BrandProject(ContentModel):
@@ -189,10 +194,7 @@ class VolunteerEvent(ContentModel):
     @field_validator("end")
     @classmethod
     def _after_start(cls, value: datetime.datetime, info: ValidationInfo):
-        start = info.data.get("start")
-        if start is not None and value <= start:
-            raise ValueError(f"end {value:%Y-%m-%d %H:%M} must be later than start {start:%Y-%m-%d %H:%M}")
-        return value
+        return _later_than_start(value, info, "%Y-%m-%d %H:%M")
 
 
 class ServiceEntry(ContentModel):

@@ -35,7 +35,7 @@ from .news import NewsItem, resolve_news
 from .output import write_json
 from .render_cache import RenderCache
 from .schema import NewsReport
-from .site_model import CONTENT_SUFFIXES, SiteModel
+from .site_model import CONTENT_SUFFIXES, SiteModel, known_slugs
 
 MEDIA = re.compile(r"/media/[0-9a-f]+-\d+\.[a-z]+")
 
@@ -82,6 +82,7 @@ class QuickRenderer:
         if not changed:
             return None
         diagnostics = Diagnostics(model.content_dir)
+        known = known_slugs(model.collections)
         replacements: list[tuple[NewsItem, NewsItem]] = []
         for path in sorted(changed):
             if path.suffix not in CONTENT_SUFFIXES or not path.resolve().is_relative_to(news_dir):
@@ -92,7 +93,6 @@ class QuickRenderer:
             source = read_source(path, NewsReport, diagnostics)
             if source is None:
                 continue
-            known = {name: {i.slug for i in model.collections.get(name, [])} for name in ("projects", "volunteers")}
             new = resolve_news(source, model.registry, model.images, diagnostics, known)
             if new is None:
                 continue
@@ -109,14 +109,8 @@ class QuickRenderer:
 
     def _replace(self, old: NewsItem, new: NewsItem) -> Content:
         """Swap the new report in everywhere the last build's objects refer to the old one."""
-        model, generator = self.last.model, self.last.articles_generator
-        for items in (model.news, model.published_news):
-            items[items.index(old)] = new
-        model.item_for_source(old.source)  # make sure the path index exists before updating it
-        for key, value in list(model._by_source.items()):
-            if value is old:
-                model._by_source[key] = new
-        article = next(a for a in generator.articles if getattr(a, "report", None) is old)
+        self.last.model.replace_news(old, new)
+        article = next(a for a in self.last.articles_generator.articles if getattr(a, "report", None) is old)
         article._content = new.html
         article.report = article.metadata["report"] = new
         forget_rendered_content(article)

@@ -30,15 +30,14 @@ import dataclasses
 import datetime
 import hashlib
 import os
-import pickle
 import shutil
-import threading
 from pathlib import Path
 
 from pelican.contents import Content
 from pelican.paginator import Page as PaginatorPage
 from pelican.writers import Writer
 
+from .build_cache import PickledCache, Stamp
 from .images import ImageStore
 from .news import NewsItem
 
@@ -59,22 +58,23 @@ class SiteKeys:
     site: str  # the shell and every report's front matter: what lists, counts and navigation show
 
 
-def site_keys(content_dir: Path, code: str, as_of: datetime.date | None, news: list[NewsItem]) -> SiteKeys:
+def site_keys(stamps: list[Stamp], content_dir: Path, code: str, as_of: datetime.date | None,
+              news: list[NewsItem]) -> SiteKeys:
     """Hashes of every input except report summaries and bodies (see the module docstring)."""
     digest = hashlib.sha256(f"{code}\0as_of={as_of}\0today={datetime.date.today()}\n".encode())
-    reports = {os.path.abspath(item.source) for item in news}
-    for root, folders, files in os.walk(content_dir):
-        folders.sort()
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            if os.path.abspath(path) in reports:
-                continue
-            stat = os.stat(path)
-            digest.update(f"{os.path.relpath(path, content_dir)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    reports = {os.path.relpath(item.source, content_dir) for item in news}
+    for relative, size, mtime in stamps:
+        if relative not in reports:
+            digest.update(f"{relative}\0{size}\0{mtime}\n".encode())
     shell = digest.hexdigest()
     for item in sorted(news, key=lambda n: n.slug):
         digest.update(f"{item.source}\0{item.slug}\0{item.front_matter_digest}\n".encode())
     return SiteKeys(shell, digest.hexdigest())
+
+
+def _store(cache_dir: Path) -> PickledCache:
+    """Page name -> (key, images it showed), of the build whose site is in place."""
+    return PickledCache(cache_dir / CACHE_FILE, "pages")
 
 
 @dataclasses.dataclass
@@ -94,34 +94,27 @@ class RenderCache:
 
     @classmethod
     def load(cls, cache_dir: Path, keys: SiteKeys, previous_site: Path, images: ImageStore) -> RenderCache:
-        previous: dict = {}
-        if previous_site.is_dir():
-            try:
-                with (cache_dir / CACHE_FILE).open("rb") as handle:
-                    previous = pickle.load(handle)
-            except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-                previous = {}
-        return cls(keys, previous_site if previous_site.is_dir() else None, images, previous)
+        if not previous_site.is_dir():
+            return cls(keys, None, images, {})
+        return cls(keys, previous_site, images, _store(cache_dir).load())
 
     def save(self, cache_dir: Path) -> None:
-        _write_pages(cache_dir, self.pages)
+        _store(cache_dir).save(self.pages)
 
     @staticmethod
     def forget(cache_dir: Path) -> None:
-        (cache_dir / CACHE_FILE).unlink(missing_ok=True)
+        _store(cache_dir).path.unlink(missing_ok=True)
 
     @staticmethod
     def invalidate(cache_dir: Path, names: list[str]) -> None:
         """Forget the keys of files replaced outside a build (by a quick preview render): the next
         build must render them, even if their inputs return to what the recorded key describes."""
-        try:
-            with (cache_dir / CACHE_FILE).open("rb") as handle:
-                pages = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-            return
-        for name in names:
-            pages.pop(name, None)
-        _write_pages(cache_dir, pages)
+        store = _store(cache_dir)
+        pages = store.load()
+        if pages:
+            for name in names:
+                pages.pop(name, None)
+            store.save(pages)
 
     def reuse(self, name: str, key: str) -> Path | None:
         """The previous build's file for ``name`` if it was made from the same inputs (its images are
@@ -143,14 +136,6 @@ class RenderCache:
         self.pages[name] = (key, tuple(dict.fromkeys(shown)))
         self.rendered += 1
         return html
-
-
-def _write_pages(cache_dir: Path, pages: dict) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = cache_dir / f"{CACHE_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
-    with temporary.open("wb") as handle:
-        pickle.dump(pages, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, cache_dir / CACHE_FILE)
 
 
 class _Digests:

@@ -96,6 +96,14 @@ class SiteModel:
         items = [n for n in self.news if n.is_published]
         return sorted(items, key=lambda n: (n.date, n.slug), reverse=True)
 
+    def replace_news(self, old: NewsItem, new: NewsItem) -> None:
+        """Put ``new`` wherever ``old`` is (a report re-read by a quick preview render)."""
+        for items in (self.news, self.published_news):
+            items[items.index(old)] = new
+        for key, value in self._by_source.items():
+            if value is old:
+                self._by_source[key] = new
+
     def item_for_source(self, path: Path | str) -> NewsItem | PageItem | None:
         return self._by_source.get(os.path.abspath(path)) or self._by_source.get(os.path.realpath(path))
 
@@ -130,10 +138,15 @@ def load_pages(ctx: LoadContext) -> None:
     ctx.collections["pages"] = pages
 
 
+def known_slugs(collections: dict[str, list]) -> dict[str, set[str]]:
+    """The slugs reports may refer to, by content folder (projects, volunteers)."""
+    return {name: {i.slug for i in collections.get(name, [])} for name in ("projects", "volunteers")}
+
+
 def load_news(ctx: LoadContext) -> None:
     news: list[NewsItem] = []
     slugs: dict[str, Path] = {}
-    known = {name: {i.slug for i in ctx.collections.get(name, [])} for name in ("projects", "volunteers")}
+    known = known_slugs(ctx.collections)
     sources = [ctx.read(path, NewsReport) for path in content_files(ctx.content_dir / "news")]
     ctx.images.renderer.prerender([source.body for source in sources if source is not None])
     for source in sources:
