@@ -110,3 +110,69 @@ def test_png_with_transparency_keeps_a_png_fallback(content, tmp_path):
     with Image.open(site / img["src"].lstrip("/")) as fallback:
         assert fallback.mode == "RGBA"
     assert io.BytesIO((site / img["src"].lstrip("/")).read_bytes()).getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _variants_of(source, tmp_path, size, widths=(1600, 960, 480), exts=("webp", "jpg")):
+    from wenming.image_variants import make_variants
+
+    variants = [(w, ext, str(tmp_path / f"v-{w}.{ext}")) for w in widths for ext in exts]
+    make_variants(str(source), variants, size)
+    sizes = {}
+    for width, ext, target in variants:
+        with Image.open(target) as image:
+            sizes[(width, ext)] = (image.size, image.mode, dict(image.getexif()))
+    return sizes
+
+
+def test_a_large_photo_is_decoded_scaled_down_and_every_variant_has_its_declared_size(tmp_path, monkeypatch):
+    from PIL import JpegImagePlugin
+
+    drafts = []
+    real_draft = JpegImagePlugin.JpegImageFile.draft
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft",
+                        lambda self, mode, size: drafts.append(size) or real_draft(self, mode, size))
+    # 4,401×3,301 rotated by EXIF: upright 3,301×4,401, decoded at half size (odd sizes round up)
+    photo = make_photo(tmp_path / "big.jpg", size=(4401, 3301), orientation=6)
+    sizes = _variants_of(photo, tmp_path, (3301, 4401))
+    assert drafts and drafts[0][1] >= 1600  # requested no smaller than the largest variant (upright width)
+    for (width, _ext), (size, mode, exif) in sizes.items():
+        assert size == (width, round(4401 * width / 3301)) and mode == "RGB" and not exif
+
+
+def test_palette_images_with_transparency_keep_it_in_webp_and_png(tmp_path):
+    source = tmp_path / "logo.png"
+    image = Image.new("RGBA", (1000, 500), (0, 0, 0, 0))
+    image.paste((200, 30, 30, 255), (100, 100, 400, 300))
+    image.convert("P", palette=Image.ADAPTIVE).save(source, transparency=0)
+    sizes = _variants_of(source, tmp_path, (1000, 500), widths=(1000, 480), exts=("webp", "png"))
+    assert {mode for _size, mode, _exif in sizes.values()} == {"RGBA"}
+    with Image.open(tmp_path / "v-480.webp") as webp:
+        assert webp.getpixel((0, 0))[3] == 0 and webp.getpixel((120, 80))[3] == 255
+
+
+def test_variants_start_while_reports_are_still_being_read(photo_site, tmp_path):
+    import os
+
+    from wenming.site_model import LoadCaches
+
+    variants = tmp_path / "variants"
+    model, _ = load_site(photo_site, caches=LoadCaches(image_variants=variants))
+    model.images.stop_variants(wait=True)  # no page rendered, nothing written: only the prefetch ran
+    made = sorted(p.name.split("-", 1)[1] for p in variants.iterdir())
+    if (os.cpu_count() or 1) > 1:
+        cover, body = (480, 960, 1600), (480, 960, 1200)  # the body photo is 1,200 px wide once upright
+        assert made == sorted(f"{w}.{e}" for widths in (cover, body) for w in widths for e in ("webp", "jpg"))
+    else:
+        assert made == []  # one core: write_used makes them after rendering
+
+
+def test_a_failed_build_leaves_no_image_worker_running(photo_site, tmp_path):
+    import multiprocessing
+
+    from wenming.diagnostics import ContentError
+
+    write_news(photo_site, "broken.md", news(slug="b", cover="images/cover.jpg", date="2022-13-40"))
+    with pytest.raises(ContentError):
+        build(photo_site, tmp_path / "output")
+    assert multiprocessing.active_children() == []
+    assert not (tmp_path / "output" / "site").exists()

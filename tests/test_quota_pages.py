@@ -138,3 +138,8 @@ def test_xlsx_round_trips(site, api):
     yanghe = dict(zip(header, rows[2]))
     assert yanghe["培训实际"] == 1 and yanghe["培训状态"] == "落后"
     assert dict(workbook["说明"].iter_rows(values_only=True))["数据截至"] == "2022-12-31"
+    matrix = workbook["指标矩阵"]
+    status_cell = matrix.cell(row=3, column=header.index("培训状态") + 1)
+    assert status_cell.fill.fgColor.rgb.endswith("FFC7CE")  # 落后: red
+    assert matrix.cell(row=1, column=1).font.bold and not matrix.cell(row=2, column=1).font.bold
+    assert matrix.freeze_panes == workbook["计入报道"].freeze_panes == "B2"

@@ -2,8 +2,9 @@
 
 Templates and Markdown ask for an image by its path under content/; the
 store answers with deterministic variant URLs and remembers what was used.
-After the site is generated, ``write_used`` processes only variants missing
-from the cache (keyed by the source's content hash) and copies them in.
+Variants are cached by the source's content hash; those missing are made by
+``image_variants`` (in the background from the moment a build names an image),
+and ``write_used`` links every used one into the site.
 """
 
 from __future__ import annotations
@@ -13,21 +14,19 @@ import dataclasses
 import functools
 import hashlib
 import html
-import multiprocessing
 import os
 import shutil
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
+
+from .image_variants import EXIF_ORIENTATION, ROTATED_ORIENTATIONS, Job, VariantMaker
 
 WIDTHS = (480, 960, 1600)
 MEDIA_URL = "media/"
-PROCESS_VERSION = "1"  # bump when processing changes, to invalidate the cache
+PROCESS_VERSION = "2"  # bump when processing changes, to invalidate the cache
 DEFAULT_SIZES = "(min-width: 72rem) 46rem, 100vw"
-EXIF_ORIENTATION = 0x0112
-ROTATED_ORIENTATIONS = {5, 6, 7, 8}  # stored sideways: width and height swap once applied
 
 
 class ImageProblem(ValueError):
@@ -61,15 +60,17 @@ class ImageInfo:
 class ImageStore:
     """The images content refers to, and the Markdown renderer that turns them into <picture>s."""
 
-    def __init__(self, content_dir: Path, markdown_cache: dict[str, str] | None = None) -> None:
+    def __init__(self, content_dir: Path, markdown_cache: dict[str, str] | None = None,
+                 variants_dir: Path | None = None) -> None:
         self.content_dir = content_dir.resolve()
         self._infos: dict[str, ImageInfo] = {}
         self.used: dict[str, ImageInfo] = {}
         self.markdown_cache = markdown_cache if markdown_cache is not None else {}
         self._recording: list[str] | None = None
-        self._background: ProcessPoolExecutor | None = None  # see start_variants
-        self._background_jobs: list = []
-        self._background_variants = 0
+        self.variants_dir = variants_dir  # where variants are cached; set when a build wants them made
+        if variants_dir is not None:
+            variants_dir.mkdir(parents=True, exist_ok=True)
+        self._maker = VariantMaker()
 
     @contextlib.contextmanager
     def recording(self) -> Iterator[list[str]]:
@@ -139,56 +140,50 @@ class ImageStore:
         source, img = self.picture_parts(relative, alt, sizes, lazy)
         return f"<picture><source {_attributes(source)}><img {_attributes(img)}></picture>"
 
-    @staticmethod
-    def _missing(infos, cache_dir: Path) -> list[tuple[str, list[tuple[int, str, str]]]]:
-        """One job per source image whose variants are not all in the cache: (source, missing variants)."""
-        jobs = []
-        for info in infos:
-            missing = [(width, ext, str(cache_dir / f"{info.digest}-{width}.{ext}"))
-                       for width in info.widths() for ext in ("webp", info.fallback_ext)
-                       if not (cache_dir / f"{info.digest}-{width}.{ext}").exists()]
-            if missing:
-                jobs.append((str(info.path), missing))
-        return jobs
+    def prefetch(self, relatives) -> None:
+        """Start on these images' variants at once, when the build gave a ``variants_dir``.
+
+        Invalid references are skipped here: validation reports them with their file and line.
+        """
+        if self.variants_dir is None:
+            return
+        for relative in relatives:
+            if not relative:
+                continue
+            try:
+                info = self.inspect(relative)
+            except ImageProblem:
+                continue
+            self._submit(info)
+
+    def _submit(self, info: ImageInfo) -> None:
+        job = _missing_job(info, self.variants_dir)
+        if job is not None:
+            self._maker.submit(job)
 
     def start_variants(self, cache_dir: Path) -> int:
-        """Start making the missing variants of every referenced image in one background process,
-        while the site is rendered on the other core; ``write_used`` waits for it. Returns the job count."""
+        """Start making the missing variants of every image inspected so far in the background, while
+        the site is rendered; ``write_used`` finishes them. Returns how many images are being processed."""
+        self.variants_dir = cache_dir
         cache_dir.mkdir(parents=True, exist_ok=True)
-        jobs = self._missing(list(self._infos.values()), cache_dir)
-        if len(jobs) > 1 and (os.cpu_count() or 1) > 1:
-            self._background = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-            self._background_jobs = [self._background.submit(_make_variants, *job) for job in jobs]
-            self._background_variants = sum(len(missing) for _, missing in jobs)
-        return len(jobs)
+        for info in list(self._infos.values()):
+            self._submit(info)
+        return self._maker.submitted
 
     def stop_variants(self, wait: bool = True) -> None:
         """Wait for the background variants (raising their errors), or cancel them (``wait=False``)."""
-        pool, jobs = self._background, self._background_jobs
-        if pool is None:
-            return
-        self._background, self._background_jobs = None, []
-        try:
-            if wait:
-                for job in jobs:
-                    job.result()
-        finally:
-            pool.shutdown(wait=wait, cancel_futures=not wait)
+        self._maker.stop(wait)
 
     def write_used(self, site_dir: Path, cache_dir: Path, workers: int | None = None) -> tuple[int, int]:
         """Copy every used variant into ``site_dir``; returns (variants written, variants processed).
 
-        Missing variants are made one job per source image (decoded once), in parallel.
+        Missing variants are made one job per source image (decoded once), on every core, together
+        with the background jobs that had not started.
         """
         cache_dir.mkdir(parents=True, exist_ok=True)
-        self.stop_variants()
-        jobs = self._missing(self.used.values(), cache_dir)
-        if len(jobs) > 1 and (workers or os.cpu_count() or 1) > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(_make_variants, *zip(*jobs)))
-        else:
-            for job in jobs:
-                _make_variants(*job)
+        busy, background_variants = self._maker.take_back()
+        jobs = [job for info in self.used.values() if (job := _missing_job(info, cache_dir)) is not None]
+        made = self._maker.finish(jobs, busy, workers)
         media = site_dir / MEDIA_URL
         media.mkdir(parents=True, exist_ok=True)
         written = 0
@@ -198,31 +193,15 @@ class ImageStore:
                     name = f"{info.digest}-{width}.{ext}"
                     _link_or_copy(cache_dir / name, media / name)
                     written += 1
-        return written, self._background_variants + sum(len(missing) for _, missing in jobs)
+        return written, background_variants + made
 
 
-_SAVE_OPTIONS = {
-    "webp": {"format": "WEBP", "quality": 80, "method": 2},
-    "jpg": {"format": "JPEG", "quality": 82, "optimize": True, "progressive": True},
-    "png": {"format": "PNG", "optimize": True},
-}
-
-
-def _make_variants(source: str, variants: list[tuple[int, str, str]]) -> None:
-    """Resize (largest first) with EXIF orientation applied; saved without metadata."""
-    with Image.open(source) as original:
-        image = ImageOps.exif_transpose(original)
-        image.load()
-    for width, ext, target in sorted(variants, key=lambda v: -v[0]):
-        if image.width > width:
-            image = image.resize((width, max(1, round(image.height * width / image.width))), Image.LANCZOS)
-        if ext == "png":
-            converted = image.convert("RGBA")
-        else:
-            converted = image.convert("RGB") if ext == "jpg" or image.mode not in ("RGB", "RGBA") else image
-        temporary = f"{target}.{os.getpid()}.tmp"
-        converted.save(temporary, **_SAVE_OPTIONS[ext])
-        os.replace(temporary, target)
+def _missing_job(info: ImageInfo, cache_dir: Path) -> Job | None:
+    """The job making the variants of ``info`` not in the cache yet, or None when all are there."""
+    missing = [(width, ext, str(cache_dir / f"{info.digest}-{width}.{ext}"))
+               for width in info.widths() for ext in ("webp", info.fallback_ext)
+               if not (cache_dir / f"{info.digest}-{width}.{ext}").exists()]
+    return (str(info.path), missing, (info.width, info.height)) if missing else None
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -73,6 +73,8 @@ def pelican_settings(model: SiteModel, output_path: Path, cache_dir: Path | None
         "FEED_ATOM": urls.NEWS_FEED_ATOM,
         "FEED_MAX_ITEMS": 50,
         "READERS": {"html": None, "htm": None},
+        "ARTICLE_TRANSLATION_ID": None,  # one language: skips Pelican's quadratic translation matching
+        "PAGE_TRANSLATION_ID": None,
         "DELETE_OUTPUT_DIRECTORY": False,
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,

@@ -19,14 +19,12 @@ import datetime
 import logging
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import jinja2
-from pelican import Pelican, signals
+from pelican import signals
 
 from . import urls
 from .build_cache import (
@@ -38,8 +36,10 @@ from .build_cache import (
     source_cache,
 )
 from .diagnostics import ContentError, Diagnostic, Diagnostics, Severity
+from .discard import discard
 from .kiosk import write_kiosk
 from .pelican_config import pelican_settings
+from .pelican_engine import SitePelican
 from .quick_render import LastBuild, forget_rendered_content
 from .render_cache import RenderCache, site_keys
 from .search_index import SearchIndexer, SearchIndexError, bundle_urls, plan_bundles
@@ -120,7 +120,7 @@ def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = Non
         if search is not None:  # Pelican writes articles, then pages, then what the plugins make
             stack.enter_context(signals.page_writer_finalized.connected_to(search.start))
         try:
-            Pelican(settings).run()
+            SitePelican(settings).run()
         except jinja2.TemplateError as exc:
             where = f"{exc.filename}:{exc.lineno}" if getattr(exc, "filename", None) else "theme"
             raise ContentError([Diagnostic(Severity.ERROR, where, f"template error: {exc}")]) from exc
@@ -132,18 +132,6 @@ def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = Non
 
 
 TRASH = ".trash"
-_discarding: list[subprocess.Popen] = []
-
-
-def discard(path: Path) -> None:
-    """Delete a retired tree in a detached process: a 10,000-report site is ~25,000 unlinks (seconds)."""
-    _discarding[:] = [remover for remover in _discarding if remover.poll() is None]  # reap finished ones
-    remover = ["rm", "-rf", "--", str(path)] if shutil.which("rm") else [
-        sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(path)]
-    _discarding.append(subprocess.Popen(remover, start_new_session=True, stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-
-
 def empty_trash(output_dir: Path) -> None:
     """Remove what earlier builds retired and did not get to delete (an interrupted remover, say)."""
     trash = output_dir / TRASH
@@ -211,22 +199,23 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         progress("nothing changed since the last build; the site is up to date")
         return BuildResult(output_dir / "site", None, Diagnostics(content_dir), up_to_date=True)
     markdown_store, source_store = markdown_cache(cache_dir), source_cache(cache_dir, fingerprint)
-    caches = LoadCaches(markdown_store.load(), source_store.load())
-    progress(f"reading and validating {content_dir}")
+    caches = LoadCaches(markdown_store.load(), source_store.load(), image_variants=cache_dir / "images")
+    progress(f"reading and validating {content_dir} (image variants start in the background as images appear)")
     model = read_and_validate(content_dir, as_of, caches)
     progress(f"validated {len(model.news)} reports ({len(model.published_news)} published), "
              f"{len(model.pages)} pages, {len(model.registry.units)} units")
-    output_dir.mkdir(parents=True, exist_ok=True)
-    empty_trash(output_dir)
-    manifests.forget()
-    render_cache = RenderCache.load(cache_dir, site_keys(stamps, content_dir, fingerprint, as_of, model.news),
-                                    output_dir / "site", model.images)
-    RenderCache.forget(cache_dir)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
-    search = SearchStage(model, staging / "site", output_dir / "site", cache_dir / "search")
-    if model.images.start_variants(cache_dir / "images"):
-        progress("making image variants in the background")
-    try:
+    staging, search = None, None
+    try:  # from here on, a failure must also stop the image variants already under way
+        output_dir.mkdir(parents=True, exist_ok=True)
+        empty_trash(output_dir)
+        manifests.forget()
+        render_cache = RenderCache.load(cache_dir, site_keys(stamps, content_dir, fingerprint, as_of, model.news),
+                                        output_dir / "site", model.images)
+        RenderCache.forget(cache_dir)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
+        search = SearchStage(model, staging / "site", output_dir / "site", cache_dir / "search")
+        if model.images.start_variants(cache_dir / "images"):
+            progress("making image variants in the background")
         progress("generating the public site")
         kept: list = []
         for warning in generate_site(model, staging / "site", cache_dir, render_cache, kept, search):
@@ -244,11 +233,13 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         for name in ["site", *(name for name, _ in OUTPUT_TREES)]:
             swap_into_place(staging / name, output_dir / name)
     except BaseException:
-        search.cancel()
+        if search is not None:
+            search.cancel()
         model.images.stop_variants(wait=False)
         raise
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     render_cache.save(cache_dir)
     markdown_store.save(model.images.renderer.used_entries())
     existing = {str(content_dir / relative) for relative, _, _ in stamps}

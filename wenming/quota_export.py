@@ -9,6 +9,7 @@ import re
 import zipfile
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from .quota_rules import RATIO_METRICS
@@ -73,30 +74,39 @@ def to_csv(rows: list[list]) -> bytes:
 
 
 def to_xlsx(report: QuotaReport) -> bytes:
-    workbook = Workbook()
-    matrix = workbook.active
-    matrix.title = "指标矩阵"
+    """Streamed (openpyxl's write-only mode): a 10,000-report year has ~90,000 cells of counted reports."""
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    fills = {label: PatternFill("solid", fgColor=STATUS_FILLS[status]) for status, label in STATUS_LABELS.items()}
     rows = matrix_rows(report)
-    for row in rows:
-        matrix.append(row)
-    status_columns = [i for i, name in enumerate(rows[0], start=1) if name.endswith("状态")]
-    reverse = {label: status for status, label in STATUS_LABELS.items()}
-    for row in matrix.iter_rows(min_row=2):
-        for column in status_columns:
-            cell = row[column - 1]
-            if cell.value in reverse:
-                cell.fill = PatternFill("solid", fgColor=STATUS_FILLS[reverse[cell.value]])
+    status_columns = {i for i, name in enumerate(rows[0]) if name.endswith("状态")}
+
+    def styled(sheet, row: list, font: Font | None = None, fill_columns: set[int] = frozenset()) -> list:
+        cells = []
+        for index, value in enumerate(row):
+            cell = WriteOnlyCell(sheet, value=value)
+            if font is not None:
+                cell.font = font
+            if index in fill_columns and value in fills:
+                cell.fill = fills[value]
+            cells.append(cell)
+        return cells
+
+    matrix = workbook.create_sheet("指标矩阵")
+    matrix.freeze_panes = "B2"
+    matrix.append(styled(matrix, rows[0], bold))
+    for row in rows[1:]:
+        matrix.append(styled(matrix, row, fill_columns=status_columns))
     counted = workbook.create_sheet("计入报道")
-    for row in counted_rows(report):
+    counted.freeze_panes = "B2"
+    counted_table = counted_rows(report)
+    counted.append(styled(counted, counted_table[0], bold))
+    for row in counted_table[1:]:
         counted.append(row)
     info = workbook.create_sheet("说明")
     info.append(["年度", report.year])
     info.append(["数据截至", report.as_of.isoformat()])
     info.append(["依据", report.rules.source or ""])
-    for sheet in (matrix, counted):
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "B2"
     stamp = datetime.datetime.combine(report.as_of, datetime.time())
     workbook.properties.created = workbook.properties.modified = stamp
     buffer = io.BytesIO()

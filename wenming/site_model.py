@@ -21,7 +21,7 @@ from .events import load_events
 from .exhibits import load_exhibits
 from .hall import load_hall
 from .images import ImageStore
-from .markup import derive_summary, render_markdown
+from .markup import derive_summary, image_references, render_markdown
 from .news import NewsItem, resolve_news, slug_for
 from .projects import load_projects
 from .quota_rules import load_quotas
@@ -51,10 +51,15 @@ class PageItem:
 
 @dataclasses.dataclass
 class LoadCaches:
-    """What a build keeps from the previous one: rendered Markdown bodies and parsed files."""
+    """What a build keeps from the previous one: rendered Markdown bodies, parsed files and image variants.
+
+    With ``image_variants`` (the variant cache folder), variants of the images reports name are
+    started in the background while the rest is still being read.
+    """
 
     markdown: dict[str, str] = dataclasses.field(default_factory=dict)
     sources: SourceCache = dataclasses.field(default_factory=dict)
+    image_variants: Path | None = None
 
 
 @dataclasses.dataclass
@@ -147,7 +152,12 @@ def load_news(ctx: LoadContext) -> None:
     news: list[NewsItem] = []
     slugs: dict[str, Path] = {}
     known = known_slugs(ctx.collections)
-    sources = [ctx.read(path, NewsReport) for path in content_files(ctx.content_dir / "news")]
+    sources = []
+    for path in content_files(ctx.content_dir / "news"):
+        source = ctx.read(path, NewsReport)
+        if source is not None:
+            ctx.images.prefetch([source.meta.cover, *(src for _, _, src in image_references(source.body))])
+        sources.append(source)
     ctx.images.renderer.prerender([source.body for source in sources if source is not None])
     for source in sources:
         if source is None:
@@ -191,11 +201,17 @@ def load_site(content_dir: Path, as_of: datetime.date | None = None,
     registry = load_registry(content_dir / "data", diagnostics)
     if registry is None:
         return None, diagnostics
-    images = ImageStore(content_dir, caches.markdown if caches else None)
-    ctx = LoadContext(content_dir, registry, diagnostics, images, sources=caches.sources if caches else None)
-    for _name, loader in LOADERS:
-        loader(ctx)
+    caches = caches or LoadCaches()
+    images = ImageStore(content_dir, caches.markdown, caches.image_variants)
+    ctx = LoadContext(content_dir, registry, diagnostics, images, sources=caches.sources)
+    try:
+        for _name, loader in LOADERS:
+            loader(ctx)
+    except BaseException:
+        images.stop_variants(wait=False)
+        raise
     if diagnostics.has_errors():
+        images.stop_variants(wait=False)
         return None, diagnostics
     model = SiteModel(content_dir, registry, diagnostics, ctx.images, ctx.collections, ctx.extras, as_of)
     return model, diagnostics

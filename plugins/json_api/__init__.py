@@ -6,7 +6,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from wenming import api, schema
-from wenming.output import write_json
+from wenming.output import write_json, write_json_files
 from wenming.pelican_config import MODEL_KEY
 from wenming.urls import API
 
@@ -17,8 +17,7 @@ class JsonApiGenerator(Generator):
         registry = model.registry
         items = model.published_news
         write_json(self.output_path, f"{API}news.json", {"items": [api.news_summary(i) for i in items]})
-        for item in items:
-            write_json(self.output_path, f"{API}news/{item.slug}.json", api.news_detail(item))
+        write_json_files(self.output_path, f"{API}news", ((f"{i.slug}.json", api.news_detail(i)) for i in items))
         write_json(self.output_path, f"{API}units.json", api.units_payload(registry))
         write_json(self.output_path, f"{API}outlets.json", api.outlets_payload(registry))
         for type_name, content_model in schema.CONTENT_TYPES.values():
