@@ -8,6 +8,7 @@ import jinja2
 from pelican.settings import read_settings
 
 from . import templating, urls
+from .pelican_engine import article_order
 from .site_model import SiteModel
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +74,7 @@ def pelican_settings(model: SiteModel, output_path: Path, cache_dir: Path | None
         "FEED_ATOM": urls.NEWS_FEED_ATOM,
         "FEED_MAX_ITEMS": 50,
         "READERS": {"html": None, "htm": None},
+        "ARTICLE_ORDER_BY": article_order,
         "ARTICLE_TRANSLATION_ID": None,  # one language: skips Pelican's quadratic translation matching
         "PAGE_TRANSLATION_ID": None,
         "DELETE_OUTPUT_DIRECTORY": False,

@@ -12,6 +12,15 @@ from __future__ import annotations
 from pelican import Pelican
 from pelican.generators import ArticlesGenerator
 
+from .news import newest_first
+
+
+def article_order(article) -> tuple:
+    """ARTICLE_ORDER_BY: the model's order (Pelican would otherwise keep the order in which it found the
+    files, which comes from a set and changes from one run to the next for reports of the same day)."""
+    report = getattr(article, "report", None)
+    return newest_first(report) if report is not None else (-article.date.toordinal(), article.slug)
+
 
 class SiteArticlesGenerator(ArticlesGenerator):
     def _build_period_archives(self, sorted_articles, articles, settings):

@@ -22,7 +22,7 @@ from .exhibits import load_exhibits
 from .hall import load_hall
 from .images import ImageStore
 from .markup import derive_summary, image_references, render_markdown
-from .news import NewsItem, resolve_news, slug_for
+from .news import NewsItem, newest_first, resolve_news, slug_for
 from .projects import load_projects
 from .quota_rules import load_quotas
 from .registry import Registry, load_registry
@@ -99,7 +99,7 @@ class SiteModel:
     def published_news(self) -> list[NewsItem]:
         """Published reports, newest first."""
         items = [n for n in self.news if n.is_published]
-        return sorted(items, key=lambda n: (n.date, n.slug), reverse=True)
+        return sorted(items, key=newest_first)
 
     def replace_news(self, old: NewsItem, new: NewsItem) -> None:
         """Put ``new`` wherever ``old`` is (a report re-read by a quick preview render)."""
