@@ -55,6 +55,12 @@ def test_edits_rerender_only_affected_pages_and_match_a_full_build(tmp_path):
     build(content, output)
     front, body = report.read_text(encoding="utf-8").split("---\n", 2)[1:]
 
+    api = output / "site" / "api" / "v1"
+    other = next(p for p in (api / "news").iterdir() if p.stem != slug)
+    generated = {name: path.stat().st_ino for name, path in [
+        ("edited", api / "news" / f"{slug}.json"), ("other", other),
+        ("xlsx", next((output / "site" / "quota").rglob("*.xlsx")))]}
+
     # A body edit that also changes the derived summary (first paragraph) of a home-page report.
     report.write_text(f"---\n{front}---\n\n增量构建测试新增的首段。\n{body}\n增量构建测试补充的末段。\n", encoding="utf-8")
     messages: list[str] = []
@@ -63,6 +69,11 @@ def test_edits_rerender_only_affected_pages_and_match_a_full_build(tmp_path):
     assert 1 <= rendered and kept > 5 * rendered, (rendered, kept)
     page = (site / "news" / slug / "index.html").read_text(encoding="utf-8")
     assert "增量构建测试新增的首段" in page and "增量构建测试补充的末段" in page
+    # Generated files are hard links to the last build's unless their report changed.
+    api = site / "api" / "v1"
+    assert (api / "news" / f"{slug}.json").stat().st_ino != generated["edited"]
+    assert (api / other.relative_to(output / "site" / "api" / "v1")).stat().st_ino == generated["other"]
+    assert next((site / "quota").rglob("*.xlsx")).stat().st_ino == generated["xlsx"]
     _assert_same_as_full_build(content, site, tmp_path / "fresh-body")
 
     # A front-matter edit (the title) shows in lists everywhere: every page but the other reports' own.

@@ -14,14 +14,13 @@ import dataclasses
 import functools
 import hashlib
 import html
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
 from .image_variants import EXIF_ORIENTATION, ROTATED_ORIENTATIONS, Job, VariantMaker
+from .output import link_or_copy
 
 WIDTHS = (480, 960, 1600)
 MEDIA_URL = "media/"
@@ -191,7 +190,8 @@ class ImageStore:
             for width in info.widths():
                 for ext in ("webp", info.fallback_ext):
                     name = f"{info.digest}-{width}.{ext}"
-                    _link_or_copy(cache_dir / name, media / name)
+                    if not (media / name).exists():
+                        link_or_copy(cache_dir / name, media / name)
                     written += 1
         return written, background_variants + made
 
@@ -202,15 +202,6 @@ def _missing_job(info: ImageInfo, cache_dir: Path) -> Job | None:
                for width in info.widths() for ext in ("webp", info.fallback_ext)
                if not (cache_dir / f"{info.digest}-{width}.{ext}").exists()]
     return (str(info.path), missing, (info.width, info.height)) if missing else None
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    if target.exists():
-        return
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def _attributes(values: dict[str, str]) -> str:

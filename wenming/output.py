@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 
@@ -14,20 +15,13 @@ def write_text(output_dir: str | Path, relative: str, text: str) -> Path:
     return path
 
 
+def json_bytes(data: object) -> bytes:
+    """The site's JSON files: UTF-8, Chinese unescaped, compact, one trailing newline."""
+    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def write_json(output_dir: str | Path, relative: str, data: object) -> Path:
-    return write_text(output_dir, relative, json.dumps(data, ensure_ascii=False) + "\n")
-
-
-def write_json_files(output_dir: str | Path, folder: str, documents) -> int:
-    """Many JSON files in one folder from (name, data) pairs: the folder is made once, not per file."""
-    directory = os.path.join(output_dir, folder)
-    os.makedirs(directory, exist_ok=True)
-    count = 0
-    for name, data in documents:
-        with open(os.path.join(directory, name), "w", encoding="utf-8") as file:
-            file.write(json.dumps(data, ensure_ascii=False) + "\n")
-        count += 1
-    return count
+    return write_bytes(output_dir, relative, json_bytes(data))
 
 
 def write_bytes(output_dir: str | Path, relative: str, data: bytes) -> Path:
@@ -35,3 +29,11 @@ def write_bytes(output_dir: str | Path, relative: str, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """Make ``target`` (which must not exist) a hard link to ``source``, or a copy where links fail."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)

@@ -220,8 +220,9 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         kept: list = []
         for warning in generate_site(model, staging / "site", cache_dir, render_cache, kept, search):
             model.diagnostics.warning("pelican", warning)
-        progress(f"generated the site: {render_cache.rendered} pages rendered, "
-                 f"{render_cache.linked} unchanged pages kept from the last build; search indexing has started")
+        progress(f"generated the site: {render_cache.rendered} pages rendered, {render_cache.linked} unchanged "
+                 f"pages kept from the last build (and {render_cache.files_linked} generated files); "
+                 "search indexing has started")
         written, processed = model.images.write_used(staging / "site", cache_dir / "images")
         progress(f"images: {written} variants ({processed} newly processed, the rest from the cache)")
         for name, write_tree in OUTPUT_TREES:

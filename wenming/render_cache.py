@@ -30,7 +30,7 @@ import dataclasses
 import datetime
 import hashlib
 import os
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from pelican.contents import Content
@@ -40,6 +40,7 @@ from pelican.writers import Writer
 from .build_cache import PickledCache, Stamp
 from .images import ImageStore
 from .news import NewsItem
+from .output import link_or_copy
 
 SETTING = "WM_RENDER_CACHE"
 ALWAYS_RENDER = {"home.html"}
@@ -91,6 +92,7 @@ class RenderCache:
     pages: dict[str, tuple[str, tuple[str, ...]]] = dataclasses.field(default_factory=dict)
     rendered: int = 0
     linked: int = 0
+    files_linked: int = 0  # generated files (JSON, CSV, XLSX) kept, see write_generated
 
     @classmethod
     def load(cls, cache_dir: Path, keys: SiteKeys, previous_site: Path, images: ImageStore) -> RenderCache:
@@ -116,7 +118,7 @@ class RenderCache:
                 pages.pop(name, None)
             store.save(pages)
 
-    def reuse(self, name: str, key: str) -> Path | None:
+    def reuse(self, name: str, key: str, page: bool = True) -> Path | None:
         """The previous build's file for ``name`` if it was made from the same inputs (its images are
         marked as used, as rendering would have done)."""
         recorded = self.previous.get(name)
@@ -127,7 +129,10 @@ class RenderCache:
             return None
         self.images.mark_used(recorded[1])
         self.pages[name] = recorded
-        self.linked += 1
+        if page:
+            self.linked += 1
+        else:
+            self.files_linked += 1
         return previous
 
     def render(self, name: str, key: str, template, localcontext) -> str:
@@ -227,8 +232,32 @@ class IncrementalWriter(Writer):
         if previous is None:
             return super()._open_w(filename, encoding, override)
         self._written_files.add(filename)
-        try:
-            os.link(previous, filename)
-        except OSError:  # a file system without hard links
-            shutil.copyfile(previous, filename)
+        link_or_copy(previous, filename)
         return open(os.devnull, "w", encoding=encoding)
+
+
+def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report: NewsItem | None = None) -> None:
+    """Write a file that no template renders (JSON, CSV, XLSX) under the writer's output, or hard-link the
+    previous build's when its key is unchanged (with the writer of a build that has no render cache, or
+    Pelican's own writer, it is always written).
+
+    With ``report``, the file shows that report (its own JSON): keyed like a report page, by the site
+    shell and the report's front matter and content. Without, it is keyed by the site key, so it must not
+    show any report's summary or body (counts and quota exports may: they come from front matter).
+    """
+    target = os.path.join(writer.output_path, name)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    cache: RenderCache | None = getattr(writer, "cache", None)
+    if cache is not None:
+        if report is None:
+            parts = [cache.site_keys.site, name]
+        else:
+            parts = [cache.site_keys.shell, name, report.front_matter_digest, writer.digests.of(report)]
+        key = hashlib.sha1("\n".join(parts).encode()).hexdigest()
+        previous = cache.reuse(name, key, page=False)
+        if previous is not None:
+            link_or_copy(previous, target)
+            return
+        cache.pages[name] = (key, ())
+    with open(target, "wb") as file:
+        file.write(make())

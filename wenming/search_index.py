@@ -47,6 +47,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .discard import discard
+from .output import link_or_copy
 
 PRIMARY_BUNDLE = "pagefind"
 SHARDS_DIR = "pagefind-shards"
@@ -141,14 +142,6 @@ def previous_bundles(site_dir: Path | None) -> dict[str, Path]:
         except (OSError, UnicodeDecodeError):
             continue
     return found
-
-
-def link_or_copy(source: str | Path, target: str | Path) -> None:
-    """Make ``target`` (which must not exist) a hard link to ``source``, or a copy where links fail."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def link_tree(source: Path, target: Path) -> int:

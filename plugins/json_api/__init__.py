@@ -6,8 +6,9 @@ from pelican import signals
 from pelican.generators import Generator
 
 from wenming import api, schema
-from wenming.output import write_json, write_json_files
+from wenming.output import json_bytes, write_json
 from wenming.pelican_config import MODEL_KEY
+from wenming.render_cache import write_generated
 from wenming.urls import API
 
 
@@ -17,7 +18,9 @@ class JsonApiGenerator(Generator):
         registry = model.registry
         items = model.published_news
         write_json(self.output_path, f"{API}news.json", {"items": [api.news_summary(i) for i in items]})
-        write_json_files(self.output_path, f"{API}news", ((f"{i.slug}.json", api.news_detail(i)) for i in items))
+        for item in items:  # each report's JSON is kept from the last build when the report did not change
+            write_generated(writer, f"{API}news/{item.slug}.json", lambda item=item: json_bytes(api.news_detail(item)),
+                            report=item)
         write_json(self.output_path, f"{API}units.json", api.units_payload(registry))
         write_json(self.output_path, f"{API}outlets.json", api.outlets_payload(registry))
         for type_name, content_model in schema.CONTENT_TYPES.values():

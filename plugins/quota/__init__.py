@@ -12,9 +12,10 @@ from pelican.generators import Generator
 
 from wenming import quota_export, urls
 from wenming.charts import Bar, bar_chart
-from wenming.output import write_bytes, write_json
+from wenming.output import json_bytes, write_json
 from wenming.pelican_config import MODEL_KEY
 from wenming.quotas import DEFINITIONS, METRIC_LABELS, STATUS_LABELS, QuotaCalculator, default_as_of
+from wenming.render_cache import write_generated
 
 
 def compute_reports(model, today: datetime.date) -> dict:
@@ -72,12 +73,14 @@ class QuotaGenerator(Generator):
                               for y, r in reports.items()]})
         for year, report in reports.items():
             base = urls.quota_year(year)
-            write_json(self.output_path, f"{urls.API}quotas/{year}.json", report.as_json())
-            write_bytes(self.output_path, f"{base}quota-{year}.csv",
-                        quota_export.to_csv(quota_export.matrix_rows(report)))
-            write_bytes(self.output_path, f"{base}quota-{year}-reports.csv",
-                        quota_export.to_csv(quota_export.counted_rows(report)))
-            write_bytes(self.output_path, f"{base}quota-{year}.xlsx", quota_export.to_xlsx(report))
+            # Quota data come from front matter only: kept from the last build while that is unchanged.
+            exports = {f"{urls.API}quotas/{year}.json": lambda r=report: json_bytes(r.as_json()),
+                       f"{base}quota-{year}.csv": lambda r=report: quota_export.to_csv(quota_export.matrix_rows(r)),
+                       f"{base}quota-{year}-reports.csv":
+                           lambda r=report: quota_export.to_csv(quota_export.counted_rows(r)),
+                       f"{base}quota-{year}.xlsx": lambda r=report: quota_export.to_xlsx(r)}
+            for name, make in exports.items():
+                write_generated(writer, name, make)
             writer.write_file(urls.save_as(base), self.get_template("quota_year"), self.context, report=report,
                               charts=charts_for(report), page_name=base.rstrip("/"), **common)
             template = self.get_template("quota_unit")
