@@ -6,7 +6,7 @@ from pelican.generators import ArticlesGenerator
 from sitekit import make_site, news
 
 from wenming.pelican_engine import SiteArticlesGenerator
-from wenming.pipeline import build
+from wenming.pipeline import build, search_plan
 
 
 def _summary(archives):
@@ -67,3 +67,31 @@ def test_reports_of_the_same_day_list_in_the_same_order_in_every_run(tmp_path):
 
     titles = [a.get_text(strip=True) for a in BeautifulSoup(pages[0], "html.parser").select("main h2 a")]
     assert len(titles) >= 2 and titles == [f"同日报道{i}" for i in range(len(titles))]  # same day: by slug
+
+
+def test_search_shards_are_indexed_while_later_report_pages_are_still_unwritten(tmp_path, monkeypatch):
+    from wenming import search_index
+
+    monkeypatch.setattr(search_index, "SHARD_SIZE", 3)
+    reports = {f"r{i}.md": news(title=f"分片报道{i}", slug=f"shard-{i}", date=f"2022-05-{i + 1:02d}")
+               for i in range(12)}
+    content = make_site(tmp_path, reports)
+    ready_at: list[tuple[tuple[str, ...], int]] = []
+    real_mark_ready = search_index.SearchIndexer.mark_ready
+
+    def mark_ready(self, *bundles):
+        written = sum(1 for _ in self.site_dir.glob("news/*/index.html"))
+        ready_at.append((bundles, written))
+        real_mark_ready(self, *bundles)
+
+    monkeypatch.setattr(search_index.SearchIndexer, "mark_ready", mark_ready)
+    result = build(content, tmp_path / "output")
+    shards = [(bundles, written) for bundles, written in ready_at if bundles]
+    plan = search_plan(result.model)
+    assert len(shards) == len(plan) >= 3
+    # Report pages are written shard by shard: the first shard went to Pagefind when its own pages,
+    # and no others, were written.
+    (first,), written = shards[0]
+    assert first == next(iter(plan)) and written == len(plan[first]) < 12
+    for bundle in (b for bundles, _ in shards for b in bundles):
+        assert (result.site_dir / bundle / "pagefind-entry.json").is_file()

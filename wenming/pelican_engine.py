@@ -22,7 +22,22 @@ def article_order(article) -> tuple:
     return newest_first(report) if report is not None else (-article.date.toordinal(), article.slug)
 
 
+WRITE_ORDER = "WM_WRITE_ORDER"  # setting: output path -> rank; report pages are written in that order
+
+
 class SiteArticlesGenerator(ArticlesGenerator):
+    def generate_articles(self, write):
+        """Pelican's article pages, written in the order of WRITE_ORDER (search bundle by search bundle)."""
+        order = self.settings.get(WRITE_ORDER)
+        if not order:
+            return super().generate_articles(write)
+        listed = self.articles
+        self.articles = sorted(listed, key=lambda article: order.get(article.save_as, len(order)))
+        try:
+            return super().generate_articles(write)
+        finally:
+            self.articles = listed
+
     def _build_period_archives(self, sorted_articles, articles, settings):
         """Pelican's archives (URLs, periods, dates), with each archive's articles found in one pass."""
         archives = super()._build_period_archives(sorted_articles, [], settings)

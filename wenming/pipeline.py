@@ -39,7 +39,7 @@ from .diagnostics import ContentError, Diagnostic, Diagnostics, Severity
 from .discard import discard
 from .kiosk import write_kiosk
 from .pelican_config import pelican_settings
-from .pelican_engine import SitePelican
+from .pelican_engine import WRITE_ORDER, SitePelican
 from .quick_render import LastBuild, forget_rendered_content
 from .render_cache import RenderCache, site_keys
 from .search_index import SearchIndexer, SearchIndexError, bundle_urls, plan_bundles
@@ -113,12 +113,16 @@ def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = Non
     kept = kept if kept is not None else []
     plan = search.plan if search is not None else search_plan(model)
     settings = pelican_settings(model, site_dir, cache_dir, bundle_urls(plan), render_cache)
+    if search is not None:
+        settings[WRITE_ORDER] = search.write_order
     with contextlib.ExitStack() as stack:
         logs = stack.enter_context(_captured_pelican_logs())
         stack.enter_context(contextlib.redirect_stdout(stack.enter_context(open(os.devnull, "w"))))
         stack.enter_context(signals.article_generator_finalized.connected_to(lambda generator: kept.append(generator)))
-        if search is not None:  # Pelican writes articles, then pages, then what the plugins make
-            stack.enter_context(signals.page_writer_finalized.connected_to(search.start))
+        if search is not None:  # bundles are indexed as their pages are written; at the latest when all are
+            search.start()
+            stack.enter_context(signals.content_written.connected_to(search.page_written))
+            stack.enter_context(signals.page_writer_finalized.connected_to(search.all_written))
         try:
             SitePelican(settings).run()
         except jinja2.TemplateError as exc:
@@ -163,17 +167,40 @@ def search_plan(model: SiteModel) -> dict[str, list[str]]:
 
 
 class SearchStage:
-    """The search index of a staged site, built in the background from the moment its pages exist."""
+    """The search index of a staged site, built in the background while the site is still being written.
+
+    Each bundle is handed to Pagefind as soon as its last page is written (Pelican's ``content_written``),
+    and the report pages are written bundle by bundle (``write_order``), so the first shard is indexed
+    while the other reports are still being rendered.
+    """
 
     def __init__(self, model: SiteModel, site_dir: Path, previous_site: Path, cache_dir: Path) -> None:
         self.plan = search_plan(model)
+        self._prefix = os.path.join(os.path.realpath(site_dir), "")  # Pelican writes to resolved paths
         self.indexer = SearchIndexer(site_dir, previous_site if previous_site.is_dir() else None, cache_dir)
         self.started = False
+        self._bundle_of = {page: bundle for bundle, pages in self.plan.items() for page in pages}
+        self._unwritten = {bundle: len(pages) for bundle, pages in self.plan.items()}
 
-    def start(self, *_sender, **_signal) -> None:
+    @property
+    def write_order(self) -> dict[str, int]:
+        """Page path -> position of its bundle in the plan: the order to write report pages in."""
+        return {page: position for position, pages in enumerate(self.plan.values()) for page in pages}
+
+    def start(self) -> None:
         if not self.started:
             self.started = True
-            self.indexer.start(self.plan)
+            self.indexer.start(self.plan, ready=[])
+
+    def page_written(self, path: str, **_signal) -> None:
+        bundle = self._bundle_of.get(path[len(self._prefix):]) if path.startswith(self._prefix) else None
+        if bundle is not None:
+            self._unwritten[bundle] -= 1
+            if self._unwritten[bundle] == 0:
+                self.indexer.mark_ready(bundle)
+
+    def all_written(self, *_sender, **_signal) -> None:
+        self.indexer.mark_ready()
 
     def finish(self) -> str:
         self.start()

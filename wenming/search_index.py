@@ -37,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import queue
 import shutil
 import subprocess
 import sys
@@ -186,19 +187,34 @@ class SearchIndexer:
         self._thread: threading.Thread | None = None
         self._cancelled = threading.Event()
         self._process: subprocess.Popen | None = None
+        self._plan: dict[str, list[str]] = {}
+        self._ready: queue.Queue[str | None] = queue.Queue()
 
-    def start(self, plan: dict[str, list[str]]) -> None:
-        """Start indexing the plan's bundles; returns at once. Only the listed pages need to exist."""
+    def start(self, plan: dict[str, list[str]], ready: list[str] | None = None) -> None:
+        """Start indexing the plan's bundles; returns at once.
+
+        Bundles are indexed one at a time as they become ready: all at once by default, or only
+        ``ready`` ones, the others when ``mark_ready`` names them (once their pages are written).
+        """
         if self._thread is not None:
             raise RuntimeError("this indexer was already started")
         plan = {bundle: list(pages) for bundle, pages in plan.items() if pages}
+        self._plan = plan
+        for bundle in plan if ready is None else ready:
+            self._ready.put(bundle)
         self._thread = threading.Thread(target=self._run, args=(plan,), name="search-index")
         self._thread.start()
+
+    def mark_ready(self, *bundles: str) -> None:
+        """The pages of these bundles are written: they may be indexed (no bundle means all of them)."""
+        for bundle in bundles or list(self._plan):
+            self._ready.put(bundle)
 
     def wait(self) -> str:
         """Wait for the index; returns a one-line summary, raises SearchIndexError when it failed."""
         if self._thread is None:
             raise RuntimeError("the indexer was not started")
+        self.mark_ready()
         self._thread.join()
         if isinstance(self._error, SearchIndexError):
             raise self._error
@@ -209,6 +225,7 @@ class SearchIndexer:
     def cancel(self) -> None:
         """Stop indexing (the build failed elsewhere): ends the running Pagefind process and waits."""
         self._cancelled.set()
+        self._ready.put(None)  # wakes a thread waiting for the next bundle
         process = self._process
         if process is not None and process.poll() is None:
             process.terminate()
@@ -221,11 +238,16 @@ class SearchIndexer:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             _remove_abandoned_farms(self.cache_dir)
             previous = previous_bundles(self.previous_site_dir)
-            for bundle, pages in plan.items():
+            done: set[str] = set()
+            while len(done) < len(plan):
+                bundle = self._ready.get()
                 if self._cancelled.is_set():
                     raise SearchIndexError("search indexing was cancelled")
-                self._write_bundle(bundle, pages, previous)
-                self.pages += len(pages)
+                if bundle in done or bundle not in plan:
+                    continue
+                done.add(bundle)
+                self._write_bundle(bundle, plan[bundle], previous)
+                self.pages += len(plan[bundle])
             self._summary = (f"search index: {self.pages} pages in {len(plan)} bundles ({len(self.built)} built, "
                              f"{len(self.reused)} reused) in {time.monotonic() - began:.1f} s")
         except BaseException as exc:  # handed to wait()
