@@ -25,7 +25,6 @@ SAVE_OPTIONS = {
     "jpg": {"format": "JPEG", "quality": 82, "optimize": True},
     "png": {"format": "PNG", "optimize": True},
 }
-RESAMPLING_GAP = 2.0  # Pillow reduces by whole factors first, which it calls "indistinguishable" from a full resample
 
 # (source path, [(width, extension, target path)], upright (width, height) of the source)
 Job = tuple[str, list[tuple[int, str, str]], tuple[int, int]]
@@ -61,7 +60,10 @@ def make_variants(source: str, variants: list[tuple[int, str, str]], size: tuple
         for width, ext, target in ordered:
             if image.width != width:
                 target_size = (width, max(1, round(size[1] * width / size[0])))
-                image = image.resize(target_size, Image.LANCZOS, reducing_gap=RESAMPLING_GAP)
+                if image.width >= 2 * width:  # box-average whole factors first (960 -> 480: 1 ms, not 11)
+                    image = image.reduce(image.width // width)
+                if image.size != target_size:
+                    image = image.resize(target_size, Image.LANCZOS)
             temporary = f"{target}.{os.getpid()}.tmp"
             image.save(temporary, **SAVE_OPTIONS[ext])
             os.replace(temporary, target)
