@@ -106,11 +106,12 @@ class VariantMaker:
     def finish(self, jobs: list[Job], busy: set[str], workers: int | None = None) -> int:
         """Run ``jobs`` (made after ``take_back``, without the ``busy`` sources) on every core, then
         wait for the background; returns the number of variants made here."""
+        mine = [job for job in jobs if job[0] not in busy]
         try:
-            _run_jobs([job for job in jobs if job[0] not in busy], workers)
+            _run_jobs(mine, workers)
         finally:
             self.stop(wait=True)
-        return sum(len(job[1]) for job in jobs if job[0] not in busy)
+        return sum(len(job[1]) for job in mine)
 
     def stop(self, wait: bool = True) -> None:
         """Wait for the background jobs (raising their errors), or cancel them (``wait=False``: only the

@@ -160,11 +160,14 @@ class ImageStore:
         if job is not None:
             self._maker.submit(job)
 
-    def start_variants(self, cache_dir: Path) -> int:
+    def start_variants(self, cache_dir: Path | None = None) -> int:
         """Start making the missing variants of every image inspected so far in the background, while
-        the site is rendered; ``write_used`` finishes them. Returns how many images are being processed."""
-        self.variants_dir = cache_dir
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        the site is rendered; ``write_used`` finishes them. Returns how many images are being processed.
+
+        ``cache_dir`` defaults to the ``variants_dir`` the store was made with."""
+        if cache_dir is not None:
+            self.variants_dir = cache_dir
+        self.variants_dir.mkdir(parents=True, exist_ok=True)
         for info in list(self._infos.values()):
             self._submit(info)
         return self._maker.submitted
@@ -173,12 +176,13 @@ class ImageStore:
         """Wait for the background variants (raising their errors), or cancel them (``wait=False``)."""
         self._maker.stop(wait)
 
-    def write_used(self, site_dir: Path, cache_dir: Path, workers: int | None = None) -> tuple[int, int]:
+    def write_used(self, site_dir: Path, cache_dir: Path | None = None, workers: int | None = None) -> tuple[int, int]:
         """Copy every used variant into ``site_dir``; returns (variants written, variants processed).
 
         Missing variants are made one job per source image (decoded once), on every core, together
-        with the background jobs that had not started.
+        with the background jobs that had not started. ``cache_dir`` defaults to ``variants_dir``.
         """
+        cache_dir = cache_dir or self.variants_dir
         cache_dir.mkdir(parents=True, exist_ok=True)
         busy, background_variants = self._maker.take_back()
         jobs = [job for info in self.used.values() if (job := _missing_job(info, cache_dir)) is not None]
@@ -198,9 +202,9 @@ class ImageStore:
 
 def _missing_job(info: ImageInfo, cache_dir: Path) -> Job | None:
     """The job making the variants of ``info`` not in the cache yet, or None when all are there."""
-    missing = [(width, ext, str(cache_dir / f"{info.digest}-{width}.{ext}"))
-               for width in info.widths() for ext in ("webp", info.fallback_ext)
-               if not (cache_dir / f"{info.digest}-{width}.{ext}").exists()]
+    targets = [(width, ext, cache_dir / f"{info.digest}-{width}.{ext}")
+               for width in info.widths() for ext in ("webp", info.fallback_ext)]
+    missing = [(width, ext, str(target)) for width, ext, target in targets if not target.exists()]
     return (str(info.path), missing, (info.width, info.height)) if missing else None
 
 

@@ -241,7 +241,7 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         RenderCache.forget(cache_dir)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
         search = SearchStage(model, staging / "site", output_dir / "site", cache_dir / "search")
-        if model.images.start_variants(cache_dir / "images"):
+        if model.images.start_variants():  # into caches.image_variants
             progress("making image variants in the background")
         progress("generating the public site")
         kept: list = []
@@ -250,7 +250,7 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         progress(f"generated the site: {render_cache.rendered} pages rendered, {render_cache.linked} unchanged "
                  f"pages kept from the last build (and {render_cache.files_linked} generated files); "
                  "search indexing has started")
-        written, processed = model.images.write_used(staging / "site", cache_dir / "images")
+        written, processed = model.images.write_used(staging / "site")
         progress(f"images: {written} variants ({processed} newly processed, the rest from the cache)")
         for name, write_tree in OUTPUT_TREES:
             progress(f"writing {name}")
