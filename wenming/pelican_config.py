@@ -82,7 +82,10 @@ def pelican_settings(model: SiteModel, output_path: Path, cache_dir: Path | None
         "LOAD_CONTENT_CACHE": False,
         "TYPOGRIFY": False,
         "RELATIVE_URLS": False,
-        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True},
+        # Each build makes new environments, so templates cannot change under one: no stat() of the
+        # template file on every get_template (about 1.5 s of a 10,000-report build).
+        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True,
+                              "auto_reload": False},
         "JINJA_FILTERS": templating.JINJA_FILTERS,
         "JINJA_GLOBALS": templating.JINJA_GLOBALS,
         "WM_SITE": site,
