@@ -227,5 +227,6 @@ def main() -> None:
         cells = [f"{r[key]:.{digits}f}" for _, key, digits in columns]
         print(f"| {n} | " + " | ".join(cells) + f" | {r['cold'] / r['pelican']:.2f} |")
 
+
 if __name__ == "__main__":
     main()

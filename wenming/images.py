@@ -70,6 +70,7 @@ class ImageStore:
         if variants_dir is not None:
             variants_dir.mkdir(parents=True, exist_ok=True)
         self._maker = VariantMaker()
+        self._submitted: set[str] = set()  # digests whose variants were looked for in variants_dir
 
     @contextlib.contextmanager
     def recording(self) -> Iterator[list[str]]:
@@ -156,6 +157,10 @@ class ImageStore:
             self._submit(info)
 
     def _submit(self, info: ImageInfo) -> None:
+        """Hand the image's missing variants to the background, once per image (reports share photos)."""
+        if info.digest in self._submitted:
+            return
+        self._submitted.add(info.digest)
         job = _missing_job(info, self.variants_dir)
         if job is not None:
             self._maker.submit(job)
@@ -165,8 +170,8 @@ class ImageStore:
         the site is rendered; ``write_used`` finishes them. Returns how many images are being processed.
 
         ``cache_dir`` defaults to the ``variants_dir`` the store was made with."""
-        if cache_dir is not None:
-            self.variants_dir = cache_dir
+        if cache_dir is not None and cache_dir != self.variants_dir:
+            self.variants_dir, self._submitted = cache_dir, set()
         self.variants_dir.mkdir(parents=True, exist_ok=True)
         for info in list(self._infos.values()):
             self._submit(info)

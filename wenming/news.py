@@ -164,11 +164,11 @@ class _Resolver(References):
                 self.diagnostics.error(self.source.path, problem, line=line, field="body")
 
 
-
 def newest_first(item: NewsItem) -> tuple:
     """The order of reports everywhere: newest first, then by slug, so that the same content always
     lists in the same order (file-system and hash order must never decide)."""
     return (-item.date.toordinal(), item.slug)
+
 
 def resolve_news(source: SourceFile, registry: Registry, images: ImageStore, diagnostics: Diagnostics,
                  known: Mapping[str, Collection[str]] | None = None) -> NewsItem | None:

@@ -70,13 +70,13 @@ def clock_time(value: object) -> datetime.time:
     return datetime.time(int(match[1]), int(match[2]))
 
 
-
 def _later_than_start(end, info: ValidationInfo, shown: str):
     """An ``end`` validator: the end must come after the already validated ``start``."""
     start = info.data.get("start")
     if start is not None and end <= start:
         raise ValueError(f"end {end:{shown}} must be later than start {start:{shown}}")
     return end
+
 
 class VolunteerProfile(ContentModel):
     """志愿风采: a volunteer's public profile; published only with the volunteer's consent.
