@@ -12,12 +12,12 @@ import sys
 import time
 from pathlib import Path
 
-from wenming.diagnostics import ContentError, Diagnostics
-from wenming.pipeline import build, read_and_validate
-from wenming.preview import PreviewState, Watcher
-from wenming.preview_builds import PreviewBuilds
-from wenming.serve import make_server
-from wenming.skeleton import SkeletonError, new_news
+from wenming.build.pipeline import build, read_and_validate
+from wenming.model.skeleton import SkeletonError, new_news
+from wenming.preview.builds import PreviewBuilds
+from wenming.preview.live import PreviewState, Watcher
+from wenming.preview.server import make_server
+from wenming.source.diagnostics import ContentError, Diagnostics
 
 ROOT = Path(__file__).resolve().parent
 
@@ -70,7 +70,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from wenming.registry import load_registry
+    from wenming.model.registry import load_registry
 
     diagnostics = Diagnostics(args.content)
     registry = load_registry(args.content / "data", diagnostics)

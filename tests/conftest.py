@@ -13,8 +13,8 @@ import pytest
 from bs4 import BeautifulSoup
 from sitekit import make_site, write_registry
 
-from wenming.pipeline import build
-from wenming.serve import make_server
+from wenming.build.pipeline import build
+from wenming.preview.server import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import soup
 from sitekit import make_site, news
 
-from wenming.pipeline import build
+from wenming.build.pipeline import build
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

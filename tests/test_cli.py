@@ -9,7 +9,7 @@ import pytest
 from conftest import run_cli, serving, soup
 from sitekit import make_site, news, write_news
 
-from wenming.site_model import load_site
+from wenming.model.site import load_site
 
 
 def test_build_then_failed_build_leaves_previous_site_intact(tmp_path):

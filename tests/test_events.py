@@ -12,8 +12,8 @@ import pytest
 from conftest import soup
 from sitekit import event, make_practice_site, news, project, write_content, write_news
 
-from wenming.pipeline import build
-from wenming.site_model import load_site
+from wenming.build.pipeline import build
+from wenming.model.site import load_site
 
 CST = zoneinfo.ZoneInfo("Asia/Shanghai")
 SESSIONS = "{day: 15, start: 19:30, end: 21:00, location: 各村微讲堂}"

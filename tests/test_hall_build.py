@@ -9,7 +9,7 @@ import pytest
 from conftest import soup
 from sitekit import make_hall_demo
 
-from wenming.pipeline import build
+from wenming.build.pipeline import build
 
 
 @pytest.fixture(scope="module")

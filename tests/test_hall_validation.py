@@ -6,7 +6,7 @@ import pytest
 from conftest import only_error
 from sitekit import exhibit, make_hall_site, news, write_exhibit, write_hall, write_picture
 
-from wenming.site_model import load_site
+from wenming.model.site import load_site
 
 
 @pytest.fixture

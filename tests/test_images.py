@@ -9,8 +9,8 @@ from conftest import soup
 from PIL import Image
 from sitekit import make_site, news, write_news
 
-from wenming.pipeline import build
-from wenming.site_model import load_site
+from wenming.build.pipeline import build
+from wenming.model.site import load_site
 
 
 def make_photo(path, size=(2000, 1000), orientation=None, color=(180, 40, 40)):
@@ -113,7 +113,7 @@ def test_png_with_transparency_keeps_a_png_fallback(content, tmp_path):
 
 
 def _variants_of(source, tmp_path, size, widths=(1600, 960, 480), exts=("webp", "jpg")):
-    from wenming.image_variants import make_variants
+    from wenming.media.variants import make_variants
 
     variants = [(w, ext, str(tmp_path / f"v-{w}.{ext}")) for w in widths for ext in exts]
     make_variants(str(source), variants, size)
@@ -153,7 +153,7 @@ def test_palette_images_with_transparency_keep_it_in_webp_and_png(tmp_path):
 def test_variants_start_while_reports_are_still_being_read(photo_site, tmp_path):
     import os
 
-    from wenming.site_model import LoadCaches
+    from wenming.model.site import LoadCaches
 
     variants = tmp_path / "variants"
     model, _ = load_site(photo_site, caches=LoadCaches(image_variants=variants))
@@ -169,7 +169,7 @@ def test_variants_start_while_reports_are_still_being_read(photo_site, tmp_path)
 def test_a_failed_build_leaves_no_image_worker_running(photo_site, tmp_path):
     import multiprocessing
 
-    from wenming.diagnostics import ContentError
+    from wenming.source.diagnostics import ContentError
 
     write_news(photo_site, "broken.md", news(slug="b", cover="images/cover.jpg", date="2022-13-40"))
     with pytest.raises(ContentError):

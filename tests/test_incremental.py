@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from wenming import render_cache
-from wenming.pipeline import build
+from wenming.build import render_cache
+from wenming.build.pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTS = re.compile(r"(\d+) pages rendered, (\d+) unchanged pages kept")

@@ -9,7 +9,7 @@ import pytest
 from browser_support import LANDSCAPE, PORTRAIT, browser, decode_qr, open_offline_tab, swipe  # noqa: F401 (fixture)
 from sitekit import HALL, make_hall_demo
 
-from wenming.pipeline import build
+from wenming.build.pipeline import build
 
 SHORT_IDLE = textwrap.dedent(HALL) + "idle_seconds: 2\ncountdown_seconds: 2\nattract: {slide_seconds: 2}\n"
 

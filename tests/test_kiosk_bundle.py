@@ -11,9 +11,9 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 from sitekit import exhibit, make_hall_demo, make_hall_site, make_site
 
-from wenming.diagnostics import ContentError
-from wenming.kiosk import fonts
-from wenming.pipeline import build
+from wenming.build.pipeline import build
+from wenming.publish.kiosk import fonts
+from wenming.source.diagnostics import ContentError
 
 REFERENCES = {"a": "href", "link": "href", "script": "src", "img": "src", "video": "src", "track": "src",
               "source": "src"}

@@ -9,7 +9,7 @@ import pytest
 from browser_support import LANDSCAPE, browser, open_offline_tab  # noqa: F401 (fixture)
 from sitekit import make_hall_demo
 
-from wenming.pipeline import build
+from wenming.build.pipeline import build
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sitekit import write_picture, write_registry
 
-from wenming import markup
-from wenming.images import ImageStore
+from wenming.media import markup
+from wenming.media.images import ImageStore
 
 
 def test_parallel_prerender_matches_serial_rendering_and_leaves_broken_bodies_to_it(tmp_path, monkeypatch):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pelican.generators import ArticlesGenerator
 from sitekit import make_site, news
 
-from wenming.pelican_engine import SiteArticlesGenerator
-from wenming.pipeline import build, search_plan
+from wenming.build.engine import SiteArticlesGenerator
+from wenming.build.pipeline import build, search_plan
 
 
 def _summary(archives):
@@ -70,7 +70,7 @@ def test_reports_of_the_same_day_list_in_the_same_order_in_every_run(tmp_path):
 
 
 def test_search_shards_are_indexed_while_later_report_pages_are_still_unwritten(tmp_path, monkeypatch):
-    from wenming import search_index
+    from wenming.publish import search_index
 
     monkeypatch.setattr(search_index, "SHARD_SIZE", 3)
     reports = {f"r{i}.md": news(title=f"分片报道{i}", slug=f"shard-{i}", date=f"2022-05-{i + 1:02d}")

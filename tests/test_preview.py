@@ -10,7 +10,7 @@ import pytest
 from conftest import serving
 from sitekit import make_site, news, write_news
 
-from wenming.pipeline import build
+from wenming.build.pipeline import build
 
 
 def read_event(stream) -> tuple[str, dict]:

@@ -1,6 +1,6 @@
 import pytest
 
-from wenming.privacy import is_resident_id, scan_text
+from wenming.source.privacy import is_resident_id, scan_text
 
 
 def make_id(first17: str) -> str:

@@ -9,9 +9,9 @@ import pytest
 from conftest import soup
 from sitekit import QUOTA_2022, make_practice_site, news, project, volunteer, write_content, write_picture, write_quota
 
-from wenming.pipeline import build
-from wenming.quotas import QuotaCalculator
-from wenming.site_model import load_site
+from wenming.build.pipeline import build
+from wenming.metrics.quotas import QuotaCalculator
+from wenming.model.site import load_site
 
 YEAR_END = datetime.date(2022, 12, 31)
 

@@ -10,8 +10,8 @@ import urllib.request
 from conftest import serving, soup
 from sitekit import make_site, news, write_news, write_picture
 
-from wenming.pipeline import build
-from wenming.quick_render import QuickRenderer
+from wenming.build.pipeline import build
+from wenming.build.quick_render import QuickRenderer
 
 
 def _site(tmp_path):

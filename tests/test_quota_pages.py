@@ -11,7 +11,7 @@ import pytest
 from conftest import soup
 from sitekit import QUOTA_2022, make_site, news, write_quota
 
-from wenming.pipeline import build
+from wenming.build.pipeline import build
 
 REPORTS = {
     "a.md": news(slug="a", publications="\n  - outlet: 陕西文明网\n  - outlet: 汉中日报"),

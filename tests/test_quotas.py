@@ -7,8 +7,8 @@ import datetime
 import pytest
 from sitekit import QUOTA_2022, news, write_news, write_quota
 
-from wenming.quotas import QuotaCalculator, default_as_of, elapsed_fraction, pace_status
-from wenming.site_model import load_site
+from wenming.metrics.quotas import QuotaCalculator, default_as_of, elapsed_fraction, pace_status
+from wenming.model.site import load_site
 
 YEAR_END = datetime.date(2022, 12, 31)
 
@@ -199,7 +199,7 @@ def test_api_numbers_and_met(content):
 
 
 def test_shortfall_text():
-    from wenming.quotas import MetricResult
+    from wenming.metrics.quotas import MetricResult
     assert MetricResult("media.municipal", 2, 1, "behind").shortfall == "差1篇"
     assert MetricResult("training", 2, 0, "behind").shortfall == "差2次"
     assert MetricResult("media.county", 3, 3, "met").shortfall is None

@@ -10,9 +10,9 @@ import pytest
 from conftest import soup
 from sitekit import QUOTA_2022, make_practice_site, news, volunteer, write_quota
 
-from wenming.pipeline import build
-from wenming.rankings import TIE_RULE, Entry, competition_ranking, counted_levels, year_rankings
-from wenming.site_model import load_site
+from wenming.build.pipeline import build
+from wenming.metrics.rankings import TIE_RULE, Entry, competition_ranking, counted_levels, year_rankings
+from wenming.model.site import load_site
 
 TODAY = datetime.date(2026, 1, 1)
 

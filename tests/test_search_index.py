@@ -14,10 +14,9 @@ import pytest
 from conftest import soup
 from sitekit import make_site, news, write_news
 
-from wenming import search_index
-from wenming.diagnostics import ContentError
-from wenming.pipeline import build
-from wenming.search_index import (
+from wenming.build.pipeline import build
+from wenming.publish import search_index
+from wenming.publish.search_index import (
     DIGEST_FILE,
     PRIMARY_BUNDLE,
     SearchIndexer,
@@ -25,6 +24,7 @@ from wenming.search_index import (
     bundle_urls,
     plan_bundles,
 )
+from wenming.source.diagnostics import ContentError
 
 TOWNS = ["城北街道", "杨河镇", "茶镇"]
 

@@ -8,8 +8,8 @@ import pytest
 from conftest import soup
 from sitekit import make_practice_site, write_registry, write_services
 
-from wenming.pipeline import build
-from wenming.site_model import load_site
+from wenming.build.pipeline import build
+from wenming.model.site import load_site
 
 
 def check(content, text: str):

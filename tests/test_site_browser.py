@@ -126,9 +126,9 @@ def sharded_site(tmp_path_factory):
 
     from sitekit import make_site, news
 
-    from wenming import search_index
-    from wenming.pipeline import build
-    from wenming.serve import make_server
+    from wenming.build.pipeline import build
+    from wenming.preview.server import make_server
+    from wenming.publish import search_index
 
     root = tmp_path_factory.mktemp("sharded")
     reports = {f"r{i}.md": news(title=f"{SHARDED_TOWNS[i % 3]}开展第{i}次宣讲活动", slug=f"r{i}",

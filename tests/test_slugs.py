@@ -1,6 +1,6 @@
 import pytest
 
-from wenming.slugs import is_valid_slug, pinyin_slug
+from wenming.source.slugs import is_valid_slug, pinyin_slug
 
 
 @pytest.mark.parametrize("name, slug", [

@@ -1,6 +1,6 @@
 import pytest
 
-from wenming.textfile import UndecodableFile, decode_content
+from wenming.source.textfile import UndecodableFile, decode_content
 
 TEXT = "---\ntitle: 城北街道开展宣讲活动\n---\n正文\n"
 

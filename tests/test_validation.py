@@ -7,7 +7,7 @@ from conftest import only_error
 from sitekit import news, write_news, write_registry
 from test_privacy import VALID_ID
 
-from wenming.site_model import load_site
+from wenming.model.site import load_site
 
 
 def check(content, text: str | bytes, name: str = "2022/report.md"):

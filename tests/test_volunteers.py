@@ -6,9 +6,9 @@ import pytest
 from sitekit import news, project, volunteer, write_content, write_news, write_picture, write_stars
 from test_privacy import VALID_ID
 
-from wenming.registry_schema import StarLevel
-from wenming.site_model import load_site
-from wenming.volunteers import star_level, star_rule
+from wenming.model.site import load_site
+from wenming.model.volunteers import star_level, star_rule
+from wenming.schema.registry import StarLevel
 
 LEVELS = [StarLevel(stars=s, hours=h) for s, h in ((1, 100), (2, 300), (3, 600), (4, 1000), (5, 1500))]
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import soup
 from sitekit import make_practice_site, news, volunteer, write_picture
 
-from wenming.pipeline import build
+from wenming.build.pipeline import build
 
 VOLUNTEERS = {
     "wang-xiaomei.md": volunteer(hours=1500, photo="images/volunteers/wang.png", honors="[县级优秀志愿者]"),

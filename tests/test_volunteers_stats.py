@@ -7,9 +7,9 @@ import datetime
 import pytest
 from sitekit import QUOTA_2022, write_quota, write_stats
 
-from wenming.quotas import QuotaCalculator
-from wenming.site_model import load_site
-from wenming.volunteer_stats import VolunteerStats
+from wenming.metrics.quotas import QuotaCalculator
+from wenming.metrics.volunteer_stats import VolunteerStats
+from wenming.model.site import load_site
 
 HEADER = "镇（街道）,注册志愿者人数,活跃志愿者人数,服务时长（小时）\n"
 PATH = "content/data/volunteer-stats/2022.csv"

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from wenming.yamlsource import FrontMatterError, parse_yaml, split_front_matter
+from wenming.source.yamlsource import FrontMatterError, parse_yaml, split_front_matter
 
 
 def test_every_key_and_list_item_knows_its_line():

@@ -12,13 +12,13 @@ import itertools
 from pelican import signals
 from pelican.generators import Generator
 
-from wenming import urls
-from wenming.activity_calendar import WEEKDAYS, activity_months, month_calendar, shift
-from wenming.events import reference_moment, signup_text
-from wenming.ical import calendar_feed
+from wenming.build.settings import MODEL_KEY
+from wenming.metrics.activity_calendar import WEEKDAYS, activity_months, month_calendar, shift
+from wenming.model import urls
+from wenming.model.events import reference_moment, signup_text
 from wenming.output import write_bytes, write_json
-from wenming.pelican_config import MODEL_KEY
-from wenming.practice_api import event_payload
+from wenming.publish.ical import calendar_feed
+from wenming.publish.practice_api import event_payload
 
 UPCOMING = 10
 RECENT = 10

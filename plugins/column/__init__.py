@@ -12,7 +12,7 @@ import itertools
 from pelican import signals
 from pelican.generators import Generator
 
-from wenming import urls
+from wenming.model import urls
 
 
 @dataclasses.dataclass

@@ -10,9 +10,9 @@ import datetime
 from pelican import signals
 from pelican.generators import Generator
 
-from wenming import urls
-from wenming.api import absolute
+from wenming.model import urls
 from wenming.output import write_json
+from wenming.publish.api import absolute
 
 JSON_FEED_ITEMS = 50
 EMBED_ITEMS = 8

@@ -12,11 +12,11 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from wenming import hall_api
+from wenming.build.settings import MODEL_KEY
+from wenming.media.qr import qr_svg
+from wenming.model.urls import API, save_as
 from wenming.output import write_json, write_text
-from wenming.pelican_config import MODEL_KEY
-from wenming.qr import qr_svg
-from wenming.urls import API, save_as
+from wenming.publish import hall_api
 
 QR_FILE = "qr.svg"
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pelican import signals
 from pelican.generators import Generator
 
-from wenming import api, schema
+from wenming.build.render_cache import write_generated
+from wenming.build.settings import MODEL_KEY
+from wenming.model.urls import API
 from wenming.output import json_bytes, write_json
-from wenming.pelican_config import MODEL_KEY
-from wenming.render_cache import write_generated
-from wenming.urls import API
+from wenming.publish import api
+from wenming.schema.content import CONTENT_TYPES
 
 
 class JsonApiGenerator(Generator):
@@ -23,7 +24,7 @@ class JsonApiGenerator(Generator):
                             report=item)
         write_json(self.output_path, f"{API}units.json", api.units_payload(registry))
         write_json(self.output_path, f"{API}outlets.json", api.outlets_payload(registry))
-        for type_name, content_model in schema.CONTENT_TYPES.values():
+        for type_name, content_model in CONTENT_TYPES.values():
             write_json(self.output_path, f"{API}schema/{type_name}.json", api.json_schema(content_model, registry))
 
 

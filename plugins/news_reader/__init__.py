@@ -14,8 +14,8 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Category
 from pelican.utils import SafeDatetime
 
-from wenming.news import NewsItem
-from wenming.pelican_config import MODEL_KEY
+from wenming.build.settings import MODEL_KEY
+from wenming.model.news import NewsItem
 
 
 class ModelReader(BaseReader):

@@ -6,14 +6,14 @@ from __future__ import annotations
 from pelican import signals
 from pelican.generators import Generator
 
-from wenming import urls
-from wenming.events import reference_moment, signup_text
+from wenming.build.settings import MODEL_KEY
+from wenming.metrics.rankings import pinyin_order
+from wenming.model import urls
+from wenming.model.events import reference_moment, signup_text
+from wenming.model.projects import project_years
 from wenming.output import write_json
-from wenming.pelican_config import MODEL_KEY
-from wenming.practice_api import project_payload
-from wenming.practice_schema import STAGES
-from wenming.projects import project_years
-from wenming.rankings import pinyin_order
+from wenming.publish.practice_api import project_payload
+from wenming.schema.practice import STAGES
 
 
 def public_projects(model) -> list:

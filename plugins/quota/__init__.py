@@ -10,12 +10,13 @@ import datetime
 from pelican import signals
 from pelican.generators import Generator
 
-from wenming import quota_export, urls
-from wenming.charts import Bar, bar_chart
+from wenming.build.render_cache import write_generated
+from wenming.build.settings import MODEL_KEY
+from wenming.media.charts import Bar, bar_chart
+from wenming.metrics.quotas import DEFINITIONS, METRIC_LABELS, STATUS_LABELS, QuotaCalculator, default_as_of
+from wenming.model import urls
 from wenming.output import json_bytes, write_json
-from wenming.pelican_config import MODEL_KEY
-from wenming.quotas import DEFINITIONS, METRIC_LABELS, STATUS_LABELS, QuotaCalculator, default_as_of
-from wenming.render_cache import write_generated
+from wenming.publish import quota_export
 
 
 def compute_reports(model, today: datetime.date) -> dict:

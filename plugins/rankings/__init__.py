@@ -8,10 +8,10 @@ import datetime
 from pelican import signals
 from pelican.generators import Generator
 
-from wenming import urls
+from wenming.build.settings import MODEL_KEY
+from wenming.metrics.rankings import TIE_RULE, ranking_years, year_rankings
+from wenming.model import urls
 from wenming.output import write_json
-from wenming.pelican_config import MODEL_KEY
-from wenming.rankings import TIE_RULE, ranking_years, year_rankings
 
 
 class RankingsGenerator(Generator):

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pelican import signals
 from pelican.generators import Generator
 
-from wenming import urls
+from wenming.build.settings import MODEL_KEY
+from wenming.model import urls
+from wenming.model.services import ORDER_FLOW
 from wenming.output import write_json
-from wenming.pelican_config import MODEL_KEY
-from wenming.practice_api import service_schema, services_payload
-from wenming.services import ORDER_FLOW
+from wenming.publish.practice_api import service_schema, services_payload
 
 
 class ServicesGenerator(Generator):

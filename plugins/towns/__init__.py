@@ -5,7 +5,7 @@ from __future__ import annotations
 from pelican import signals
 from pelican.generators import Generator
 
-from wenming import urls
+from wenming.model import urls
 
 LATEST = 10
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from pelican import signals
 from pelican.generators import Generator
 
-from wenming import urls
+from wenming.build.settings import MODEL_KEY
+from wenming.metrics.rankings import pinyin_order
+from wenming.model import urls
+from wenming.model.volunteers import star_rule
 from wenming.output import write_json
-from wenming.pelican_config import MODEL_KEY
-from wenming.practice_api import volunteer_payload
-from wenming.rankings import pinyin_order
-from wenming.volunteers import star_rule
+from wenming.publish.practice_api import volunteer_payload
 
 
 def public_volunteers(model) -> list:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from wenming.render_cache import IncrementalWriter
+from wenming.build.render_cache import IncrementalWriter
 
 
 class SiteWriter(IncrementalWriter):

@@ -1,0 +1,1 @@
+"""The build: pipeline stages, caches, output swap, and the Pelican engine with its settings."""

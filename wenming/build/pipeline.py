@@ -1,0 +1,277 @@
+"""The build recipe: read and validate, generate with Pelican, swap the output into place.
+
+The site is generated into a staging directory next to the output and only
+renamed into place when every stage succeeded, so a failed build leaves the
+previously published site untouched.
+
+Each stage reuses what the previous build left in ``<output>/.cache`` and in
+the previous site: parsed files and rendered Markdown (site_model), page keys
+(render_cache: unchanged pages are hard-linked, not rendered), image variants
+(images) and search bundles (search_index). Search indexing runs in a
+background thread from the moment Pelican has written the pages it indexes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import jinja2
+from pelican import signals
+
+from wenming.build.cache import (
+    ManifestStore,
+    code_fingerprint,
+    content_stamps,
+    input_manifest,
+    markdown_cache,
+    source_cache,
+)
+from wenming.build.discard import discard
+from wenming.build.engine import WRITE_ORDER, SitePelican
+from wenming.build.quick_render import LastBuild, forget_rendered_content
+from wenming.build.render_cache import RenderCache, site_keys
+from wenming.build.settings import pelican_settings
+from wenming.model import urls
+from wenming.model.site import LoadCaches, SiteModel, load_site
+from wenming.publish.kiosk import write_kiosk
+from wenming.publish.search_index import SearchIndexer, SearchIndexError, bundle_urls, plan_bundles
+from wenming.source.diagnostics import ContentError, Diagnostic, Diagnostics, Severity
+
+Progress = Callable[[str], None]
+
+
+@dataclasses.dataclass
+class BuildResult:
+    site_dir: Path
+    model: SiteModel | None  # None when the build was skipped as up to date
+    diagnostics: Diagnostics
+    up_to_date: bool = False
+    last: LastBuild | None = None  # what quick preview renders start from
+
+
+# Output trees written next to site/ (the kiosk bundle, say): (name, writer(model, tree_dir, site_dir)).
+# Each is staged with the site and swapped into place with it.
+OUTPUT_TREES: list[tuple[str, Callable[[SiteModel, Path, Path], None]]] = [
+    ("kiosk", write_kiosk),
+]
+
+
+def read_and_validate(content_dir: Path, as_of: datetime.date | None = None,
+                      caches: LoadCaches | None = None) -> SiteModel:
+    """Stage 1: the content model, or ContentError with every problem found."""
+    if not (content_dir / "data").is_dir():
+        raise ContentError([Diagnostic(Severity.ERROR, str(content_dir),
+                                       "not a content directory: it has no data/ registry folder")])
+    model, diagnostics = load_site(content_dir, as_of, caches)
+    if model is None:
+        raise ContentError(diagnostics.sorted())
+    return model
+
+
+class _PelicanLogCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def _captured_pelican_logs() -> Iterator[_PelicanLogCollector]:
+    logger = logging.getLogger("pelican")
+    collector = _PelicanLogCollector()
+    saved = (logger.handlers[:], logger.propagate, logger.level)
+    logger.handlers, logger.propagate = [collector], False
+    logger.setLevel(logging.WARNING)
+    try:
+        yield collector
+    finally:
+        logger.handlers, logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
+
+
+def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = None,
+                  render_cache: RenderCache | None = None, kept: list | None = None,
+                  search: SearchStage | None = None) -> list[str]:
+    """Stage 2: run Pelican and our plugins into ``site_dir``; returns Pelican's warnings.
+
+    ``kept``, if given, receives Pelican's articles generator (for quick preview renders);
+    ``search``, if given, starts indexing as soon as the report and static pages are written.
+
+    Any error Pelican logs (a file it could not process, a template problem)
+    fails the build instead of silently producing a partial site.
+    """
+    kept = kept if kept is not None else []
+    plan = search.plan if search is not None else search_plan(model)
+    settings = pelican_settings(model, site_dir, cache_dir, bundle_urls(plan), render_cache)
+    if search is not None:
+        settings[WRITE_ORDER] = search.write_order
+    with contextlib.ExitStack() as stack:
+        logs = stack.enter_context(_captured_pelican_logs())
+        stack.enter_context(contextlib.redirect_stdout(stack.enter_context(open(os.devnull, "w"))))
+        stack.enter_context(signals.article_generator_finalized.connected_to(lambda generator: kept.append(generator)))
+        if search is not None:  # bundles are indexed as their pages are written; at the latest when all are
+            search.start()
+            stack.enter_context(signals.content_written.connected_to(search.page_written))
+            stack.enter_context(signals.page_writer_finalized.connected_to(search.all_written))
+        try:
+            SitePelican(settings).run()
+        except jinja2.TemplateError as exc:
+            where = f"{exc.filename}:{exc.lineno}" if getattr(exc, "filename", None) else "theme"
+            raise ContentError([Diagnostic(Severity.ERROR, where, f"template error: {exc}")]) from exc
+    forget_rendered_content()
+    errors = [r.getMessage() for r in logs.records if r.levelno >= logging.ERROR]
+    if errors:
+        raise ContentError([Diagnostic(Severity.ERROR, "pelican", message) for message in errors])
+    return [r.getMessage() for r in logs.records if r.levelno < logging.ERROR]
+
+
+TRASH = ".trash"
+def empty_trash(output_dir: Path) -> None:
+    """Remove what earlier builds retired and did not get to delete (an interrupted remover, say)."""
+    trash = output_dir / TRASH
+    if trash.is_dir():
+        for leftover in trash.iterdir():
+            discard(leftover)
+
+
+def swap_into_place(staged: Path, target: Path) -> None:
+    """Last stage: replace ``target`` with ``staged`` (both on one file system).
+
+    The old tree is first moved into ``.trash`` and deleted in the background.
+    """
+    retired = None
+    if target.exists():
+        (target.parent / TRASH).mkdir(exist_ok=True)
+        retired = Path(tempfile.mkdtemp(prefix=f"{target.name}-", dir=target.parent / TRASH))
+        os.rename(target, retired / target.name)
+    os.rename(staged, target)
+    if retired is not None:
+        discard(retired)
+
+
+def search_plan(model: SiteModel) -> dict[str, list[str]]:
+    """The search bundles and their pages: published reports and static pages (the pages marked for search)."""
+    reports = [urls.save_as(item.url) for item in model.published_news]
+    pages = [urls.save_as(page.url) for page in model.pages if page.status == "published"]
+    return plan_bundles(reports, pages)
+
+
+class SearchStage:
+    """The search index of a staged site, built in the background while the site is still being written.
+
+    Each bundle is handed to Pagefind as soon as its last page is written (Pelican's ``content_written``),
+    and the report pages are written bundle by bundle (``write_order``), so the first shard is indexed
+    while the other reports are still being rendered.
+    """
+
+    def __init__(self, model: SiteModel, site_dir: Path, previous_site: Path, cache_dir: Path) -> None:
+        self.plan = search_plan(model)
+        self._prefix = os.path.join(os.path.realpath(site_dir), "")  # Pelican writes to resolved paths
+        self.indexer = SearchIndexer(site_dir, previous_site if previous_site.is_dir() else None, cache_dir)
+        self.started = False
+        self._bundle_of = {page: bundle for bundle, pages in self.plan.items() for page in pages}
+        self._unwritten = {bundle: len(pages) for bundle, pages in self.plan.items()}
+
+    @property
+    def write_order(self) -> dict[str, int]:
+        """Page path -> position of its bundle in the plan: the order to write report pages in."""
+        return {page: position for position, pages in enumerate(self.plan.values()) for page in pages}
+
+    def start(self) -> None:
+        if not self.started:
+            self.started = True
+            self.indexer.start(self.plan, ready=[])
+
+    def page_written(self, path: str, **_signal) -> None:
+        bundle = self._bundle_of.get(path[len(self._prefix):]) if path.startswith(self._prefix) else None
+        if bundle is not None:
+            self._unwritten[bundle] -= 1
+            if self._unwritten[bundle] == 0:
+                self.indexer.mark_ready(bundle)
+
+    def all_written(self, *_sender, **_signal) -> None:
+        self.indexer.mark_ready()
+
+    def finish(self) -> str:
+        self.start()
+        try:
+            return self.indexer.wait()
+        except SearchIndexError as exc:
+            raise ContentError([Diagnostic(Severity.ERROR, "search", str(exc))]) from exc
+
+    def cancel(self) -> None:
+        if self.started:
+            self.indexer.cancel()
+
+
+def build(content_dir: Path, output_dir: Path, progress: Progress = lambda message: None,
+          as_of: datetime.date | None = None, force: bool = False) -> BuildResult:
+    """The recipe: check for changes, read and validate, generate, write assets and extra trees, swap."""
+    cache_dir = output_dir / ".cache"
+    fingerprint = code_fingerprint()
+    stamps = content_stamps(content_dir)
+    manifest = input_manifest(stamps, fingerprint, as_of)
+    manifests = ManifestStore(cache_dir)
+    if not force and manifests.matches(manifest, output_dir / "site"):
+        progress("nothing changed since the last build; the site is up to date")
+        return BuildResult(output_dir / "site", None, Diagnostics(content_dir), up_to_date=True)
+    markdown_store, source_store = markdown_cache(cache_dir), source_cache(cache_dir, fingerprint)
+    caches = LoadCaches(markdown_store.load(), source_store.load(), image_variants=cache_dir / "images")
+    progress(f"reading and validating {content_dir} (image variants start in the background as images appear)")
+    model = read_and_validate(content_dir, as_of, caches)
+    progress(f"validated {len(model.news)} reports ({len(model.published_news)} published), "
+             f"{len(model.pages)} pages, {len(model.registry.units)} units")
+    staging, search = None, None
+    try:  # from here on, a failure must also stop the image variants already under way
+        output_dir.mkdir(parents=True, exist_ok=True)
+        empty_trash(output_dir)
+        manifests.forget()
+        render_cache = RenderCache.load(cache_dir, site_keys(stamps, content_dir, fingerprint, as_of, model.news),
+                                        output_dir / "site", model.images)
+        RenderCache.forget(cache_dir)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
+        search = SearchStage(model, staging / "site", output_dir / "site", cache_dir / "search")
+        if model.images.start_variants():  # into caches.image_variants
+            progress("making image variants in the background")
+        progress("generating the public site")
+        kept: list = []
+        for warning in generate_site(model, staging / "site", cache_dir, render_cache, kept, search):
+            model.diagnostics.warning("pelican", warning)
+        progress(f"generated the site: {render_cache.rendered} pages rendered, {render_cache.linked} unchanged "
+                 f"pages kept from the last build (and {render_cache.files_linked} generated files); "
+                 "search indexing has started")
+        written, processed = model.images.write_used(staging / "site")
+        progress(f"images: {written} variants ({processed} newly processed, the rest from the cache)")
+        for name, write_tree in OUTPUT_TREES:
+            progress(f"writing {name}")
+            write_tree(model, staging / name, staging / "site")
+        progress("waiting for the search index")
+        progress(search.finish())
+        progress(f"swapping into {output_dir}")
+        for name in ["site", *(name for name, _ in OUTPUT_TREES)]:
+            swap_into_place(staging / name, output_dir / name)
+    except BaseException:
+        if search is not None:
+            search.cancel()
+        model.images.stop_variants(wait=False)
+        raise
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    render_cache.save(cache_dir)
+    markdown_store.save(model.images.renderer.used_entries())
+    existing = {str(content_dir / relative) for relative, _, _ in stamps}
+    source_store.save({path: entry for path, entry in caches.sources.items() if path in existing})
+    manifests.save(manifest)
+    last = LastBuild(model, kept[0], output_dir / "site", cache_dir) if kept else None
+    return BuildResult(output_dir / "site", model, model.diagnostics, last=last)

@@ -1,0 +1,263 @@
+"""Render only the pages whose inputs changed; hard-link the others from the previous site.
+
+Every page Pelican writes gets a key, hashed from:
+
+* the *site key*: our code, the date options, every content file except the
+  reports (registry, data files, static pages, images: the *shell key*) and
+  every report's validated front matter. Lists, counts and quota pages only
+  depend on these, so any change to them renders them again. Report pages
+  (OWN_REPORT_TEMPLATES) show no other report, so they use the shell key and
+  their own report's front matter instead: adding a report keeps them;
+* the output name and the template;
+* the *content digests* (summary and body HTML) of the reports the page was
+  handed: its own report, a month's reports, the reports on one page of a
+  paginated list.
+
+When a page's key equals the one recorded for the file in the previous build
+and that file is still in the previous site, the file is hard-linked into the
+staged site instead of rendered. A linked file is never written to: Pelican's
+writer opens new files only, and the previous site is moved away, not changed.
+
+Templates that show report text taken from the shared context rather than
+from their arguments (the home page's latest reports) are in ALWAYS_RENDER.
+A template that shows a report's summary or body must receive the report (or
+a list of them) in its ``write_file`` arguments.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from pelican.contents import Content
+from pelican.paginator import Page as PaginatorPage
+from pelican.writers import Writer
+
+from wenming.build.cache import PickledCache, Stamp
+from wenming.media.images import ImageStore
+from wenming.model.news import NewsItem
+from wenming.output import link_or_copy
+
+SETTING = "WM_RENDER_CACHE"
+ALWAYS_RENDER = {"home.html"}
+# Templates that show their own report and the site shell (registry, pages, navigation) but nothing of
+# other reports: their key uses the shell key and their report's front matter, so adding or retitling
+# one report does not render every report page again.
+OWN_REPORT_TEMPLATES = {"article.html"}
+# Arguments Pelican passes that our templates never show (the period archives get every report).
+IGNORED_ARGUMENTS = {"all_articles"}
+CACHE_FILE = "render.pickle"
+
+
+@dataclasses.dataclass(frozen=True)
+class SiteKeys:
+    shell: str  # code, dates and every content file except reports: registry, data files, pages, images
+    site: str  # the shell and every report's front matter: what lists, counts and navigation show
+
+
+def site_keys(stamps: list[Stamp], content_dir: Path, code: str, as_of: datetime.date | None,
+              news: list[NewsItem]) -> SiteKeys:
+    """Hashes of every input except report summaries and bodies (see the module docstring)."""
+    digest = hashlib.sha256(f"{code}\0as_of={as_of}\0today={datetime.date.today()}\n".encode())
+    reports = {os.path.relpath(item.source, content_dir) for item in news}
+    for relative, size, mtime in stamps:
+        if relative not in reports:
+            digest.update(f"{relative}\0{size}\0{mtime}\n".encode())
+    shell = digest.hexdigest()
+    for item in sorted(news, key=lambda n: n.slug):
+        digest.update(f"{item.source}\0{item.slug}\0{item.front_matter_digest}\n".encode())
+    return SiteKeys(shell, digest.hexdigest())
+
+
+def _store(cache_dir: Path) -> PickledCache:
+    """Page name -> (key, images it showed), of the build whose site is in place."""
+    return PickledCache(cache_dir / CACHE_FILE, "pages")
+
+
+@dataclasses.dataclass
+class RenderCache:
+    """The previous build's page keys (and the images each page showed), and where its site is.
+
+    Collects this build's keys and images as pages are rendered or kept.
+    """
+
+    site_keys: SiteKeys
+    previous_site: Path | None
+    images: ImageStore
+    previous: dict[str, tuple[str, tuple[str, ...]]]
+    pages: dict[str, tuple[str, tuple[str, ...]]] = dataclasses.field(default_factory=dict)
+    rendered: int = 0
+    linked: int = 0
+    files_linked: int = 0  # generated files (JSON, CSV, XLSX) kept, see write_generated
+
+    @classmethod
+    def load(cls, cache_dir: Path, keys: SiteKeys, previous_site: Path, images: ImageStore) -> RenderCache:
+        if not previous_site.is_dir():
+            return cls(keys, None, images, {})
+        return cls(keys, previous_site, images, _store(cache_dir).load())
+
+    def save(self, cache_dir: Path) -> None:
+        _store(cache_dir).save(self.pages)
+
+    @staticmethod
+    def forget(cache_dir: Path) -> None:
+        _store(cache_dir).path.unlink(missing_ok=True)
+
+    @staticmethod
+    def invalidate(cache_dir: Path, names: list[str]) -> None:
+        """Forget the keys of files replaced outside a build (by a quick preview render): the next
+        build must render them, even if their inputs return to what the recorded key describes."""
+        store = _store(cache_dir)
+        pages = store.load()
+        if pages:
+            for name in names:
+                pages.pop(name, None)
+            store.save(pages)
+
+    def reuse(self, name: str, key: str, page: bool = True) -> Path | None:
+        """The previous build's file for ``name`` if it was made from the same inputs (its images are
+        marked as used, as rendering would have done)."""
+        recorded = self.previous.get(name)
+        if self.previous_site is None or recorded is None or recorded[0] != key:
+            return None
+        previous = self.previous_site / name
+        if not previous.is_file():
+            return None
+        self.images.mark_used(recorded[1])
+        self.pages[name] = recorded
+        if page:
+            self.linked += 1
+        else:
+            self.files_linked += 1
+        return previous
+
+    def render(self, name: str, key: str, template, localcontext) -> str:
+        with self.images.recording() as shown:
+            html = template.render(localcontext)
+        self.pages[name] = (key, tuple(dict.fromkeys(shown)))
+        self.rendered += 1
+        return html
+
+
+class _Digests:
+    """Content digests of reports, computed once per build."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, tuple[NewsItem, str]] = {}
+
+    def of(self, item: NewsItem) -> str:
+        known = self._by_id.get(id(item))
+        if known is None or known[0] is not item:
+            text = f"{item.summary}\0{item.html}".encode()
+            known = (item, hashlib.sha1(text).hexdigest())
+            self._by_id[id(item)] = known
+        return known[1]
+
+    def collect(self, value, out: list[str], front_matter: bool = False) -> None:
+        """Digests of the reports in ``value``: a report, an article, a paginated page, or containers of them
+        (with each report's front matter too, for pages whose key does not include the site key)."""
+        if isinstance(value, Content):
+            value = getattr(value, "report", None)
+        if isinstance(value, NewsItem):
+            out.append(self.of(value))
+            if front_matter:
+                out.append(value.front_matter_digest)
+        elif isinstance(value, PaginatorPage):
+            out.append(f"page {value.number}/{value.paginator.num_pages}")
+            self.collect(value.object_list, out, front_matter)
+        elif isinstance(value, (list, tuple)):
+            for element in value:
+                self.collect(element, out, front_matter)
+        elif isinstance(value, dict):
+            for element in value.values():
+                self.collect(element, out, front_matter)
+
+
+class _KeyedTemplate:
+    """Stands in for a template: renders only when the page's key changed."""
+
+    def __init__(self, writer: IncrementalWriter, template, arguments: set[str], paginated: set[str]) -> None:
+        self.writer = writer
+        self.template = template
+        self.name = template.name
+        self.arguments = arguments
+        self.paginated = paginated
+
+    def render(self, localcontext) -> str:
+        writer = self.writer
+        name = localcontext["output_file"]
+        own = self.name in OWN_REPORT_TEMPLATES
+        keys = writer.cache.site_keys
+        parts = [keys.shell if own else keys.site, self.name, name]
+        for argument in sorted(self.arguments - self.paginated - IGNORED_ARGUMENTS):
+            writer.digests.collect(localcontext.get(argument), parts, front_matter=own)
+        for argument in sorted(self.paginated):
+            writer.digests.collect(localcontext.get(f"{argument}_page"), parts, front_matter=own)
+        key = hashlib.sha1("\n".join(parts).encode()).hexdigest()
+        previous = None if self.name in ALWAYS_RENDER else writer.cache.reuse(name, key)
+        if previous is None:
+            return writer.cache.render(name, key, self.template, localcontext)
+        writer.reuse[os.path.normpath(os.path.join(writer.output_path, name))] = previous
+        return ""
+
+
+class IncrementalWriter(Writer):
+    """Pelican's writer, skipping pages whose key matches the previous build (see the module docstring)."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.cache: RenderCache | None = (settings or {}).get(SETTING)
+        self.digests = _Digests()
+        self.reuse: dict[str, Path] = {}
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
+                   override_output=False, url=None, **kwargs):
+        if self.cache is not None and name:
+            if paginated is None:
+                pages = {key for key in kwargs if key in {"articles", "dates"}}
+            else:
+                pages = set(paginated)
+            if template_name not in self.settings["PAGINATED_TEMPLATES"]:
+                pages = set()
+            template = _KeyedTemplate(self, template, set(kwargs), pages)
+        return super().write_file(name, template, context, relative_urls, paginated, template_name,
+                                  override_output, url, **kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        previous = self.reuse.pop(os.path.normpath(filename), None)
+        if previous is None:
+            return super()._open_w(filename, encoding, override)
+        self._written_files.add(filename)
+        link_or_copy(previous, filename)
+        return open(os.devnull, "w", encoding=encoding)
+
+
+def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report: NewsItem | None = None) -> None:
+    """Write a file that no template renders (JSON, CSV, XLSX) under the writer's output, or hard-link the
+    previous build's when its key is unchanged (with the writer of a build that has no render cache, or
+    Pelican's own writer, it is always written).
+
+    With ``report``, the file shows that report (its own JSON): keyed like a report page, by the site
+    shell and the report's front matter and content. Without, it is keyed by the site key, so it must not
+    show any report's summary or body (counts and quota exports may: they come from front matter).
+    """
+    target = os.path.join(writer.output_path, name)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    cache: RenderCache | None = getattr(writer, "cache", None)
+    if cache is not None:
+        if report is None:
+            parts = [cache.site_keys.site, name]
+        else:
+            parts = [cache.site_keys.shell, name, report.front_matter_digest, writer.digests.of(report)]
+        key = hashlib.sha1("\n".join(parts).encode()).hexdigest()
+        previous = cache.reuse(name, key, page=False)
+        if previous is not None:
+            link_or_copy(previous, target)
+            return
+        cache.pages[name] = (key, ())
+    with open(target, "wb") as file:
+        file.write(make())

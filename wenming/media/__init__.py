@@ -1,0 +1,1 @@
+"""Images and their variants, Markdown rendering, QR codes and charts."""

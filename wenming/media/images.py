@@ -1,0 +1,217 @@
+"""Responsive images: validation, variants (WebP + JPEG/PNG) cached by content hash, and markup.
+
+Templates and Markdown ask for an image by its path under content/; the
+store answers with deterministic variant URLs and remembers what was used.
+Variants are cached by the source's content hash; those missing are made by
+``image_variants`` (in the background from the moment a build names an image),
+and ``write_used`` links every used one into the site.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import hashlib
+import html
+from collections.abc import Iterator
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from wenming.media.variants import EXIF_ORIENTATION, ROTATED_ORIENTATIONS, Job, VariantMaker
+from wenming.output import link_or_copy
+
+WIDTHS = (480, 960, 1600)
+MEDIA_URL = "media/"
+PROCESS_VERSION = "2"  # bump when processing changes, to invalidate the cache
+DEFAULT_SIZES = "(min-width: 72rem) 46rem, 100vw"
+
+
+class ImageProblem(ValueError):
+    """A referenced image is missing or not a valid image."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ImageInfo:
+    path: Path
+    width: int
+    height: int
+    has_alpha: bool
+    digest: str
+
+    @property
+    def fallback_ext(self) -> str:
+        return "png" if self.has_alpha else "jpg"
+
+    def widths(self) -> list[int]:
+        """Variant widths, never upscaled: the original width replaces larger ones."""
+        chosen = sorted({min(w, self.width) for w in WIDTHS})
+        return chosen
+
+    def height_for(self, width: int) -> int:
+        return max(1, round(self.height * width / self.width))
+
+    def url(self, width: int, ext: str) -> str:
+        return f"/{MEDIA_URL}{self.digest}-{width}.{ext}"
+
+
+class ImageStore:
+    """The images content refers to, and the Markdown renderer that turns them into <picture>s."""
+
+    def __init__(self, content_dir: Path, markdown_cache: dict[str, str] | None = None,
+                 variants_dir: Path | None = None) -> None:
+        self.content_dir = content_dir.resolve()
+        self._infos: dict[str, ImageInfo] = {}
+        self.used: dict[str, ImageInfo] = {}
+        self.markdown_cache = markdown_cache if markdown_cache is not None else {}
+        self._recording: list[str] | None = None
+        self.variants_dir = variants_dir  # where variants are cached; set when a build wants them made
+        if variants_dir is not None:
+            variants_dir.mkdir(parents=True, exist_ok=True)
+        self._maker = VariantMaker()
+        self._submitted: set[str] = set()  # digests whose variants were looked for in variants_dir
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[list[str]]:
+        """Collects the images marked as used inside the block (the images of one rendered page)."""
+        outer, self._recording = self._recording, []
+        try:
+            yield self._recording
+        finally:
+            if outer is not None:
+                outer.extend(self._recording)
+            self._recording = outer
+
+    def mark_used(self, relatives) -> None:
+        """Mark images as used without rendering them (a page kept from the previous build shows them)."""
+        for relative in relatives:
+            self.used[relative] = self.inspect(relative)
+
+    @functools.cached_property
+    def renderer(self):
+        from wenming.media.markup import MarkdownRenderer  # markup imports this module
+
+        return MarkdownRenderer(self, self.markdown_cache)
+
+    def inspect(self, relative: str) -> ImageInfo:
+        """Validate the image at ``relative`` (under content/); cached per path."""
+        if relative in self._infos:
+            return self._infos[relative]
+        path = (self.content_dir / relative).resolve()
+        if not path.is_relative_to(self.content_dir) or not path.is_file():
+            raise ImageProblem(f"image {relative} does not exist (paths are relative to content/)")
+        data = path.read_bytes()
+        try:
+            with Image.open(path) as image:
+                image.verify()
+            with Image.open(path) as image:
+                width, height = image.size
+                if image.getexif().get(EXIF_ORIENTATION, 1) in ROTATED_ORIENTATIONS:
+                    width, height = height, width
+                has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+            raise ImageProblem(f"{relative} is not a valid image ({exc.__class__.__name__}); "
+                               "use a JPEG, PNG or WebP file") from None
+        digest = hashlib.sha256(data + PROCESS_VERSION.encode()).hexdigest()[:16]
+        info = ImageInfo(path, width, height, has_alpha, digest)
+        self._infos[relative] = info
+        return info
+
+    def picture_parts(self, relative: str, alt: str, sizes: str = DEFAULT_SIZES,
+                      lazy: bool = True) -> tuple[dict[str, str], dict[str, str]]:
+        """Attributes of the WebP <source> and the fallback <img>; marks the image as used."""
+        info = self.inspect(relative)
+        self.used[relative] = info
+        if self._recording is not None:
+            self._recording.append(relative)
+        widths = info.widths()
+        middle = widths[min(1, len(widths) - 1)]
+        source = {"type": "image/webp", "srcset": ", ".join(f"{info.url(w, 'webp')} {w}w" for w in widths),
+                  "sizes": sizes}
+        img = {"src": info.url(middle, info.fallback_ext),
+               "srcset": ", ".join(f"{info.url(w, info.fallback_ext)} {w}w" for w in widths),
+               "sizes": sizes, "width": str(middle), "height": str(info.height_for(middle)), "alt": alt}
+        img.update({"loading": "lazy", "decoding": "async"} if lazy else {"fetchpriority": "high"})
+        return source, img
+
+    def picture(self, relative: str, alt: str, sizes: str = DEFAULT_SIZES, lazy: bool = True) -> str:
+        """<picture> markup with WebP and fallback srcsets, width/height and lazy loading."""
+        source, img = self.picture_parts(relative, alt, sizes, lazy)
+        return f"<picture><source {_attributes(source)}><img {_attributes(img)}></picture>"
+
+    def prefetch(self, relatives) -> None:
+        """Start on these images' variants at once, when the build gave a ``variants_dir``.
+
+        Invalid references are skipped here: validation reports them with their file and line.
+        """
+        if self.variants_dir is None:
+            return
+        for relative in relatives:
+            if not relative:
+                continue
+            try:
+                info = self.inspect(relative)
+            except ImageProblem:
+                continue
+            self._submit(info)
+
+    def _submit(self, info: ImageInfo) -> None:
+        """Hand the image's missing variants to the background, once per image (reports share photos)."""
+        if info.digest in self._submitted:
+            return
+        self._submitted.add(info.digest)
+        job = _missing_job(info, self.variants_dir)
+        if job is not None:
+            self._maker.submit(job)
+
+    def start_variants(self, cache_dir: Path | None = None) -> int:
+        """Start making the missing variants of every image inspected so far in the background, while
+        the site is rendered; ``write_used`` finishes them. Returns how many images are being processed.
+
+        ``cache_dir`` defaults to the ``variants_dir`` the store was made with."""
+        if cache_dir is not None and cache_dir != self.variants_dir:
+            self.variants_dir, self._submitted = cache_dir, set()
+        self.variants_dir.mkdir(parents=True, exist_ok=True)
+        for info in list(self._infos.values()):
+            self._submit(info)
+        return self._maker.submitted
+
+    def stop_variants(self, wait: bool = True) -> None:
+        """Wait for the background variants (raising their errors), or cancel them (``wait=False``)."""
+        self._maker.stop(wait)
+
+    def write_used(self, site_dir: Path, cache_dir: Path | None = None, workers: int | None = None) -> tuple[int, int]:
+        """Copy every used variant into ``site_dir``; returns (variants written, variants processed).
+
+        Missing variants are made one job per source image (decoded once), on every core, together
+        with the background jobs that had not started. ``cache_dir`` defaults to ``variants_dir``.
+        """
+        cache_dir = cache_dir or self.variants_dir
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        busy, background_variants = self._maker.take_back()
+        jobs = [job for info in self.used.values() if (job := _missing_job(info, cache_dir)) is not None]
+        made = self._maker.finish(jobs, busy, workers)
+        media = site_dir / MEDIA_URL
+        media.mkdir(parents=True, exist_ok=True)
+        written = 0
+        for info in self.used.values():
+            for width in info.widths():
+                for ext in ("webp", info.fallback_ext):
+                    name = f"{info.digest}-{width}.{ext}"
+                    if not (media / name).exists():
+                        link_or_copy(cache_dir / name, media / name)
+                    written += 1
+        return written, background_variants + made
+
+
+def _missing_job(info: ImageInfo, cache_dir: Path) -> Job | None:
+    """The job making the variants of ``info`` not in the cache yet, or None when all are there."""
+    targets = [(width, ext, cache_dir / f"{info.digest}-{width}.{ext}")
+               for width in info.widths() for ext in ("webp", info.fallback_ext)]
+    missing = [(width, ext, str(target)) for width, ext, target in targets if not target.exists()]
+    return (str(info.path), missing, (info.width, info.height)) if missing else None
+
+
+def _attributes(values: dict[str, str]) -> str:
+    return " ".join(f'{name}="{html.escape(value)}"' for name, value in values.items())

@@ -1,0 +1,124 @@
+"""Yearly quota rules (content/data/quotas/<year>.yml): which targets apply to whom, and how much.
+
+The metric *definitions* are code (wenming.quotas); which metrics a year
+uses, their targets and who they apply to are data, so next year's plan is a
+new YAML file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from wenming.source.datafile import load_data_file
+from wenming.source.diagnostics import Diagnostics
+from wenming.source.suggest import did_you_mean
+
+METRIC_KEYS = (
+    "media.provincial", "media.municipal", "media.county", "training", "weijiangtang.coverage",
+    "projects.brand", "volunteers.participation", "stations.bayou",
+)
+# Metrics that accumulate over the year are paced; snapshots (participation, 八有) are not.
+PACED_METRICS = {"media.provincial", "media.municipal", "media.county", "training", "weijiangtang.coverage",
+                 "projects.brand"}
+RATIO_METRICS = {"weijiangtang.coverage", "volunteers.participation", "stations.bayou"}
+Audience = Literal["town", "department", "platform_lead"]
+
+
+class Target(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    target: float = Field(gt=0, title="目标值", description="篇数、次数、个数，或比例（0–1）")
+    applies_to: list[Audience] = Field(
+        default_factory=lambda: ["town"], title="适用对象",
+        description="town（镇街道）、department（所有部门）、platform_lead（五大平台牵头部门）",
+    )
+    label: str | None = Field(None, title="指标名称")
+
+
+class QuotaFile(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    year: int = Field(ge=2000, le=2100, title="年度")
+    source: str | None = Field(None, title="依据文件")
+    level_mapping: dict[str, str] = Field(
+        default_factory=dict, title="级别折算", description="如 中央: 省级，表示中央媒体刊发计入省级指标"
+    )
+    kinds: dict[Literal["training", "weijiangtang"], str] = Field(
+        default_factory=lambda: {"training": "培训", "weijiangtang": "微讲堂"}, title="计数所用报道类型"
+    )
+    targets: dict[str, Target] = Field(title="指标")
+
+
+@dataclasses.dataclass(frozen=True)
+class QuotaRules:
+    year: int
+    source: str | None
+    level_mapping: dict[str, str]
+    kinds: dict[str, str]
+    targets: dict[str, Target]
+
+    def applies(self, metric: str, unit, platform_leads: set[str]) -> bool:
+        audience = self.targets[metric].applies_to
+        if unit.is_town:
+            return "town" in audience
+        return "department" in audience or ("platform_lead" in audience and unit.name in platform_leads)
+
+
+def load_quota_rules(folder: Path, registry, diagnostics: Diagnostics) -> dict[int, QuotaRules]:
+    """Every quotas/<year>.yml, validated; years with errors are left out (and reported)."""
+    rules: dict[int, QuotaRules] = {}
+    if not folder.is_dir():
+        return rules
+    for path in sorted(folder.glob("*.yml")):
+        loaded = _load_one(path, registry, diagnostics)
+        if loaded is not None:
+            rules[loaded.year] = loaded
+    return rules
+
+
+def _load_one(path: Path, registry, diagnostics: Diagnostics) -> QuotaRules | None:
+    loaded = load_data_file(path, QuotaFile, diagnostics)
+    if loaded is None:
+        return None
+    data, doc = loaded
+    ok = True
+    if path.stem != str(data.year):
+        diagnostics.error(path, f"year {data.year} does not match the file name {path.name}; name it {data.year}.yml",
+                          line=doc.line_of(("year",)), field="year")
+        ok = False
+    for key, target in data.targets.items():
+        if key not in METRIC_KEYS:
+            diagnostics.error(path, f"{key} is not a known metric{did_you_mean(key, METRIC_KEYS)} "
+                              f"(allowed: {', '.join(METRIC_KEYS)})", line=doc.line_of(("targets", key)),
+                              field=f"targets.{key}")
+            ok = False
+        elif key in RATIO_METRICS and target.target > 1:
+            diagnostics.error(path, f"{target.target} is a share and must be between 0 and 1 (30% is 0.3)",
+                              line=doc.line_of(("targets", key, "target")), field=f"targets.{key}.target")
+            ok = False
+    levels = registry.level_names()
+    for source_level, counted_as in data.level_mapping.items():
+        for value in (source_level, counted_as):
+            if value not in levels:
+                diagnostics.error(path, f"{value} is not a media level; allowed: {', '.join(levels)}",
+                                  line=doc.line_of(("level_mapping", source_level)), field="level_mapping")
+                ok = False
+    kinds = [k.name for k in registry.kinds]
+    for purpose, kind in data.kinds.items():
+        if kind not in kinds:
+            diagnostics.error(path, f"{kind} is not a report kind{did_you_mean(kind, kinds)} "
+                              f"(allowed: {', '.join(kinds)})", line=doc.line_of(("kinds", purpose)),
+                              field=f"kinds.{purpose}")
+            ok = False
+    if not ok:
+        return None
+    return QuotaRules(data.year, data.source, dict(data.level_mapping), dict(data.kinds), dict(data.targets))
+
+
+def load_quotas(ctx) -> None:
+    """Site-model loader: every year's rules into ``ctx.extras['quota_rules']``."""
+    ctx.extras["quota_rules"] = load_quota_rules(ctx.content_dir / "data" / "quotas", ctx.registry, ctx.diagnostics)

@@ -1,0 +1,150 @@
+"""Volunteer statistics per town and year, from the platform of record's CSV export
+(``content/data/volunteer-stats/<year>.csv``; columns documented in docs/data-formats.md).
+
+They feed the quota page's participation metric through
+``ctx.extras['volunteer_stats']`` ({(town name, year): VolunteerStats}) and the
+town ranking by service hours. A bad row is reported at its line, which is its
+spreadsheet row number (the header is row 1), naming the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import re
+from pathlib import Path
+
+from wenming.model.registry import Registry
+from wenming.source.diagnostics import Diagnostics
+from wenming.source.suggest import did_you_mean
+from wenming.source.textfile import UndecodableFile, decode_content
+
+STATS_FOLDER = "data/volunteer-stats"
+TOWN, REGISTERED, ACTIVE, HOURS = "镇（街道）", "注册志愿者人数", "活跃志愿者人数", "服务时长（小时）"
+COLUMNS = (TOWN, REGISTERED, ACTIVE, HOURS)
+_WHOLE = re.compile(r"^(?:\d+|\d{1,3}(?:,\d{3})+)$")  # 1234 or 1,234
+
+
+@dataclasses.dataclass(frozen=True)
+class VolunteerStats:
+    """One town's volunteers in one year: registered, active (served in the year) and total hours."""
+
+    town: str
+    year: int
+    registered: int
+    active: int
+    hours: int
+
+
+class _StatsFile:
+    """Reads one year's export, reporting every bad cell."""
+
+    def __init__(self, path: Path, year: int, registry: Registry, diagnostics: Diagnostics) -> None:
+        self.path, self.year, self.registry, self.diagnostics = path, year, registry, diagnostics
+        self.ok = True
+
+    def error(self, message: str, line: int | None = None, column: str | None = None) -> None:
+        self.ok = False
+        self.diagnostics.error(self.path, message, line=line, field=column)
+
+    def whole(self, cell: str, line: int, column: str) -> int | None:
+        text = cell.strip()
+        if not _WHOLE.match(text):
+            self.error(f"{text or '(empty)'} must be a whole number of 0 or more", line, column)
+            return None
+        return int(text.replace(",", ""))
+
+    def header(self, cells: list[str]) -> dict[str, int] | None:
+        names = [c.strip() for c in cells]
+        for index, name in enumerate(names):
+            if name and name not in COLUMNS:
+                self.diagnostics.warning(self.path, f"unknown column {name} is ignored{did_you_mean(name, COLUMNS)}",
+                                         line=1, field=f"column {index + 1}")
+        missing = [c for c in COLUMNS if c not in names]
+        if missing:
+            self.error(f"missing column {'、'.join(missing)}; the first row must name the columns "
+                       f"{', '.join(COLUMNS)}", 1)
+            return None
+        return {c: names.index(c) for c in COLUMNS}
+
+    def town(self, cell: str, line: int, seen: dict[str, int]) -> str | None:
+        value = cell.strip()
+        unit = self.registry.unit(value)
+        if unit is None:
+            names = [t.name for t in self.registry.towns]
+            aliases = [n for t in self.registry.towns for n in (t.name, *t.aliases)]
+            hint = did_you_mean(value, aliases, lambda m: self.registry.unit(m).name)
+            self.error(f"{value or '(empty)'} is not a registry town{hint} (towns: {'、'.join(names)})", line, TOWN)
+            return None
+        if not unit.is_town:
+            self.error(f"{value} is a department; the statistics are per town (镇/街道)", line, TOWN)
+            return None
+        if unit.name in seen:
+            self.error(f"{unit.name} is already listed in row {seen[unit.name]}", line, TOWN)
+            return None
+        seen[unit.name] = line
+        return unit.name
+
+    def row(self, cells: list[str], line: int, columns: dict[str, int], seen: dict[str, int]):
+        if len(cells) < len(COLUMNS) or len(cells) <= max(columns.values()):
+            self.error(f"row has {len(cells)} values but the header names {len(COLUMNS)} columns", line)
+            return None
+        town = self.town(cells[columns[TOWN]], line, seen)
+        registered, active, hours = (self.whole(cells[columns[c]], line, c) for c in (REGISTERED, ACTIVE, HOURS))
+        if None in (town, registered, active, hours):
+            return None
+        if active > registered:
+            self.error(f"{active} active volunteers are more than the {registered} registered ones", line, ACTIVE)
+            return None
+        population = self.registry.unit(town).population
+        if population and registered > population:
+            self.diagnostics.warning(self.path, f"{registered} registered volunteers are more than {town}'s "
+                                     f"resident population of {population}; check the export", line=line,
+                                     field=REGISTERED)
+        return VolunteerStats(town, self.year, registered, active, hours)
+
+    def read(self, text: str) -> dict[tuple[str, int], VolunteerStats]:
+        reader = csv.reader(io.StringIO(text))
+        first = next(reader, None)
+        if first is None:
+            self.error(f"file is empty; the first row must name the columns {', '.join(COLUMNS)}")
+            return {}
+        columns = self.header(first)
+        if columns is None:
+            return {}
+        stats, seen = {}, {}
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                entry = self.row(cells, reader.line_num, columns, seen)
+                if entry is not None:
+                    stats[(entry.town, self.year)] = entry
+        missing = [t.name for t in self.registry.towns if t.name not in seen]
+        if missing and self.ok:
+            self.diagnostics.warning(self.path, f"no row for {'、'.join(missing)}; their volunteer participation "
+                                     "shows no data")
+        return stats
+
+
+def read_stats_file(path: Path, registry: Registry, diagnostics: Diagnostics) -> dict[tuple[str, int], VolunteerStats]:
+    """The statistics in one ``<year>.csv`` (UTF-8, or GBK as Excel saves it, with a warning)."""
+    if not (path.stem.isdigit() and 2000 <= int(path.stem) <= 2100):
+        diagnostics.error(path, f"the file name must be the year of the statistics, e.g. 2022.csv, not {path.name}")
+        return {}
+    try:
+        decoded = decode_content(path.read_bytes())
+    except UndecodableFile as exc:
+        diagnostics.error(path, str(exc))
+        return {}
+    if decoded.warning:
+        diagnostics.warning(path, decoded.warning)
+    return _StatsFile(path, int(path.stem), registry, diagnostics).read(decoded.text)
+
+
+def load_volunteer_stats(ctx) -> None:
+    """Site-model loader: every year's statistics into ``ctx.extras['volunteer_stats']``."""
+    folder = ctx.content_dir / STATS_FOLDER
+    stats: dict[tuple[str, int], VolunteerStats] = {}
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+        stats.update(read_stats_file(path, ctx.registry, ctx.diagnostics))
+    ctx.extras["volunteer_stats"] = stats

@@ -1,0 +1,184 @@
+"""Exhibits (展品): reading content/exhibits/, resolving each against the hall and the news.
+
+``load_exhibits`` is a site-model loader that runs after the news and the
+hall settings: it puts every exhibit into ``ctx.collections['exhibits']`` and
+the published ones, in order, into their sections of ``ctx.extras['hall']``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wenming.media.images import ImageProblem, ImageStore
+from wenming.media.markup import derive_summary, image_references, render_markdown
+from wenming.model.hall import HALL_FILE, ExhibitItem, Hall, Picture, Section, Video, inspect_picture
+from wenming.model.news import NewsItem, slug_for
+from wenming.schema.content import Exhibit
+from wenming.source.diagnostics import Diagnostics
+from wenming.source.frontmatter import SourceFile
+from wenming.source.suggest import allowed_list, did_you_mean
+
+EXHIBITS_FOLDER = "exhibits"
+CONTENT_SUFFIXES = (".md", ".markdown")
+VIDEO_SUFFIXES = (".mp4", ".webm")
+CAPTION_SUFFIXES = (".vtt",)
+
+
+class _Resolver:
+    """Checks one exhibit's references, reporting each problem at its line."""
+
+    def __init__(self, source: SourceFile, content_dir: Path, images: ImageStore, diagnostics: Diagnostics) -> None:
+        self.source = source
+        self.content_dir = content_dir
+        self.image_store = images
+        self.diagnostics = diagnostics
+        self.ok = True
+
+    def error(self, message: str, *loc: str | int, line: int | None = None) -> None:
+        self.ok = False
+        field = ".".join(str(part) for part in loc)
+        self.diagnostics.error(self.source.path, message, line=line or self.source.line_of(*loc), field=field)
+
+    def section(self, hall: Hall) -> Section | None:
+        value = self.source.meta.section
+        section = hall.section(value)
+        if section is None:
+            names = [s.name for s in hall.sections]
+            hint = did_you_mean(value, [*names, *(s.id for s in hall.sections)], lambda m: hall.section(m).name)
+            self.error(f"{value} is not a hall section{hint} (allowed: {allowed_list(names)}; "
+                       "see content/data/hall.yml)", "section")
+            return None
+        folder = self.source.path.parent.name
+        if self.source.path.parent.parent.name == EXHIBITS_FOLDER and folder not in (section.id, section.name):
+            self.diagnostics.warning(self.source.path, f"the file is in folder {folder}/ but its section is "
+                                     f"{section.name}; move it to {EXHIBITS_FOLDER}/{section.id}/",
+                                     line=self.source.line_of("section"), field="section")
+        return section
+
+    def picture(self, src: str, alt: str, caption: str | None, *loc: str | int) -> Picture | None:
+        try:
+            return inspect_picture(self.image_store, src, alt, caption)
+        except ImageProblem as exc:
+            self.error(str(exc), *loc)
+            return None
+
+    def images(self) -> list[Picture]:
+        pictures = [self.picture(image.src, image.alt, image.caption, "images", index, "src")
+                    for index, image in enumerate(self.source.meta.images)]
+        return [p for p in pictures if p is not None]
+
+    def cover(self, images: list[Picture]) -> Picture | None:
+        meta = self.source.meta
+        if meta.cover is None:
+            return images[0] if images else None
+        listed = next((p for p in images if p.src == meta.cover), None)
+        return listed or self.picture(meta.cover, meta.title, None, "cover")
+
+    def media_file(self, value: str, suffixes: tuple[str, ...], what: str, *loc: str | int) -> Path | None:
+        if not value.lower().endswith(suffixes):
+            self.error(f"{value} is not a {what} file; use {' or '.join(suffixes)}", *loc)
+            return None
+        root = self.content_dir.resolve()
+        path = (root / value).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            self.error(f"{what} file {value} does not exist (paths are relative to content/)", *loc)
+            return None
+        return path
+
+    def video(self) -> Video | None:
+        video = self.source.meta.video
+        if video is None:
+            return None
+        path = self.media_file(video.src, VIDEO_SUFFIXES, "video", "video", "src")
+        captions = None
+        if video.captions is not None:
+            captions = self.media_file(video.captions, CAPTION_SUFFIXES, "captions", "video", "captions")
+        return Video(video.src, path, video.title, video.captions, captions) if path else None
+
+    def related(self, news_by_slug: dict[str, NewsItem]) -> list[NewsItem]:
+        reports = []
+        for index, slug in enumerate(self.source.meta.related):
+            report = news_by_slug.get(slug)
+            if report is None:
+                self.error(f"{slug} is not the slug of a news report{did_you_mean(slug, news_by_slug)}",
+                           "related", index)
+            elif not report.is_published:
+                self.error(f"news report {slug} is not published (status: {report.status}); "
+                           "only published reports can be linked", "related", index)
+            else:
+                reports.append(report)
+        return reports
+
+    def body_images(self) -> None:
+        for offset, _alt, _src in image_references(self.source.body):
+            self.error("pictures in the body are not shown in the hall; list them under images: with alt text",
+                       "body", line=self.source.body_first_line + offset)
+
+
+def _resolve(source: SourceFile, hall: Hall, news_by_slug: dict[str, NewsItem], ctx) -> ExhibitItem | None:
+    meta: Exhibit = source.meta
+    check = _Resolver(source, ctx.content_dir, ctx.images, ctx.diagnostics)
+    section = check.section(hall)
+    images = check.images()
+    cover = check.cover(images)
+    video = check.video()
+    related = check.related(news_by_slug)
+    check.body_images()
+    if not check.ok or section is None:
+        return None
+    html = render_markdown(source.body)
+    return ExhibitItem(
+        source=source.path, slug=slug_for(source), title=meta.title, section=section, order=meta.order,
+        status=meta.status, cover=cover, images=images, video=video, related=related,
+        summary=meta.summary or derive_summary(html), body=source.body, html=html,
+    )
+
+
+def _check_unique(item: ExhibitItem, source: SourceFile, items: list[ExhibitItem], diagnostics: Diagnostics) -> bool:
+    for other in items:
+        if other.section is not item.section:
+            continue
+        where = f"{diagnostics.display_path(other.source)} in section {item.section.name}"
+        if other.order == item.order:
+            diagnostics.error(item.source, f"order {item.order} is already used by {where}; "
+                              "give each exhibit of a section its own order", line=source.line_of("order"),
+                              field="order")
+            return False
+        if other.slug == item.slug:
+            diagnostics.error(item.source, f"slug {item.slug} is already used by {where}; "
+                              "slugs must be unique within a section", line=source.line_of("slug"), field="slug")
+            return False
+    return True
+
+
+def load_exhibits(ctx) -> None:
+    """Site-model loader: validated exhibits, the published ones placed in the hall's sections."""
+    hall: Hall | None = ctx.extras.get("hall")
+    news_by_slug = {n.slug: n for n in ctx.collections.get("news", [])}
+    hall_path = ctx.content_dir / "data" / HALL_FILE
+    items: list[ExhibitItem] = []
+    for path in _exhibit_files(ctx.content_dir / EXHIBITS_FOLDER):
+        source = ctx.read(path, Exhibit)
+        if source is None:
+            continue
+        if hall is None:
+            if hall_path.is_file():
+                continue  # hall.yml has errors of its own, already reported
+            ctx.diagnostics.error(path, "exhibits need the hall's sections in content/data/hall.yml, which is missing",
+                                  line=source.line_of("section"), field="section")
+            continue
+        item = _resolve(source, hall, news_by_slug, ctx)
+        if item is not None and _check_unique(item, source, items, ctx.diagnostics):
+            items.append(item)
+    ctx.collections["exhibits"] = items
+    if hall is not None:
+        for section in hall.sections:
+            section.exhibits = sorted((i for i in items if i.section is section and i.is_published),
+                                      key=lambda i: i.order)
+
+
+def _exhibit_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.suffix in CONTENT_SUFFIXES and p.is_file()
+                  and not p.name.startswith((".", "_")))

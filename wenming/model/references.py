@@ -1,0 +1,80 @@
+"""Resolving the registry names, pictures and slugs one content file refers to, reporting each
+problem at its line (used by the volunteer, project, activity and service loaders)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+from wenming.media.images import ImageProblem, ImageStore
+from wenming.model.registry import Named, Registry, Unit
+from wenming.source.diagnostics import Diagnostics
+from wenming.source.suggest import allowed_list, did_you_mean
+from wenming.source.yamlsource import Loc, YamlDocument
+
+
+class References:
+    """Checks the references of one file (or of one entry of a YAML list at ``prefix``)."""
+
+    def __init__(self, path: Path, doc: YamlDocument, registry: Registry, diagnostics: Diagnostics,
+                 prefix: Loc = ()) -> None:
+        self.path = path
+        self.doc = doc
+        self.registry = registry
+        self.diagnostics = diagnostics
+        self.prefix = prefix
+        self.ok = True
+
+    def line_of(self, *loc: str | int) -> int | None:
+        return self.doc.line_of(self.prefix + loc)
+
+    def error(self, message: str, *loc: str | int) -> None:
+        self.ok = False
+        field = ".".join(str(part) for part in self.prefix + loc) or None
+        self.diagnostics.error(self.path, message, line=self.line_of(*loc), field=field)
+
+    def unit(self, value: str, *loc: str | int) -> Unit | None:
+        unit = self.registry.unit(value)
+        if unit is None:
+            hint = did_you_mean(value, self.registry.unit_choices(), lambda m: self.registry.unit(m).name)
+            self.error(f"{value} is not a registry unit{hint} (see content/data/units.yml)", *loc)
+        return unit
+
+    def named(self, value: str | None, entries: list[Named], what: str, *loc: str | int) -> Named | None:
+        if value is None:
+            return None
+        match = next((e for e in entries if e.name == value), None)
+        if match is None:
+            names = [e.name for e in entries]
+            self.error(f"{value} is not a {what}{did_you_mean(value, names)} (allowed: {allowed_list(names)})", *loc)
+        return match
+
+    def village(self, value: str | None, unit: Unit | None, *loc: str | int) -> str | None:
+        if value is None or unit is None:
+            return None
+        if not unit.is_town:
+            self.error(f"{value} is given but {unit.name} is not a town; a village needs its town as the unit", *loc)
+            return None
+        if unit.village(value) is None:
+            names = [v.name for v in unit.villages]
+            self.error(f"{value} is not a village or community of {unit.name}{did_you_mean(value, names)}", *loc)
+            return None
+        return value
+
+    def image(self, value: str | None, images: ImageStore, *loc: str | int) -> str | None:
+        if value is None:
+            return None
+        try:
+            images.inspect(value)
+        except ImageProblem as exc:
+            self.error(str(exc), *loc)
+            return None
+        return value
+
+    def slug(self, value: str | None, known: Collection[str], what: str, folder: str, *loc: str | int) -> str | None:
+        if value is None:
+            return None
+        if value not in known:
+            self.error(f"{value} is not a {what} slug{did_you_mean(value, known)} (see content/{folder}/)", *loc)
+            return None
+        return value

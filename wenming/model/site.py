@@ -1,0 +1,217 @@
+"""The whole content model of a site: registry plus every validated content collection.
+
+Each content type has a loader that reads its folder (or data file) and puts
+its items into ``LoadContext.collections`` under its name. Loaders run in the
+order of ``LOADERS``; a loader may look at collections loaded before it
+(news checks the volunteer and project slugs it names, for example).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import functools
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from wenming.media.images import ImageStore
+from wenming.media.markup import derive_summary, image_references, render_markdown
+from wenming.metrics.quota_rules import load_quotas
+from wenming.metrics.volunteer_stats import load_volunteer_stats
+from wenming.model.events import load_events
+from wenming.model.exhibits import load_exhibits
+from wenming.model.hall import load_hall
+from wenming.model.news import NewsItem, newest_first, resolve_news, slug_for
+from wenming.model.projects import load_projects
+from wenming.model.registry import Registry, load_registry
+from wenming.model.services import load_services
+from wenming.model.volunteers import load_volunteers
+from wenming.schema.content import NewsReport, Page
+from wenming.source.diagnostics import Diagnostics
+from wenming.source.frontmatter import SourceCache, SourceFile, read_source
+
+CONTENT_SUFFIXES = (".md", ".markdown")
+
+
+@dataclasses.dataclass
+class PageItem:
+    source: Path
+    slug: str
+    title: str
+    summary: str
+    order: int
+    status: str
+    html: str
+
+    @property
+    def url(self) -> str:
+        return f"{self.slug}/"
+
+
+@dataclasses.dataclass
+class LoadCaches:
+    """What a build keeps from the previous one: rendered Markdown bodies, parsed files and image variants.
+
+    With ``image_variants`` (the variant cache folder), variants of the images reports name are
+    started in the background while the rest is still being read.
+    """
+
+    markdown: dict[str, str] = dataclasses.field(default_factory=dict)
+    sources: SourceCache = dataclasses.field(default_factory=dict)
+    image_variants: Path | None = None
+
+
+@dataclasses.dataclass
+class LoadContext:
+    content_dir: Path
+    registry: Registry
+    diagnostics: Diagnostics
+    images: ImageStore
+    collections: dict[str, list] = dataclasses.field(default_factory=dict)
+    extras: dict[str, object] = dataclasses.field(default_factory=dict)
+    sources: SourceCache | None = None
+
+    def read(self, path: Path, model: type) -> SourceFile | None:
+        """Read and validate one content file (from the cache of parsed files when unchanged)."""
+        return read_source(path, model, self.diagnostics, self.sources)
+
+
+@dataclasses.dataclass
+class SiteModel:
+    content_dir: Path
+    registry: Registry
+    diagnostics: Diagnostics
+    images: ImageStore
+    collections: dict[str, list]
+    extras: dict[str, object]
+    as_of: datetime.date | None = None
+
+    @property
+    def news(self) -> list[NewsItem]:
+        return self.collections["news"]
+
+    @property
+    def pages(self) -> list[PageItem]:
+        return self.collections["pages"]
+
+    @functools.cached_property
+    def published_news(self) -> list[NewsItem]:
+        """Published reports, newest first."""
+        items = [n for n in self.news if n.is_published]
+        return sorted(items, key=newest_first)
+
+    def replace_news(self, old: NewsItem, new: NewsItem) -> None:
+        """Put ``new`` wherever ``old`` is (a report re-read by a quick preview render)."""
+        for items in (self.news, self.published_news):
+            items[items.index(old)] = new
+        for key, value in self._by_source.items():
+            if value is old:
+                self._by_source[key] = new
+
+    def item_for_source(self, path: Path | str) -> NewsItem | PageItem | None:
+        return self._by_source.get(os.path.abspath(path)) or self._by_source.get(os.path.realpath(path))
+
+    @functools.cached_property
+    def _by_source(self) -> dict[str, NewsItem | PageItem]:
+        """Items by absolute source path, and by real path when symbolic links make that differ."""
+        items = (*self.news, *self.pages)
+        return {**{os.path.realpath(i.source): i for i in items}, **{os.path.abspath(i.source): i for i in items}}
+
+
+def content_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.suffix in CONTENT_SUFFIXES and p.is_file()
+                  and not p.name.startswith((".", "_")))
+
+
+def load_pages(ctx: LoadContext) -> None:
+    pages: list[PageItem] = []
+    for path in content_files(ctx.content_dir / "pages"):
+        source = ctx.read(path, Page)
+        if source is None:
+            continue
+        slug = slug_for(source)
+        if any(p.slug == slug for p in pages):
+            ctx.diagnostics.error(path, f"slug {slug} is already used by another page", field="slug",
+                                  line=source.line_of("slug"))
+            continue
+        html = render_markdown(source.body, ctx.images)
+        pages.append(PageItem(path, slug, source.meta.title, source.meta.summary or derive_summary(html),
+                              source.meta.order, source.meta.status, html))
+    ctx.collections["pages"] = pages
+
+
+def known_slugs(collections: dict[str, list]) -> dict[str, set[str]]:
+    """The slugs reports may refer to, by content folder (projects, volunteers)."""
+    return {name: {i.slug for i in collections.get(name, [])} for name in ("projects", "volunteers")}
+
+
+def load_news(ctx: LoadContext) -> None:
+    news: list[NewsItem] = []
+    slugs: dict[str, Path] = {}
+    known = known_slugs(ctx.collections)
+    sources = []
+    for path in content_files(ctx.content_dir / "news"):
+        source = ctx.read(path, NewsReport)
+        if source is not None:
+            ctx.images.prefetch([source.meta.cover, *(src for _, _, src in image_references(source.body))])
+        sources.append(source)
+    ctx.images.renderer.prerender([source.body for source in sources if source is not None])
+    for source in sources:
+        if source is None:
+            continue
+        path = source.path
+        slug = slug_for(source)
+        if slug in slugs:
+            ctx.diagnostics.error(path, f"slug {slug} is already used by "
+                                  f"{ctx.diagnostics.display_path(slugs[slug])}; slugs must be unique",
+                                  line=source.line_of("slug"), field="slug")
+            continue
+        slugs[slug] = path
+        item = resolve_news(source, ctx.registry, ctx.images, ctx.diagnostics, known)
+        if item is not None:
+            news.append(item)
+    ctx.collections["news"] = news
+
+
+# (name, loader) in load order. Content types add themselves here.
+LOADERS: list[tuple[str, Callable[[LoadContext], None]]] = [
+    ("pages", load_pages),
+    ("volunteers", load_volunteers),
+    ("projects", load_projects),
+    ("news", load_news),
+    ("events", load_events),
+    ("services", load_services),
+    ("volunteer_stats", load_volunteer_stats),
+    ("quotas", load_quotas),
+    ("hall", load_hall),
+    ("exhibits", load_exhibits),
+]
+
+
+def load_site(content_dir: Path, as_of: datetime.date | None = None,
+              caches: LoadCaches | None = None) -> tuple[SiteModel | None, Diagnostics]:
+    """Read and validate all content, collecting every problem of every file.
+
+    The model is None when any error was found; the diagnostics hold them all.
+    """
+    diagnostics = Diagnostics(content_dir)
+    registry = load_registry(content_dir / "data", diagnostics)
+    if registry is None:
+        return None, diagnostics
+    caches = caches or LoadCaches()
+    images = ImageStore(content_dir, caches.markdown, caches.image_variants)
+    ctx = LoadContext(content_dir, registry, diagnostics, images, sources=caches.sources)
+    try:
+        for _name, loader in LOADERS:
+            loader(ctx)
+    except BaseException:
+        images.stop_variants(wait=False)
+        raise
+    if diagnostics.has_errors():
+        images.stop_variants(wait=False)
+        return None, diagnostics
+    model = SiteModel(content_dir, registry, diagnostics, ctx.images, ctx.collections, ctx.extras, as_of)
+    return model, diagnostics

@@ -1,0 +1,116 @@
+"""Volunteer profiles (志愿风采): reading ``content/volunteers/``, consent, privacy and star levels.
+
+A profile is public only when it is published *and* the volunteer consented;
+a published profile without ``consent: true`` is a build error. The privacy
+guard of ``read_source`` scans every text; this module also refuses keys that
+would hold contact details (phone, ID number, address) whatever their value.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from wenming.media.markup import derive_summary, render_markdown
+from wenming.model import urls
+from wenming.model.news import slug_for
+from wenming.model.references import References
+from wenming.model.registry import Named, Unit
+from wenming.schema.content import VolunteerProfile
+from wenming.schema.registry import StarLevel
+
+VOLUNTEERS_FOLDER = "volunteers"
+# Sub-pages of /volunteers/ that a profile slug must not shadow.
+RESERVED_SLUGS = ("teams", "towns")
+PRIVATE_KEYS = frozenset({
+    "phone", "mobile", "tel", "telephone", "id", "id_number", "id_card", "idcard", "address",
+    "电话", "手机", "手机号", "联系电话", "身份证", "身份证号", "住址", "地址", "家庭住址",
+})
+STAR_NAMES = ("未评星", "一星", "二星", "三星", "四星", "五星")
+
+
+@dataclasses.dataclass
+class VolunteerItem:
+    """A validated volunteer profile with its registry references resolved."""
+
+    source: Path
+    slug: str
+    name: str
+    unit: Unit
+    team: Named
+    hours: int
+    since: int
+    stars: int
+    photo: str | None
+    honors: list[str]
+    consent: bool
+    status: str
+    summary: str
+    html: str
+
+    @property
+    def url(self) -> str:
+        return urls.volunteer(self.slug)
+
+    @property
+    def is_published(self) -> bool:
+        """Shown on the site: published and consented (a published profile without consent never loads)."""
+        return self.status == "published" and self.consent
+
+    @property
+    def town(self) -> Unit | None:
+        return self.unit if self.unit.is_town else None
+
+    @property
+    def star_label(self) -> str:
+        return f"{STAR_NAMES[self.stars]}志愿者" if self.stars else STAR_NAMES[0]
+
+
+def star_level(hours: int, levels: list[StarLevel]) -> int:
+    """Stars earned by ``hours``: the highest level whose threshold is reached, 0 below the first."""
+    return max((level.stars for level in levels if hours >= level.hours), default=0)
+
+
+def star_rule(levels: list[StarLevel]) -> str:
+    """The thresholds in words, e.g. '一星 ≥100小时；二星 ≥300小时'."""
+    return "；".join(f"{STAR_NAMES[level.stars]} ≥{level.hours}小时" for level in levels)
+
+
+def load_volunteers(ctx) -> None:
+    """Site-model loader: every profile (drafts included, to check slugs) into ``collections['volunteers']``."""
+    from wenming.model.site import content_files  # site_model imports this module for its LOADERS
+
+    items: list[VolunteerItem] = []
+    slugs: dict[str, Path] = {}
+    for path in content_files(ctx.content_dir / VOLUNTEERS_FOLDER):
+        source = ctx.read(path, VolunteerProfile)
+        if source is None:
+            continue
+        meta = source.meta
+        check = References(path, source.doc, ctx.registry, ctx.diagnostics)
+        for key in source.doc.data:
+            if str(key).lower() in PRIVATE_KEYS:
+                check.error("volunteer profiles must not hold phone numbers, ID numbers or addresses; remove "
+                            "this field (the public contact is the center's hotline)", str(key))
+        if meta.status == "published" and not meta.consent:
+            check.error("a published profile needs consent: true, set only when the volunteer has agreed in "
+                        "writing to publish it; until then keep status: draft", "consent")
+        slug = slug_for(source)
+        if slug in RESERVED_SLUGS:
+            check.error(f"slug {slug} is reserved for /volunteers/{slug}/; choose another slug", "slug")
+        elif slug in slugs:
+            check.error(f"slug {slug} is already used by {ctx.diagnostics.display_path(slugs[slug])}; "
+                        "slugs must be unique", "slug")
+        slugs.setdefault(slug, path)
+        unit = check.unit(meta.unit, "unit")
+        team = check.named(meta.team, ctx.registry.teams, "county volunteer team", "team")
+        photo = check.image(meta.photo, ctx.images, "photo")
+        if not check.ok:
+            continue
+        html = render_markdown(source.body, ctx.images)
+        items.append(VolunteerItem(
+            source=path, slug=slug, name=meta.name, unit=unit, team=team, hours=meta.hours, since=meta.since,
+            stars=star_level(meta.hours, ctx.registry.star_levels), photo=photo, honors=meta.honors,
+            consent=meta.consent, status=meta.status, summary=derive_summary(html), html=html,
+        ))
+    ctx.collections["volunteers"] = items

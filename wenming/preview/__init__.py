@@ -1,0 +1,1 @@
+"""`build.py serve`: the loopback preview server, the watcher and live reload."""

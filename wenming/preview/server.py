@@ -1,0 +1,93 @@
+"""Local preview server for the generated site (loopback only), with optional live reload."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import socket
+from pathlib import Path
+
+from wenming.preview.live import CLIENT_JS, CLIENT_PATH, CLIENT_SCRIPT, EVENTS_PATH, PreviewState, event_message
+
+WAITING_PAGE = ("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>预览</title></head>"
+                "<body><h1>网站尚未生成</h1><p>请根据下方提示修改内容，保存后自动重新生成。</p></body></html>")
+
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    preview: PreviewState | None = None
+
+    def do_GET(self):  # noqa: N802 - http.server's API name
+        if self.preview is not None and self.path == EVENTS_PATH:
+            return self._events()
+        if self.preview is not None and self.path == CLIENT_PATH:
+            return self._send(200, CLIENT_JS.encode("utf-8"), "text/javascript; charset=utf-8")
+        if self.preview is not None and not Path(self.directory).is_dir():
+            return self._send(503, self._inject(WAITING_PAGE.encode("utf-8")), "text/html; charset=utf-8")
+        if self.preview is not None:
+            page = self._html_page()
+            if page is not None:
+                return self._send(200, self._inject(page.read_bytes()), "text/html; charset=utf-8")
+        return super().do_GET()
+
+    def _html_page(self) -> Path | None:
+        """The HTML file a request names (a folder URL ending in '/' means its index.html), if any."""
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html" if self.path.split("?")[0].endswith("/") else None
+        return path if path is not None and path.suffix == ".html" and path.is_file() else None
+
+    def _inject(self, body: bytes) -> bytes:
+        marker = b"</body>"
+        script = CLIENT_SCRIPT.encode("utf-8")
+        return body.replace(marker, script + marker, 1) if marker in body else body + script
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _events(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        state = self.preview.current()
+        try:
+            self.wfile.write(event_message(state))
+            self.wfile.flush()
+            while not getattr(self.server, "stopping", False):
+                changed = self.preview.wait_for_change(state.generation, timeout=10)
+                if changed.generation == state.generation:
+                    self.wfile.write(b": keep-alive\n\n")
+                else:
+                    state = changed
+                    self.wfile.write(event_message(state))
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            return
+
+    def send_error(self, code, message=None, explain=None):
+        not_found = Path(self.directory) / "404.html"
+        if code == 404 and not_found.is_file():
+            body = not_found.read_bytes()
+            return self._send(404, self._inject(body) if self.preview else body, "text/html; charset=utf-8")
+        return super().send_error(code, message, explain)
+
+    def log_message(self, format, *args):  # noqa: A002 - signature from the base class
+        pass
+
+
+class PreviewServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    stopping = False
+
+
+def make_server(site_dir: Path, port: int, host: str = "127.0.0.1",
+                preview: PreviewState | None = None) -> PreviewServer:
+    handler_class = type("SiteHandler", (_SiteHandler,), {"preview": preview})
+    handler = functools.partial(handler_class, directory=str(site_dir))
+    return PreviewServer((host, port), handler)

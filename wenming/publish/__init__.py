@@ -1,0 +1,1 @@
+"""Generated outputs beyond templated pages: static API payloads, iCalendar, exports, search index, kiosk."""

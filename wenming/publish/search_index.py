@@ -1,0 +1,334 @@
+"""Full-text search index of a generated site, built with Pagefind's extended binary, in bundles.
+
+Pagefind (from the ``pagefind[extended]`` package, binary included, nothing
+downloaded) segments Chinese on pages marked ``lang="zh-CN"``. Only elements
+marked ``data-pagefind-body`` are indexed; filters and result metadata come
+from ``data-pagefind-filter`` / ``data-pagefind-meta`` attributes.
+
+One Pagefind run over 10,000 reports needs about 1 GB of memory and Pagefind
+cannot update an index, so the index is split into bundles that the search
+page merges in the browser (``pagefind.mergeIndex``):
+
+* the primary bundle ``pagefind/`` (it holds the ``pagefind.js`` the search
+  page loads) with the static pages, and with the reports too while they fit
+  in one bundle;
+* otherwise the reports in shards ``pagefind-shards/1/``, ``pagefind-shards/2/``
+  ..., each of at most SHARD_SIZE pages. A report's shard follows from a hash
+  of its path, so editing, adding or removing one report changes one shard
+  (until the number of shards changes).
+
+Each bundle is built by its own Pagefind process, one at a time (memory stays
+that of one shard), over a farm of hard links to just its pages outside the
+site, in a background thread. A bundle whose input (page paths and bytes) is
+unchanged since the previous site is hard-linked from there instead: each
+bundle records the digest of its input in DIGEST_FILE.
+
+Interface used by the build pipeline (a plan made before Pelican runs, so the
+search page can name its bundles; indexing started once the pages exist):
+
+    plan = plan_bundles(report_pages, other_pages)   # bundle dir -> page paths
+    bundle_urls(plan)                                 # URLs for the search page, primary first
+    indexer = SearchIndexer(site_dir, previous_site_dir, cache_dir)
+    indexer.start(plan); ...; summary = indexer.wait()
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from importlib import metadata
+from pathlib import Path
+
+from wenming.build.discard import discard
+from wenming.output import link_or_copy
+
+PRIMARY_BUNDLE = "pagefind"
+SHARDS_DIR = "pagefind-shards"
+# Most pages one Pagefind process indexes. Measured on the 10,000-report benchmark site (pages of
+# ~6 KB): peak memory is about 57 MB + 87 KB per page (2,000 pages: 227 MB; 2,500: 274 MB; all
+# 10,000 in one run: 930 MB). With SHARD_FILL, 10,000 reports make 5 shards of 1,940-2,091 pages.
+SHARD_SIZE = 2500
+# Shards are planned this full on average, so that the spread of the hash seldom overfills one.
+SHARD_FILL = 0.8
+DIGEST_FILE = "wenming-input.sha256"
+FORMAT = "wenming-search-1"  # part of every digest: change it to rebuild every bundle
+PAGEFIND_COMMAND = [sys.executable, "-m", "pagefind"]
+TIMEOUT = 600  # seconds for one bundle
+
+
+class SearchIndexError(RuntimeError):
+    pass
+
+
+def _rank(path: str) -> int:
+    """A stable hash of a page path (Python's hash() changes between runs)."""
+    return int.from_bytes(hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def shard_bundle(number: int) -> str:
+    return f"{SHARDS_DIR}/{number}"
+
+
+def plan_bundles(report_pages: list[str], other_pages: list[str]) -> dict[str, list[str]]:
+    """Which pages go into which bundle (relative bundle dir -> sorted relative HTML paths), primary first.
+
+    All pages share the primary bundle while they fit in one; beyond that the
+    primary holds the static pages and the reports are dealt into
+    ``ceil(reports / (SHARD_SIZE * SHARD_FILL))`` shards by a hash of their
+    path. A shard the hash overfills keeps its first SHARD_SIZE pages in hash
+    order and passes the rest on to the next shard. With no static pages the
+    first shard is the primary bundle. Empty bundles are left out.
+    """
+    reports, others = sorted(set(report_pages)), sorted(set(other_pages) - set(report_pages))
+    if len(reports) + len(others) <= SHARD_SIZE:
+        return {PRIMARY_BUNDLE: sorted(others + reports)} if reports or others else {}
+    count = math.ceil(len(reports) / (SHARD_SIZE * SHARD_FILL))
+    shards: list[list[str]] = [[] for _ in range(count)]
+    for path in sorted(reports, key=lambda p: (_rank(p), p)):
+        shards[_rank(path) % count].append(path)
+    carried: list[str] = []
+    for step in range(2 * count):  # total room exceeds the reports, so two rounds place them all
+        shard = shards[step % count]
+        shard.extend(carried)
+        carried = shard[SHARD_SIZE:]
+        del shard[SHARD_SIZE:]
+    plan = {PRIMARY_BUNDLE: others} if others else {}
+    for number, pages in enumerate(shards, start=1):
+        if pages:
+            plan[shard_bundle(number) if plan else PRIMARY_BUNDLE] = sorted(pages)
+    return plan
+
+
+def bundle_urls(plan: dict[str, list[str]]) -> list[str]:
+    """The URLs of the plan's bundles for the search page, the primary bundle first."""
+    bundles = [bundle for bundle, pages in plan.items() if pages]
+    bundles.sort(key=lambda bundle: bundle != PRIMARY_BUNDLE)
+    return [f"/{bundle}/" for bundle in bundles]
+
+
+def bundle_digest(site_dir: Path, pages: list[str]) -> str:
+    """Hash of what a bundle is made from: Pagefind's version, the page paths and their bytes."""
+    digest = hashlib.sha256(f"{FORMAT}\0{_pagefind_version()}\0".encode())
+    for page in sorted(pages):
+        data = (site_dir / page).read_bytes()
+        digest.update(f"{page}\0{len(data)}\0".encode("utf-8"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _pagefind_version() -> str:
+    try:
+        return metadata.version("pagefind")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def previous_bundles(site_dir: Path | None) -> dict[str, Path]:
+    """The finished bundles of a site by the digest of their input."""
+    if site_dir is None:
+        return {}
+    candidates = [site_dir / PRIMARY_BUNDLE, *sorted((site_dir / SHARDS_DIR).glob("*"))]
+    found = {}
+    for bundle in candidates:
+        try:
+            found[(bundle / DIGEST_FILE).read_text(encoding="ascii").strip()] = bundle
+        except (OSError, UnicodeDecodeError):
+            continue
+    return found
+
+
+def link_tree(source: Path, target: Path) -> int:
+    """Recreate the tree ``source`` at ``target`` with hard links to its files; returns the number of files."""
+    files = 0
+    for root, _, names in os.walk(source):
+        folder = target / Path(root).relative_to(source)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            link_or_copy(Path(root) / name, folder / name)
+            files += 1
+    return files
+
+
+def _remove(path: Path) -> None:
+    """Delete a bundle folder or a file: unlinking never touches a file hard-linked from elsewhere."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+class SearchIndexer:
+    """Writes the search bundles of a plan into ``site_dir`` in a background thread.
+
+    Only the bundle folders are written into ``site_dir``; the page farms live
+    in ``cache_dir``. After ``wait()``, ``built`` and ``reused`` name the
+    bundles Pagefind indexed and those linked from ``previous_site_dir``.
+    """
+
+    def __init__(self, site_dir: Path, previous_site_dir: Path | None, cache_dir: Path) -> None:
+        self.site_dir = Path(site_dir)
+        self.previous_site_dir = Path(previous_site_dir) if previous_site_dir is not None else None
+        if self.previous_site_dir is not None and self.previous_site_dir.resolve() == self.site_dir.resolve():
+            self.previous_site_dir = None  # its bundles would be deleted before they were linked
+        self.cache_dir = Path(cache_dir)
+        self.built: list[str] = []
+        self.reused: list[str] = []
+        self.pages = 0
+        self._summary = ""
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self._cancelled = threading.Event()
+        self._process: subprocess.Popen | None = None
+        self._plan: dict[str, list[str]] = {}
+        self._ready: queue.Queue[str | None] = queue.Queue()
+
+    def start(self, plan: dict[str, list[str]], ready: list[str] | None = None) -> None:
+        """Start indexing the plan's bundles; returns at once.
+
+        Bundles are indexed one at a time as they become ready: all at once by default, or only
+        ``ready`` ones, the others when ``mark_ready`` names them (once their pages are written).
+        """
+        if self._thread is not None:
+            raise RuntimeError("this indexer was already started")
+        plan = {bundle: list(pages) for bundle, pages in plan.items() if pages}
+        self._plan = plan
+        for bundle in plan if ready is None else ready:
+            self._ready.put(bundle)
+        self._thread = threading.Thread(target=self._run, args=(plan,), name="search-index")
+        self._thread.start()
+
+    def mark_ready(self, *bundles: str) -> None:
+        """The pages of these bundles are written: they may be indexed (no bundle means all of them)."""
+        for bundle in bundles or list(self._plan):
+            self._ready.put(bundle)
+
+    def wait(self) -> str:
+        """Wait for the index; returns a one-line summary, raises SearchIndexError when it failed."""
+        if self._thread is None:
+            raise RuntimeError("the indexer was not started")
+        self.mark_ready()
+        self._thread.join()
+        if isinstance(self._error, SearchIndexError):
+            raise self._error
+        if self._error is not None:
+            raise SearchIndexError(f"search indexing failed: {self._error}") from self._error
+        return self._summary
+
+    def cancel(self) -> None:
+        """Stop indexing (the build failed elsewhere): ends the running Pagefind process and waits."""
+        self._cancelled.set()
+        self._ready.put(None)  # wakes a thread waiting for the next bundle
+        process = self._process
+        if process is not None and process.poll() is None:
+            process.terminate()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self, plan: dict[str, list[str]]) -> None:
+        try:
+            began = time.monotonic()
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            _remove_abandoned_farms(self.cache_dir)
+            previous = previous_bundles(self.previous_site_dir)
+            done: set[str] = set()
+            while len(done) < len(plan):
+                bundle = self._ready.get()
+                if self._cancelled.is_set():
+                    raise SearchIndexError("search indexing was cancelled")
+                if bundle in done or bundle not in plan:
+                    continue
+                done.add(bundle)
+                self._write_bundle(bundle, plan[bundle], previous)
+                self.pages += len(plan[bundle])
+            self._summary = (f"search index: {self.pages} pages in {len(plan)} bundles ({len(self.built)} built, "
+                             f"{len(self.reused)} reused) in {time.monotonic() - began:.1f} s")
+        except BaseException as exc:  # handed to wait()
+            self._error = exc
+
+    def _write_bundle(self, bundle: str, pages: list[str], previous: dict[str, Path]) -> None:
+        digest = bundle_digest(self.site_dir, pages)
+        target = self.site_dir / bundle
+        _remove(target)
+        source = previous.get(digest)
+        if source is not None:
+            try:
+                link_tree(source, target)
+                self.reused.append(bundle)
+                return
+            except OSError:  # the previous site went away meanwhile: build it instead
+                _remove(target)
+        self._build(bundle, pages, target)
+        (target / DIGEST_FILE).write_text(digest + "\n", encoding="ascii")
+        self.built.append(bundle)
+
+    def _build(self, bundle: str, pages: list[str], target: Path) -> None:
+        """Run Pagefind over a farm of hard links to just ``pages``, writing the bundle to ``target``."""
+        farm = Path(tempfile.mkdtemp(prefix=f"farm-{os.getpid()}-", dir=self.cache_dir))
+        try:
+            folders: set[str] = set()
+            for page in pages:  # os.path rather than pathlib: ~10,000 pages per full build
+                folder = os.path.dirname(page)
+                if folder not in folders:
+                    os.makedirs(os.path.join(farm, folder), exist_ok=True)
+                    folders.add(folder)
+                link_or_copy(os.path.join(self.site_dir, page), os.path.join(farm, page))
+            if self._cancelled.is_set():
+                raise SearchIndexError("search indexing was cancelled")
+            command = [*PAGEFIND_COMMAND, "--site", str(farm), "--output-path", str(target)]
+            self._process = subprocess.Popen(command, cwd=farm, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                             stderr=subprocess.PIPE, text=True, errors="replace")
+            try:
+                stdout, stderr = self._process.communicate(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.communicate()
+                raise SearchIndexError(f"search indexing of {bundle}/ took longer than {TIMEOUT} s") from None
+            if self._cancelled.is_set():
+                raise SearchIndexError("search indexing was cancelled")
+            if self._process.returncode != 0:
+                raise SearchIndexError(f"search indexing of {bundle}/ ({len(pages)} pages) failed "
+                                       f"(exit code {self._process.returncode}): {_pagefind_message(stderr, stdout)}")
+        finally:
+            self._process = None
+            _discard_farm(farm)
+
+
+def _pagefind_message(stderr: str, stdout: str, lines: int = 12) -> str:
+    """The end of what Pagefind printed about a failure, without its notes on stemming."""
+    text = [line for line in (stderr or stdout).splitlines()
+            if line.strip() and "stemming" not in line and "Search will still work" not in line]
+    return "\n".join(dict.fromkeys(text[-lines:])) or "no message"
+
+
+def _discard_farm(farm: Path) -> None:
+    """Delete a farm of ~2,500 page links in the background (seconds of unlinking in Python)."""
+    retired = farm.with_name(f"retired-{farm.name}")
+    try:
+        os.rename(farm, retired)
+    except OSError:
+        shutil.rmtree(farm, ignore_errors=True)
+    else:
+        discard(retired)
+
+
+def _remove_abandoned_farms(cache_dir: Path) -> None:
+    """Delete page farms left behind by indexers that were killed (their process is gone)."""
+    for retired in cache_dir.glob("retired-farm-*"):  # a remover that was interrupted
+        discard(retired)
+    for farm in cache_dir.glob("farm-*-*"):
+        try:
+            os.kill(int(farm.name.split("-")[1]), 0)
+        except ValueError:
+            continue
+        except ProcessLookupError:
+            shutil.rmtree(farm, ignore_errors=True)
+        except PermissionError:
+            continue
