@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -18,6 +20,7 @@ from wenming.preview.builds import PreviewBuilds
 from wenming.preview.live import PreviewState, Watcher
 from wenming.preview.server import make_server
 from wenming.source.diagnostics import ContentError, Diagnostics
+from wenming.source.messages import LANGUAGE_VARIABLE, LANGUAGES, render
 
 ROOT = Path(__file__).resolve().parent
 
@@ -40,7 +43,7 @@ def _print_diagnostics(diagnostics, stream=sys.stderr) -> None:
 def _report_failure(exc: ContentError) -> int:
     errors = [d for d in exc.diagnostics if d.severity.value == "error"]
     _print_diagnostics(exc.diagnostics)
-    print(f"\n{len(errors)} error(s); nothing was published, the previous site is unchanged.", file=sys.stderr)
+    print("\n" + render("cli.build_failed", {"count": len(errors)}), file=sys.stderr)
     return 1
 
 
@@ -51,7 +54,7 @@ def cmd_build(args) -> int:
     except ContentError as exc:
         return _report_failure(exc)
     _print_diagnostics(result.diagnostics.warnings)
-    print(f"✓ site built: {result.site_dir}")
+    print("✓ " + render("cli.built", {"site": result.site_dir}))
     return 0
 
 
@@ -59,13 +62,21 @@ def cmd_check(args) -> int:
     try:
         model = read_and_validate(args.content)
     except ContentError as exc:
-        errors = [d for d in exc.diagnostics if d.severity.value == "error"]
-        _print_diagnostics(exc.diagnostics)
-        print(f"\n{len(errors)} error(s) found.", file=sys.stderr)
+        diagnostics, model = exc.diagnostics, None
+    else:
+        diagnostics = model.diagnostics.sorted()
+    if args.format == "json":
+        json.dump({"ok": model is not None, "diagnostics": [d.as_dict() for d in diagnostics]}, sys.stdout,
+                  ensure_ascii=False, indent=2)
+        print()
+        return 0 if model is not None else 1
+    _print_diagnostics(diagnostics)
+    if model is None:
+        errors = [d for d in diagnostics if d.severity.value == "error"]
+        print("\n" + render("cli.check_failed", {"count": len(errors)}), file=sys.stderr)
         return 1
-    _print_diagnostics(model.diagnostics.warnings)
-    print(f"✓ {len(model.news)} reports and {len(model.pages)} pages are valid "
-          f"({len(model.diagnostics.warnings)} warning(s)).")
+    print("✓ " + render("cli.checked", {"reports": len(model.news), "pages": len(model.pages),
+                                        "warnings": len(model.diagnostics.warnings)}))
     return 0
 
 
@@ -123,6 +134,8 @@ def _date(value: str) -> datetime.date:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help=f"language of messages (default: ${LANGUAGE_VARIABLE}, else zh)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def with_content(sub):
@@ -142,8 +155,10 @@ def make_parser() -> argparse.ArgumentParser:
     with_as_of(with_output(with_content(build_parser)))
     build_parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     build_parser.set_defaults(handler=cmd_build)
-    with_content(commands.add_parser("check", help="validate content only, reporting every error")).set_defaults(
-        handler=cmd_check)
+    check = with_content(commands.add_parser("check", help="validate content only, reporting every error"))
+    check.add_argument("--format", choices=["text", "json"], default="text",
+                       help="text (one line per diagnostic, on stderr) or json (on stdout, for tools)")
+    check.set_defaults(handler=cmd_check)
     new = with_content(commands.add_parser("new", help="write a skeleton content file"))
     new.add_argument("type", choices=["news"], help="content type")
     new.add_argument("--unit", required=True, help="reporting unit, e.g. 城北街道")
@@ -158,6 +173,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    if args.lang:
+        os.environ[LANGUAGE_VARIABLE] = args.lang  # read when messages are rendered, here and in workers
     return args.handler(args)
 
 

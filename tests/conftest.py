@@ -15,8 +15,16 @@ from sitekit import make_site, write_registry
 
 from wenming.build.pipeline import build
 from wenming.preview.server import make_server
+from wenming.source.messages import LANGUAGE_VARIABLE
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """Tests compare messages in English, the maintainers' language (WENMING_LANG=en, inherited by
+    the CLI processes they start); tests of the Chinese text ask for it with WENMING_LANG=zh."""
+    monkeypatch.setenv(LANGUAGE_VARIABLE, "en")
 
 
 @pytest.fixture

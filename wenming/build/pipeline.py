@@ -43,7 +43,7 @@ from wenming.model import urls
 from wenming.model.site import LoadCaches, SiteModel, load_site
 from wenming.publish.kiosk import write_kiosk
 from wenming.publish.search_index import SearchIndexer, SearchIndexError, bundle_urls, plan_bundles
-from wenming.source.diagnostics import ContentError, Diagnostic, Diagnostics, Severity
+from wenming.source.diagnostics import ContentError, Diagnostic, Diagnostics
 
 Progress = Callable[[str], None]
 
@@ -68,8 +68,7 @@ def read_and_validate(content_dir: Path, as_of: datetime.date | None = None,
                       caches: LoadCaches | None = None) -> SiteModel:
     """Stage 1: the content model, or ContentError with every problem found."""
     if not (content_dir / "data").is_dir():
-        raise ContentError([Diagnostic(Severity.ERROR, str(content_dir),
-                                       "not a content directory: it has no data/ registry folder")])
+        raise ContentError([Diagnostic.of("E901", str(content_dir))])
     model, diagnostics = load_site(content_dir, as_of, caches)
     if model is None:
         raise ContentError(diagnostics.sorted())
@@ -127,11 +126,11 @@ def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = Non
             SitePelican(settings).run()
         except jinja2.TemplateError as exc:
             where = f"{exc.filename}:{exc.lineno}" if getattr(exc, "filename", None) else "theme"
-            raise ContentError([Diagnostic(Severity.ERROR, where, f"template error: {exc}")]) from exc
+            raise ContentError([Diagnostic.of("E902", where, error=exc)]) from exc
     forget_rendered_content()
     errors = [r.getMessage() for r in logs.records if r.levelno >= logging.ERROR]
     if errors:
-        raise ContentError([Diagnostic(Severity.ERROR, "pelican", message) for message in errors])
+        raise ContentError([Diagnostic.of("E903", "pelican", error=message) for message in errors])
     return [r.getMessage() for r in logs.records if r.levelno < logging.ERROR]
 
 
@@ -207,7 +206,7 @@ class SearchStage:
         try:
             return self.indexer.wait()
         except SearchIndexError as exc:
-            raise ContentError([Diagnostic(Severity.ERROR, "search", str(exc))]) from exc
+            raise ContentError([Diagnostic.of("E904", "search", error=exc)]) from exc
 
     def cancel(self) -> None:
         if self.started:

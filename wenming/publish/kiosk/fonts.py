@@ -18,7 +18,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from wenming.source.diagnostics import ContentError, Diagnostic, Severity
+from wenming.source.diagnostics import ContentError, Diagnostic
 
 FONT_DISTRIBUTION = "pylopdf-fonts-zh-cn"
 FONT_PACKAGE = "pylopdf_fonts_zh_cn"
@@ -35,8 +35,8 @@ def bundle_font_name() -> tuple[str, str]:
     return "kiosk-sans.otf", "opentype"
 
 
-def _fail(message: str) -> ContentError:
-    return ContentError([Diagnostic(Severity.ERROR, "kiosk", message)])
+def _fail(code: str, **params: object) -> ContentError:
+    return ContentError([Diagnostic.of(code, "kiosk", **params)])
 
 
 def source_font() -> Path:
@@ -46,8 +46,7 @@ def source_font() -> Path:
     except ModuleNotFoundError:
         path = None
     if path is None or not path.is_file():
-        raise _fail(f"the kiosk needs the Chinese font {FONT_FILE} from the Python package {FONT_DISTRIBUTION}, "
-                    "which is not installed; run scripts/setup-env.sh (or pip install -e .) and build again")
+        raise _fail("E905", font=FONT_FILE, package=FONT_DISTRIBUTION)
     return Path(str(path))
 
 
