@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable
 
+from wenming.source.messages import Text, allowed
+
 
 def closest(value: str, choices: Iterable[str]) -> str | None:
     """The choice most similar to ``value``, or None when nothing is close.
@@ -22,18 +24,15 @@ def closest(value: str, choices: Iterable[str]) -> str | None:
     return contained[0] if len(contained) == 1 else None
 
 
-def did_you_mean(value: str, choices: Iterable[str], canonical: Callable[[str], str] = str) -> str:
-    """A message suffix: '; did you mean X?' or '' when nothing is close.
+def did_you_mean(value: str, choices: Iterable[str], canonical: Callable[[str], str] = str) -> Text | str:
+    """A message fragment suggesting the closest choice ("您是不是要写“城北街道”？"), or "" when none is close.
 
     ``canonical`` maps a matched alias to the name to suggest.
     """
     match = closest(value, choices)
-    return f"; did you mean {canonical(match)}?" if match else ""
+    return Text("hint.did_you_mean", {"suggestion": canonical(match)}) if match else ""
 
 
-def allowed_list(choices: Iterable[str], limit: int = 8) -> str:
-    """Human list of allowed values, shortened when long."""
-    choices = list(choices)
-    if len(choices) <= limit:
-        return ", ".join(choices)
-    return ", ".join(choices[:limit]) + f", … ({len(choices)} in all)"
+def allowed_list(choices: Iterable[str], limit: int = 8) -> Text:
+    """The allowed values as a message fragment, shortened when long."""
+    return allowed(choices, limit)
