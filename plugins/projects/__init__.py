@@ -34,7 +34,6 @@ class ProjectsGenerator(Generator):
     def generate_output(self, writer):
         model = self.settings[MODEL_KEY]
         projects = public_projects(model)
-        articles = {a.report.slug: a for a in self.context["articles"]}
         volunteers = {v.slug: v for v in model.collections.get("volunteers", []) if v.is_published}
         events = model.collections.get("events", [])
         writer.write_file(urls.save_as(urls.PROJECTS), self.get_template("projects"), self.context,
@@ -48,7 +47,7 @@ class ProjectsGenerator(Generator):
             payload.append(project_payload(project, reports, named))
             writer.write_file(
                 urls.save_as(project.url), template, self.context, project=project, STAGES=STAGES,
-                reports=[articles[n.slug] for n in reports if n.slug in articles], volunteers=named,
+                reports=reports, volunteers=named,
                 activities=[e for e in own_events if not e.is_generated],
                 years=project_years(project, reports, own_events, set(volunteers)),
                 now=reference_moment(model.as_of), signup_text=signup_text,

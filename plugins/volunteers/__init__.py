@@ -29,7 +29,6 @@ class VolunteersGenerator(Generator):
         model = self.settings[MODEL_KEY]
         registry = model.registry
         volunteers = public_volunteers(model)
-        articles = {a.report.slug: a for a in self.context["articles"]}
         projects = {p.slug: p for p in model.collections.get("projects", []) if p.is_published}
         common = {"star_max": len(registry.star_levels), "star_rule": star_rule(registry.star_levels)}
         writer.write_file(urls.save_as(urls.VOLUNTEERS), self.get_template("volunteers"), self.context,
@@ -52,7 +51,7 @@ class VolunteersGenerator(Generator):
             payload.append(volunteer_payload(volunteer, reports))
             joined = {n.project for n in reports if n.project in projects}
             writer.write_file(urls.save_as(volunteer.url), profile, self.context, volunteer=volunteer,
-                              reports=[articles[n.slug] for n in reports if n.slug in articles],
+                              reports=reports,
                               projects=[p for slug, p in projects.items() if slug in joined],
                               page_name=volunteer.url.rstrip("/"), **common)
         write_json(self.output_path, f"{urls.API}volunteers.json",

@@ -1,4 +1,7 @@
-"""Pelican, with the parts of its article generator that grow quadratically with the reports made linear.
+"""Pelican, fed from the content model and with its quadratic archive code made linear.
+
+Content is read and validated once, into the model (wenming.model.site). The generators below hand
+Pelican one content object per model item: they walk no folder and read no file (``ModelReaders``).
 
 Pelican 4.12 finds a month's articles with ``[a for a in articles if a in dates]`` and a
 category's with ``[a for a in dates if a in articles]``: list membership inside a loop, about
@@ -9,10 +12,68 @@ Pelican's results and computes them by identity look-ups instead.
 
 from __future__ import annotations
 
-from pelican import Pelican
-from pelican.generators import ArticlesGenerator
+import datetime
+import html
+import os
 
-from wenming.model.news import newest_first
+from pelican import Pelican
+from pelican.contents import Page
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.readers import Readers
+from pelican.urlwrappers import Category
+from pelican.utils import SafeDatetime
+
+from wenming.model.news import NewsItem, newest_first
+from wenming.model.site import PageItem
+
+MODEL_KEY = "WM_MODEL"  # setting: the validated SiteModel every generator and plugin reads
+WRITE_ORDER = "WM_WRITE_ORDER"  # setting: output path -> rank; report pages are written in that order
+def article_metadata(item: NewsItem, settings: dict) -> dict:
+    """Pelican metadata of a report: what Pelican's lists and archives need, and the report itself."""
+    return {
+        "title": item.title,
+        "slug": item.slug,
+        "summary": html.escape(item.summary),
+        "date": SafeDatetime.combine(item.date, datetime.time(12, 0)),
+        "status": "published" if item.is_published else "draft",
+        "report": item,
+        "category": Category("news", settings),
+    }
+
+
+def page_metadata(item: PageItem, settings: dict) -> dict:
+    return {
+        "title": item.title,
+        "slug": item.slug,
+        "summary": html.escape(item.summary),
+        "status": "published" if item.status == "published" else "draft",
+        "entry": item,
+    }
+
+
+class ModelReaders(Readers):
+    """Pelican's readers, answering from model items: a content object per item, without reading a file."""
+
+    def __init__(self, settings: dict, items: dict[str, NewsItem | PageItem], metadata) -> None:
+        super().__init__(settings)
+        self.items = items  # path relative to the content folder -> model item
+        self.metadata = metadata
+
+    def read_file(self, base_path, path, content_class=Page, fmt=None, context=None, preread_signal=None,
+                  preread_sender=None, context_signal=None, context_sender=None):
+        item = self.items[path]
+        if preread_signal:
+            preread_signal.send(preread_sender)
+        metadata = self.metadata(item, self.settings)
+        if context_signal:
+            context_signal.send(context_sender, metadata=metadata)
+        return content_class(content=item.html, metadata=metadata, settings=self.settings,
+                             source_path=str(item.source), context=context)
+
+
+def _fed_from_model(generator, items, metadata) -> None:
+    generator.readers = ModelReaders(generator.settings, {os.path.relpath(item.source, generator.path): item
+                                                          for item in items}, metadata)
 
 
 def article_order(article) -> tuple:
@@ -22,10 +83,17 @@ def article_order(article) -> tuple:
     return newest_first(report) if report is not None else (-article.date.toordinal(), article.slug)
 
 
-WRITE_ORDER = "WM_WRITE_ORDER"  # setting: output path -> rank; report pages are written in that order
-
-
 class SiteArticlesGenerator(ArticlesGenerator):
+    """The model's reports as Pelican articles, written in search-bundle order, with linear archives."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _fed_from_model(self, self.settings[MODEL_KEY].news, article_metadata)
+
+    def get_files(self, paths, exclude=(), extensions=None) -> set[str]:
+        """The model's reports (Pelican would walk ARTICLE_PATHS here)."""
+        return set(self.readers.items)
+
     def generate_articles(self, write):
         """Pelican's article pages, written in the order of WRITE_ORDER (search bundle by search bundle)."""
         order = self.settings.get(WRITE_ORDER)
@@ -61,9 +129,25 @@ class SiteArticlesGenerator(ArticlesGenerator):
             super().generate_authors(write)
 
 
+class SitePagesGenerator(PagesGenerator):
+    """The model's static pages as Pelican pages."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _fed_from_model(self, self.settings[MODEL_KEY].pages, page_metadata)
+
+    def get_files(self, paths, exclude=(), extensions=None) -> set[str]:
+        """The model's pages (Pelican would walk PAGE_PATHS here)."""
+        return set(self.readers.items)
+
+
 class SitePelican(Pelican):
+    """Pelican with the generators above in place of its own articles and pages generators."""
+
+    REPLACED = {ArticlesGenerator: SiteArticlesGenerator, PagesGenerator: SitePagesGenerator}
+
     def _get_generator_classes(self):
         classes = super()._get_generator_classes()
-        if ArticlesGenerator not in classes:  # a Pelican whose internals moved: fail loudly, not slowly
-            raise RuntimeError("this Pelican version does not list ArticlesGenerator among its generators")
-        return [SiteArticlesGenerator if cls is ArticlesGenerator else cls for cls in classes]
+        if not set(self.REPLACED) <= set(classes):  # a Pelican whose internals moved: fail loudly, not slowly
+            raise RuntimeError("this Pelican version does not list its articles and pages generators")
+        return [self.REPLACED.get(cls, cls) for cls in classes]

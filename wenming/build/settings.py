@@ -10,16 +10,15 @@ from pelican.settings import read_settings
 
 from wenming import THEME_DIR
 from wenming.build import templating
-from wenming.build.engine import article_order
+from wenming.build.engine import MODEL_KEY, article_order
 from wenming.model import urls
 from wenming.model.site import SiteModel
 
 PLUGIN_PACKAGE = "wenming_plugins"  # plugins/ is installed under this name (pyproject.toml)
 # Plugin order matters only for generators: the sitemap collects what the others wrote.
-PLUGINS = ["writer", "news_reader", "column", "towns", "feeds", "json_api", "quota", "hall", "volunteers",
+PLUGINS = ["writer", "column", "towns", "feeds", "json_api", "quota", "hall", "volunteers",
            "projects", "activities", "services", "rankings", "sitemap_xml"]
 
-MODEL_KEY = "WM_MODEL"
 
 
 def pelican_settings(model: SiteModel, output_path: Path, cache_dir: Path | None = None,
