@@ -91,6 +91,6 @@ def sample_site_url(sample_site):
 
 def only_error(messages: list[str]) -> str:
     """The one error among formatted diagnostics (failing when there are more or none)."""
-    errors = [m for m in messages if ": error: " in m]
+    errors = [m for m in messages if re.search(r": error(\[[EW]\d+\])?: ", m)]
     assert len(errors) == 1, messages
     return errors[0]

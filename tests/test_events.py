@@ -97,7 +97,7 @@ def test_project_sessions_are_generated_monthly_and_link_that_months_reports(con
 def test_written_slug_may_not_take_a_generated_sessions_slug(content):
     _, messages = check(content, {"chaxiang-weijiangtang-2022-05.md": event()},
                         {"chaxiang-weijiangtang.md": project(sessions=SESSIONS)})
-    assert messages == ["content/events/chaxiang-weijiangtang-2022-05.md:2: error: slug: slug "
+    assert messages == ["content/events/chaxiang-weijiangtang-2022-05.md:2: error[E401]: slug: slug "
                         "chaxiang-weijiangtang-2022-05 is already used by a generated session of project "
                         "chaxiang-weijiangtang; slugs must be unique"]
 

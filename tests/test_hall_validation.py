@@ -95,8 +95,8 @@ def test_duplicate_slug_within_a_section(hall_content):
     write_exhibit(hall_content, "xuting/first.md", exhibit(order=1, slug="same"))
     _, messages = check(hall_content, exhibit(order=2, slug="same"), name="xuting/second.md")
     assert only_error(messages) == (
-        "content/exhibits/xuting/second.md:6: error: slug: slug same is already used by "
-        "content/exhibits/xuting/first.md in section 序厅; slugs must be unique within a section")
+        "content/exhibits/xuting/second.md:6: error[E401]: slug: slug same is already used by "
+        "content/exhibits/xuting/first.md; slugs must be unique")
 
 
 @pytest.mark.parametrize("related, expected", [

@@ -31,11 +31,12 @@ from pelican.writers import Writer
 from wenming.build.render_cache import RenderCache
 from wenming.model import urls
 from wenming.model.news import NewsItem, resolve_news
-from wenming.model.site import CONTENT_SUFFIXES, SiteModel, known_slugs
+from wenming.model.site import SiteModel, known_slugs
 from wenming.output import write_json
 from wenming.publish import api
 from wenming.schema.content import NewsReport
 from wenming.source.diagnostics import Diagnostic, Diagnostics
+from wenming.source.discovery import is_content_file
 from wenming.source.frontmatter import read_source
 
 MEDIA = re.compile(r"/media/[0-9a-f]+-\d+\.[a-z]+")
@@ -86,7 +87,7 @@ class QuickRenderer:
         known = known_slugs(model.collections)
         replacements: list[tuple[NewsItem, NewsItem]] = []
         for path in sorted(changed):
-            if path.suffix not in CONTENT_SUFFIXES or not path.resolve().is_relative_to(news_dir):
+            if not is_content_file(path) or not path.resolve().is_relative_to(news_dir):
                 return None
             old = model.item_for_source(path)
             if not isinstance(old, NewsItem) or not old.is_published or not path.is_file():

@@ -16,13 +16,15 @@ from pathlib import Path
 
 from wenming.media.markup import render_markdown
 from wenming.model import urls
-from wenming.model.news import NewsItem, slug_for
+from wenming.model.news import NewsItem
 from wenming.model.projects import ProjectItem
 from wenming.model.references import References
 from wenming.model.registry import Named, Registry, Unit
 from wenming.schema.content import VolunteerEvent
 from wenming.schema.practice import CHINA_TZ
 from wenming.schema.registry import SiteInfo
+from wenming.source.messages import Text
+from wenming.source.slugs import SlugClaims, slug_for
 
 EVENTS_FOLDER = "events"
 
@@ -143,21 +145,16 @@ def _event(source, check: References, ctx, slug: str, projects: dict[str, Projec
 
 def load_events(ctx) -> None:
     """Site-model loader (after projects and news): written and generated activities, by start time."""
-    from wenming.model.site import content_files  # site_model imports this module for its LOADERS
-
     projects = {p.slug: p for p in ctx.collections.get("projects", [])}
     news = {n.slug: n for n in ctx.collections.get("news", [])}
     events = [s for p in projects.values() for s in project_sessions(p, ctx.registry, list(news.values()))]
-    taken = {e.slug: f"a generated session of project {e.project.slug}" for e in events}
-    for path in content_files(ctx.content_dir / EVENTS_FOLDER):
-        source = ctx.read(path, VolunteerEvent)
-        if source is None:
-            continue
-        check = References(path, source.doc, ctx.registry, ctx.diagnostics)
+    claims = SlugClaims(ctx.diagnostics)
+    for event in events:
+        claims.hold(event.slug, Text("model.generated_session", {"project": event.project.slug}))
+    for source in ctx.read_folder(EVENTS_FOLDER, VolunteerEvent):
+        check = References(source.path, source.doc, ctx.registry, ctx.diagnostics)
         slug = slug_for(source)
-        if slug in taken:
-            check.error(f"slug {slug} is already used by {taken[slug]}; slugs must be unique", "slug")
-        taken.setdefault(slug, ctx.diagnostics.display_path(path))
+        check.ok &= claims.claim(slug, source)
         event = _event(source, check, ctx, slug, projects, news)
         if event is not None:
             events.append(event)

@@ -9,35 +9,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wenming.media.images import ImageProblem, ImageStore
+from wenming.media.images import ImageProblem
 from wenming.media.markup import derive_summary, image_references, render_markdown
 from wenming.model.hall import HALL_FILE, ExhibitItem, Hall, Picture, Section, Video, inspect_picture
-from wenming.model.news import NewsItem, slug_for
+from wenming.model.news import NewsItem
+from wenming.model.references import References
 from wenming.schema.content import Exhibit
 from wenming.source.diagnostics import Diagnostics
 from wenming.source.frontmatter import SourceFile
+from wenming.source.slugs import SlugClaims, slug_for
 from wenming.source.suggest import allowed_list, did_you_mean
 
 EXHIBITS_FOLDER = "exhibits"
-CONTENT_SUFFIXES = (".md", ".markdown")
 VIDEO_SUFFIXES = (".mp4", ".webm")
 CAPTION_SUFFIXES = (".vtt",)
 
 
-class _Resolver:
+class _Resolver(References):
     """Checks one exhibit's references, reporting each problem at its line."""
 
-    def __init__(self, source: SourceFile, content_dir: Path, images: ImageStore, diagnostics: Diagnostics) -> None:
+    def __init__(self, source: SourceFile, ctx) -> None:
+        super().__init__(source.path, source.doc, ctx.registry, ctx.diagnostics)
         self.source = source
-        self.content_dir = content_dir
-        self.image_store = images
-        self.diagnostics = diagnostics
-        self.ok = True
-
-    def error(self, message: str, *loc: str | int, line: int | None = None) -> None:
-        self.ok = False
-        field = ".".join(str(part) for part in loc)
-        self.diagnostics.error(self.source.path, message, line=line or self.source.line_of(*loc), field=field)
+        self.content_dir = ctx.content_dir
+        self.image_store = ctx.images
 
     def section(self, hall: Hall) -> Section | None:
         value = self.source.meta.section
@@ -117,7 +112,7 @@ class _Resolver:
 
 def _resolve(source: SourceFile, hall: Hall, news_by_slug: dict[str, NewsItem], ctx) -> ExhibitItem | None:
     meta: Exhibit = source.meta
-    check = _Resolver(source, ctx.content_dir, ctx.images, ctx.diagnostics)
+    check = _Resolver(source, ctx)
     section = check.section(hall)
     images = check.images()
     cover = check.cover(images)
@@ -134,19 +129,13 @@ def _resolve(source: SourceFile, hall: Hall, news_by_slug: dict[str, NewsItem], 
     )
 
 
-def _check_unique(item: ExhibitItem, source: SourceFile, items: list[ExhibitItem], diagnostics: Diagnostics) -> bool:
+def _check_order(item: ExhibitItem, source: SourceFile, items: list[ExhibitItem], diagnostics: Diagnostics) -> bool:
     for other in items:
-        if other.section is not item.section:
-            continue
-        where = f"{diagnostics.display_path(other.source)} in section {item.section.name}"
-        if other.order == item.order:
+        if other.section is item.section and other.order == item.order:
+            where = f"{diagnostics.display_path(other.source)} in section {item.section.name}"
             diagnostics.error(item.source, f"order {item.order} is already used by {where}; "
                               "give each exhibit of a section its own order", line=source.line_of("order"),
                               field="order")
-            return False
-        if other.slug == item.slug:
-            diagnostics.error(item.source, f"slug {item.slug} is already used by {where}; "
-                              "slugs must be unique within a section", line=source.line_of("slug"), field="slug")
             return False
     return True
 
@@ -157,10 +146,9 @@ def load_exhibits(ctx) -> None:
     news_by_slug = {n.slug: n for n in ctx.collections.get("news", [])}
     hall_path = ctx.content_dir / "data" / HALL_FILE
     items: list[ExhibitItem] = []
-    for path in _exhibit_files(ctx.content_dir / EXHIBITS_FOLDER):
-        source = ctx.read(path, Exhibit)
-        if source is None:
-            continue
+    claims: dict[str, SlugClaims] = {}  # slugs are unique within a section
+    for source in ctx.read_folder(EXHIBITS_FOLDER, Exhibit):
+        path = source.path
         if hall is None:
             if hall_path.is_file():
                 continue  # hall.yml has errors of its own, already reported
@@ -168,17 +156,12 @@ def load_exhibits(ctx) -> None:
                                   line=source.line_of("section"), field="section")
             continue
         item = _resolve(source, hall, news_by_slug, ctx)
-        if item is not None and _check_unique(item, source, items, ctx.diagnostics):
+        if item is None or not _check_order(item, source, items, ctx.diagnostics):
+            continue
+        if claims.setdefault(item.section.id, SlugClaims(ctx.diagnostics)).claim(item.slug, source):
             items.append(item)
     ctx.collections["exhibits"] = items
     if hall is not None:
         for section in hall.sections:
             section.exhibits = sorted((i for i in items if i.section is section and i.is_published),
                                       key=lambda i: i.order)
-
-
-def _exhibit_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*") if p.suffix in CONTENT_SUFFIXES and p.is_file()
-                  and not p.name.startswith((".", "_")))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from wenming.media.images import ImageInfo, ImageProblem, ImageStore
 from wenming.media.markup import render_markdown
+from wenming.model import urls
 from wenming.model.news import NewsItem
 from wenming.schema.hall import AttractLoop, HallConfig, HallSection
 from wenming.source.datafile import load_data_file
@@ -19,15 +20,14 @@ from wenming.source.diagnostics import Diagnostics
 from wenming.source.yamlsource import YamlDocument
 
 HALL_FILE = "hall.yml"
-HALL_URL = "hall/"
 
 
 def section_url(section_id: str) -> str:
-    return f"{HALL_URL}{section_id}/"
+    return f"{urls.HALL}{section_id}/"
 
 
 def exhibit_url(section_id: str, slug: str) -> str:
-    return f"{HALL_URL}{section_id}/{slug}/"
+    return f"{urls.HALL}{section_id}/{slug}/"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,7 +136,7 @@ class Hall:
     countdown_seconds: int
     public_url: str
 
-    url = HALL_URL
+    url = urls.HALL
 
     @property
     def intro_html(self) -> str:

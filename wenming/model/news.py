@@ -5,21 +5,19 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
-import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
-from wenming.media.images import ImageProblem, ImageStore
-from wenming.media.markup import derive_summary, image_references, render_markdown
+from wenming.media.images import ImageStore
+from wenming.media.markup import body_problems, derive_summary, render_markdown
+from wenming.model import urls
 from wenming.model.references import References
 from wenming.model.registry import Named, Registry, Unit
 from wenming.schema.registry import Level
 from wenming.source.diagnostics import Diagnostics
 from wenming.source.frontmatter import SourceFile
-from wenming.source.slugs import is_valid_slug, pinyin_slug
+from wenming.source.slugs import slug_for
 from wenming.source.suggest import did_you_mean
-
-NEWS_URL = "news/{slug}/"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,7 +54,7 @@ class NewsItem:
 
     @property
     def url(self) -> str:
-        return NEWS_URL.format(slug=self.slug)
+        return f"{urls.NEWS}{self.slug}/"
 
     @property
     def is_published(self) -> bool:
@@ -72,13 +70,6 @@ class NewsItem:
         ranked = {p.level.key: p.level for p in self.publications}
         order = ("central", "provincial", "municipal", "county")
         return [ranked[k].name for k in order if k in ranked]
-
-
-def slug_for(source: SourceFile) -> str:
-    if source.meta.slug:
-        return source.meta.slug
-    stem = source.path.stem
-    return stem if is_valid_slug(stem) else pinyin_slug(stem)
 
 
 class _Resolver(References):
@@ -147,21 +138,11 @@ class _Resolver(References):
             self.slug(slug, known[folder], what, folder, *loc)
 
     def body_images(self, images: ImageStore) -> None:
-        for offset, alt, src in image_references(self.source.body):
-            line = self.source.body_first_line + offset
-            problem = None
-            if re.match(r"^([a-z]+:)?//", src):
-                problem = f"remote image {src} is not allowed: copy it into content/images/ and link that file"
-            elif not alt.strip():
-                problem = f"image {src} needs alt text describing it: ![说明文字]({src})"
-            else:
-                try:
-                    images.inspect(src)
-                except ImageProblem as exc:
-                    problem = str(exc)
-            if problem:
-                self.ok = False
-                self.diagnostics.error(self.source.path, problem, line=line, field="body")
+        """The body's pictures and embedded resources (wenming.media.markup.body_problems, E301-E308)."""
+        for problem in body_problems(self.source.body, images):
+            self.ok = False
+            self.diagnostics.add(problem.code, self.source.path, line=self.source.body_first_line + problem.offset,
+                                 field="body", **problem.params)
 
 
 def newest_first(item: NewsItem) -> tuple:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from wenming.media.markup import render_markdown
 from wenming.model import urls
-from wenming.model.news import slug_for
 from wenming.model.references import References
 from wenming.model.registry import Named, Unit
 from wenming.schema.content import BrandProject
 from wenming.schema.practice import STAGES, MonthlySessions
+from wenming.source.slugs import SlugClaims, slug_for
 from wenming.source.suggest import did_you_mean
 
 PROJECTS_FOLDER = "projects"
@@ -78,23 +78,15 @@ def load_projects(ctx) -> None:
     Without a content/projects/ folder the site keeps no project data: the collection is left
     out, and the quota pages show "no data" rather than zero projects.
     """
-    from wenming.model.site import content_files  # site_model imports this module for its LOADERS
-
     if not (ctx.content_dir / PROJECTS_FOLDER).is_dir():
         return
     items: list[ProjectItem] = []
-    slugs: dict[str, Path] = {}
-    for path in content_files(ctx.content_dir / PROJECTS_FOLDER):
-        source = ctx.read(path, BrandProject)
-        if source is None:
-            continue
-        meta = source.meta
+    claims = SlugClaims(ctx.diagnostics)
+    for source in ctx.read_folder(PROJECTS_FOLDER, BrandProject):
+        path, meta = source.path, source.meta
         check = References(path, source.doc, ctx.registry, ctx.diagnostics)
         slug = slug_for(source)
-        if slug in slugs:
-            check.error(f"slug {slug} is already used by {ctx.diagnostics.display_path(slugs[slug])}; "
-                        "slugs must be unique", "slug")
-        slugs.setdefault(slug, path)
+        check.ok &= claims.claim(slug, source)
         owner_unit, owner_platform = _owner(check, meta.owner, ctx.registry)
         platforms = [check.named(p, ctx.registry.platforms, "platform", "platforms", i)
                      for i, p in enumerate(meta.platforms)]

@@ -28,10 +28,11 @@ class References:
     def line_of(self, *loc: str | int) -> int | None:
         return self.doc.line_of(self.prefix + loc)
 
-    def error(self, message: str, *loc: str | int) -> None:
+    def error(self, message: str, *loc: str | int, line: int | None = None) -> None:
+        """Record an error at the field ``loc`` (at ``line`` when the field has none, as in a body)."""
         self.ok = False
         field = ".".join(str(part) for part in self.prefix + loc) or None
-        self.diagnostics.error(self.path, message, line=self.line_of(*loc), field=field)
+        self.diagnostics.error(self.path, message, line=line or self.line_of(*loc), field=field)
 
     def unit(self, value: str, *loc: str | int) -> Unit | None:
         unit = self.registry.unit(value)

@@ -12,26 +12,27 @@ import dataclasses
 import datetime
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from wenming.media.images import ImageStore
 from wenming.media.markup import derive_summary, image_references, render_markdown
 from wenming.metrics.quota_rules import load_quotas
 from wenming.metrics.volunteer_stats import load_volunteer_stats
+from wenming.model import urls
 from wenming.model.events import load_events
 from wenming.model.exhibits import load_exhibits
 from wenming.model.hall import load_hall
-from wenming.model.news import NewsItem, newest_first, resolve_news, slug_for
+from wenming.model.news import NewsItem, newest_first, resolve_news
 from wenming.model.projects import load_projects
 from wenming.model.registry import Registry, load_registry
 from wenming.model.services import load_services
 from wenming.model.volunteers import load_volunteers
 from wenming.schema.content import NewsReport, Page
 from wenming.source.diagnostics import Diagnostics
+from wenming.source.discovery import content_files
 from wenming.source.frontmatter import SourceCache, SourceFile, read_source
-
-CONTENT_SUFFIXES = (".md", ".markdown")
+from wenming.source.slugs import SlugClaims, slug_for
 
 
 @dataclasses.dataclass
@@ -76,6 +77,13 @@ class LoadContext:
         """Read and validate one content file (from the cache of parsed files when unchanged)."""
         return read_source(path, model, self.diagnostics, self.sources)
 
+    def read_folder(self, folder: str, model: type) -> Iterator[SourceFile]:
+        """Every valid content file of ``content/<folder>/``, read and validated against ``model``."""
+        for path in content_files(self.content_dir / folder, self.diagnostics):
+            source = self.read(path, model)
+            if source is not None:
+                yield source
+
 
 @dataclasses.dataclass
 class SiteModel:
@@ -119,26 +127,15 @@ class SiteModel:
         return {**{os.path.realpath(i.source): i for i in items}, **{os.path.abspath(i.source): i for i in items}}
 
 
-def content_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*") if p.suffix in CONTENT_SUFFIXES and p.is_file()
-                  and not p.name.startswith((".", "_")))
-
-
 def load_pages(ctx: LoadContext) -> None:
     pages: list[PageItem] = []
-    for path in content_files(ctx.content_dir / "pages"):
-        source = ctx.read(path, Page)
-        if source is None:
-            continue
+    claims = SlugClaims(ctx.diagnostics, {name: f"{name}/" for name in urls.RESERVED_TOP_LEVEL})
+    for source in ctx.read_folder("pages", Page):
         slug = slug_for(source)
-        if any(p.slug == slug for p in pages):
-            ctx.diagnostics.error(path, f"slug {slug} is already used by another page", field="slug",
-                                  line=source.line_of("slug"))
+        if not claims.claim(slug, source):
             continue
         html = render_markdown(source.body, ctx.images)
-        pages.append(PageItem(path, slug, source.meta.title, source.meta.summary or derive_summary(html),
+        pages.append(PageItem(source.path, slug, source.meta.title, source.meta.summary or derive_summary(html),
                               source.meta.order, source.meta.status, html))
     ctx.collections["pages"] = pages
 
@@ -150,26 +147,15 @@ def known_slugs(collections: dict[str, list]) -> dict[str, set[str]]:
 
 def load_news(ctx: LoadContext) -> None:
     news: list[NewsItem] = []
-    slugs: dict[str, Path] = {}
+    claims = SlugClaims(ctx.diagnostics)
     known = known_slugs(ctx.collections)
-    sources = []
-    for path in content_files(ctx.content_dir / "news"):
-        source = ctx.read(path, NewsReport)
-        if source is not None:
-            ctx.images.prefetch([source.meta.cover, *(src for _, _, src in image_references(source.body))])
-        sources.append(source)
-    ctx.images.renderer.prerender([source.body for source in sources if source is not None])
+    sources = list(ctx.read_folder("news", NewsReport))
     for source in sources:
-        if source is None:
+        ctx.images.prefetch([source.meta.cover, *(src for _, _, src in image_references(source.body))])
+    ctx.images.renderer.prerender([source.body for source in sources])
+    for source in sources:
+        if not claims.claim(slug_for(source), source):
             continue
-        path = source.path
-        slug = slug_for(source)
-        if slug in slugs:
-            ctx.diagnostics.error(path, f"slug {slug} is already used by "
-                                  f"{ctx.diagnostics.display_path(slugs[slug])}; slugs must be unique",
-                                  line=source.line_of("slug"), field="slug")
-            continue
-        slugs[slug] = path
         item = resolve_news(source, ctx.registry, ctx.images, ctx.diagnostics, known)
         if item is not None:
             news.append(item)

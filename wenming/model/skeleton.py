@@ -6,6 +6,7 @@ import datetime
 from pathlib import Path
 
 from wenming.model.registry import Registry
+from wenming.source.discovery import content_files
 from wenming.source.suggest import did_you_mean
 
 
@@ -36,7 +37,7 @@ def new_news(content_dir: Path, registry: Registry, unit_name: str, title: str,
     if not title.strip():
         raise SkeletonError("--title: the title must not be empty")
     news_dir = content_dir / "news"
-    taken = {p.stem for p in news_dir.rglob("*.md")} if news_dir.is_dir() else set()
+    taken = {p.stem for p in content_files(news_dir)}
     slug = news_slug(date, unit.slug, taken)
     path = news_dir / f"{date:%Y}" / f"{date:%m}" / f"{slug}.md"
     village_hint = f"（{unit.name}的村或社区，可不填）" if unit.is_town else "（可不填）"

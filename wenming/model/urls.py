@@ -91,3 +91,15 @@ def activities_town_ics(slug: str) -> str:
 
 def rankings_year(year: int) -> str:
     return f"{RANKINGS}{year}/"
+
+
+NEWS = "news/"  # report pages: news/<slug>/
+HALL = "hall/"
+
+# First path segments of the generated site that no content page may take (a page is /<slug>/):
+# every section above, the folders of assets, images and search, and the CMS and handbook.
+RESERVED_TOP_LEVEL: frozenset[str] = frozenset(
+    {url.split("/", 1)[0] for url in (COLUMN, TOWNS, NEWS_FEED_ATOM, EMBED_LATEST, API, QUOTA, SEARCH, VOLUNTEERS,
+                                      PROJECTS, ACTIVITIES, SERVICES, RANKINGS, NEWS, HALL)}
+    | {"theme", "images", "media", "pagefind", "sitemap.xml", "404", "index", "kiosk", "handbook", "admin"}
+)

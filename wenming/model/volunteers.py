@@ -13,11 +13,11 @@ from pathlib import Path
 
 from wenming.media.markup import derive_summary, render_markdown
 from wenming.model import urls
-from wenming.model.news import slug_for
 from wenming.model.references import References
 from wenming.model.registry import Named, Unit
 from wenming.schema.content import VolunteerProfile
 from wenming.schema.registry import StarLevel
+from wenming.source.slugs import SlugClaims, slug_for
 
 VOLUNTEERS_FOLDER = "volunteers"
 # Sub-pages of /volunteers/ that a profile slug must not shadow.
@@ -78,15 +78,10 @@ def star_rule(levels: list[StarLevel]) -> str:
 
 def load_volunteers(ctx) -> None:
     """Site-model loader: every profile (drafts included, to check slugs) into ``collections['volunteers']``."""
-    from wenming.model.site import content_files  # site_model imports this module for its LOADERS
-
     items: list[VolunteerItem] = []
-    slugs: dict[str, Path] = {}
-    for path in content_files(ctx.content_dir / VOLUNTEERS_FOLDER):
-        source = ctx.read(path, VolunteerProfile)
-        if source is None:
-            continue
-        meta = source.meta
+    claims = SlugClaims(ctx.diagnostics, {slug: urls.volunteer(slug) for slug in RESERVED_SLUGS})
+    for source in ctx.read_folder(VOLUNTEERS_FOLDER, VolunteerProfile):
+        path, meta = source.path, source.meta
         check = References(path, source.doc, ctx.registry, ctx.diagnostics)
         for key in source.doc.data:
             if str(key).lower() in PRIVATE_KEYS:
@@ -96,12 +91,7 @@ def load_volunteers(ctx) -> None:
             check.error("a published profile needs consent: true, set only when the volunteer has agreed in "
                         "writing to publish it; until then keep status: draft", "consent")
         slug = slug_for(source)
-        if slug in RESERVED_SLUGS:
-            check.error(f"slug {slug} is reserved for /volunteers/{slug}/; choose another slug", "slug")
-        elif slug in slugs:
-            check.error(f"slug {slug} is already used by {ctx.diagnostics.display_path(slugs[slug])}; "
-                        "slugs must be unique", "slug")
-        slugs.setdefault(slug, path)
+        check.ok &= claims.claim(slug, source)
         unit = check.unit(meta.unit, "unit")
         team = check.named(meta.team, ctx.registry.teams, "county volunteer team", "team")
         photo = check.image(meta.photo, ctx.images, "photo")

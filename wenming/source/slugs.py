@@ -1,14 +1,21 @@
-"""URL slugs from Chinese names via pinyin (pypinyin reads polyphonic characters by phrase)."""
+"""The slug rule: URL slugs from Chinese names via pinyin (pypinyin reads polyphonic characters by
+phrase), the slug of a content file, and the one check that a slug is unique in its URL space."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from pypinyin import Style, lazy_pinyin
 
+from wenming.source.diagnostics import Diagnostics
+from wenming.source.frontmatter import SourceFile
+from wenming.source.messages import Text
+
 # Administrative suffixes become their own slug word: 城北街道 -> chengbei-jiedao.
 _SUFFIXES = ("街道", "社区", "镇", "乡", "村", "局")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # lowercase ASCII words joined by single hyphens
+_SLUG = re.compile(SLUG_PATTERN)
 
 
 def is_valid_slug(value: str) -> bool:
@@ -38,3 +45,39 @@ def pinyin_slug(name: str) -> str:
         stem = part[: len(part) - len(suffix)] if suffix else part
         words.extend(w for w in (_pinyin_word(stem), _pinyin_word(suffix)) if w)
     return "-".join(words)
+
+
+def slug_for(source: SourceFile) -> str:
+    """A content file's slug: its ``slug:`` field, else the file name (in pinyin when it is Chinese)."""
+    if source.meta.slug:
+        return source.meta.slug
+    stem = source.path.stem
+    return stem if is_valid_slug(stem) else pinyin_slug(stem)
+
+
+class SlugClaims:
+    """The slugs taken in one URL space (reports, pages, a hall section…) and by whom.
+
+    ``reserved`` maps slugs the site itself uses there to the path they would take over.
+    """
+
+    def __init__(self, diagnostics: Diagnostics, reserved: Mapping[str, str] | None = None) -> None:
+        self.diagnostics = diagnostics
+        self.reserved = dict(reserved or {})
+        self.holders: dict[str, str | Text] = {}
+
+    def hold(self, slug: str, holder: str | Text) -> None:
+        """Record a slug taken by something other than a content file (a generated page)."""
+        self.holders.setdefault(slug, holder)
+
+    def claim(self, slug: str, source: SourceFile) -> bool:
+        """Take ``slug`` for ``source``; False, with a diagnostic at its ``slug`` line, when it is taken."""
+        where = {"line": source.line_of("slug"), "field": "slug", "slug": slug}
+        if slug in self.reserved:
+            self.diagnostics.add("E402", source.path, url=self.reserved[slug], **where)
+            return False
+        if slug in self.holders:
+            self.diagnostics.add("E401", source.path, other=self.holders[slug], **where)
+            return False
+        self.holders[slug] = self.diagnostics.display_path(source.path)
+        return True

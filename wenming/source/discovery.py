@@ -1,0 +1,27 @@
+"""Finding content files: the one place that decides which files of a content folder are read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wenming.source.diagnostics import Diagnostics
+
+CONTENT_SUFFIXES = (".md", ".markdown")
+SKIPPED_PREFIX = "_"  # files kept beside the content but not published (templates, notes)
+
+
+def is_content_file(path: Path) -> bool:
+    """A Markdown file that is read (not hidden, not set aside with a leading underscore)."""
+    return path.suffix in CONTENT_SUFFIXES and not path.name.startswith((".", SKIPPED_PREFIX))
+
+
+def content_files(folder: Path, diagnostics: Diagnostics | None = None) -> list[Path]:
+    """The content files under ``folder``, sorted; each Markdown file set aside with ``_`` gets a warning."""
+    if not folder.is_dir():
+        return []
+    found = sorted(p for p in folder.rglob("*") if p.suffix in CONTENT_SUFFIXES and p.is_file())
+    if diagnostics is not None:
+        for path in found:
+            if path.name.startswith(SKIPPED_PREFIX):
+                diagnostics.add("W401", path, prefix=SKIPPED_PREFIX)
+    return [p for p in found if is_content_file(p)]
