@@ -25,7 +25,7 @@ def test_build_then_failed_build_leaves_previous_site_intact(tmp_path):
     write_news(content, "2022/bad.md", news(units="城北街办"))
     failed = run_cli("build", "--content", str(content), "--output", str(output))
     assert failed.returncode == 1
-    assert "content/news/2022/bad.md:4: error: units.0: 城北街办 is not a registry unit; did you mean 城北街道?" \
+    assert "content/news/2022/bad.md:4: error[E201]: units.0: 城北街办 is not a registry unit; did you mean 城北街道?" \
         in failed.stderr
     assert "the previous site is unchanged" in failed.stderr
     after = {p.relative_to(output): p.read_bytes() for p in output.rglob("*")
@@ -62,7 +62,7 @@ def test_check_reports_all_errors_and_warnings(tmp_path):
                                    "c.md": news(platform="理论宣传", slug="c")})
     result = run_cli("check", "--content", str(content))
     assert result.returncode == 1
-    lines = [line for line in result.stderr.splitlines() if ": error: " in line or ": warning: " in line]
+    lines = [line for line in result.stderr.splitlines() if ": error[" in line or ": warning[" in line]
     assert len(lines) == 3
     assert "2 error(s) found." in result.stderr
 

@@ -43,35 +43,35 @@ def test_times_are_beijing_time(content):
 
 
 @pytest.mark.parametrize("fields, expected", [
-    ({"start": "2022-5-20 9:00"}, "3: error: start: 2022-5-20 9:00 must be a date and time written YYYY-MM-DD HH:MM "
+    ({"start": "2022-5-20 9:00"}, "3: error[E031]: start: 2022-5-20 9:00 must be a date and time written YYYY-MM-DD HH:MM "
                                   "(Beijing time), e.g. 2022-05-15 09:30"),
-    ({"start": "2022-05-20"}, "3: error: start: 2022-05-20 must be a date and time written YYYY-MM-DD HH:MM "
+    ({"start": "2022-05-20"}, "3: error[E031]: start: 2022-05-20 must be a date and time written YYYY-MM-DD HH:MM "
                               "(Beijing time), e.g. 2022-05-15 09:30"),
-    ({"end": "2022-05-20 08:00"}, "4: error: end: end 2022-05-20 08:00 must be later than start 2022-05-20 09:00"),
-    ({"unit": "县卫生局"}, "6: error: unit: 县卫生局 is not a registry unit; did you mean 县卫健局? "
+    ({"end": "2022-05-20 08:00"}, "4: error[E033]: end: end 2022-05-20 08:00 must be later than start 2022-05-20 09:00"),
+    ({"unit": "县卫生局"}, "6: error[E201]: unit: 县卫生局 is not a registry unit; did you mean 县卫健局? "
                           "(see content/data/units.yml)"),
-    ({"village": "杨河村"}, "7: error: village: 杨河村 is not a village or community of 城北街道"),
+    ({"village": "杨河村"}, "7: error[E204]: village: 杨河村 is not a village or community of 城北街道"),
     ({"unit": "县卫健局", "village": "北关社区"},
-     "7: error: village: 北关社区 is given but 县卫健局 is not a town; a village needs its town as the unit"),
-    ({"platform": "卫生"}, "7: error: platform: 卫生 is not a platform; did you mean 卫生健康? "
+     "7: error[E203]: village: 北关社区 is given but 县卫健局 is not a town; a village needs its town as the unit"),
+    ({"platform": "卫生"}, "7: error[E202]: platform: 卫生 is not a platform; did you mean 卫生健康? "
                           "(allowed: 理论宣讲, 卫生健康)"),
-    ({"report": "20220520-yizen"}, "7: error: report: 20220520-yizen is not a news report slug; did you mean "
+    ({"report": "20220520-yizen"}, "7: error[E205]: report: 20220520-yizen is not a news report slug; did you mean "
                                    "20220520-yizhen? (see content/news/)"),
-    ({"project": "weijiangtang"}, "7: error: project: weijiangtang is not a brand project slug; did you mean "
+    ({"project": "weijiangtang"}, "7: error[E205]: project: weijiangtang is not a brand project slug; did you mean "
                                   "chaxiang-weijiangtang? (see content/projects/)"),
-    ({"signup": "报名请打13812345678"}, "7: error: signup: contains a mobile phone number (138****5678); personal ID "
+    ({"signup": "报名请打13812345678"}, "7: error[E802]: signup: contains a mobile phone number (138****5678); personal ID "
                                       "and phone numbers must never be published: remove it (use the center's "
                                       "public hotline for contact)"),
 ])
 def test_event_errors(content, fields, expected):
     _, messages = check(content, {"e.md": event(**fields)}, {"chaxiang-weijiangtang.md": project()},
                         {"a.md": news(slug="20220520-yizhen")})
-    assert [m for m in messages if ": error: " in m] == [f"content/events/e.md:{expected}"]
+    assert [m for m in messages if ": error[" in m] == [f"content/events/e.md:{expected}"]
 
 
 def test_report_that_is_not_published_yet_is_a_warning(content):
     model, messages = check(content, {"e.md": event(report="a")}, reports={"a.md": news(slug="a", status="review")})
-    assert messages == ["content/events/e.md:7: warning: report: report a is not published yet; the activity will "
+    assert messages == ["content/events/e.md:7: warning[W501]: report: report a is not published yet; the activity will "
                         "link to it once it is"]
     assert model.collections["events"][0].reports == []
 

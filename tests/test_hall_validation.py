@@ -51,14 +51,14 @@ def test_section_may_be_named_by_id_and_exhibits_are_ordered(hall_content):
 def test_unknown_section_with_suggestion(hall_content):
     _, messages = check(hall_content, exhibit(section="序庁"))
     assert only_error(messages) == (
-        "content/exhibits/xuting/item.md:3: error: section: 序庁 is not a hall section; did you mean 序厅? "
+        "content/exhibits/xuting/item.md:3: error[E601]: section: 序庁 is not a hall section; did you mean 序厅? "
         "(allowed: 序厅, 志愿服务; see content/data/hall.yml)")
 
 
 def test_missing_image(hall_content):
     _, messages = check(hall_content, exhibit(images="\n  - src: images/hall/none.jpg\n    alt: 不存在的图片"))
     assert only_error(messages) == (
-        "content/exhibits/xuting/item.md:6: error: images.0.src: image images/hall/none.jpg does not exist "
+        "content/exhibits/xuting/item.md:6: error[E301]: images.0.src: image images/hall/none.jpg does not exist "
         "(paths are relative to content/)")
 
 
@@ -66,19 +66,19 @@ def test_file_that_is_not_an_image(hall_content):
     (hall_content / "images/hall/broken.jpg").write_bytes(b"this is not a picture")
     _, messages = check(hall_content, exhibit(images="[{src: images/hall/broken.jpg, alt: 坏图}]"))
     assert only_error(messages) == (
-        "content/exhibits/xuting/item.md:5: error: images.0.src: images/hall/broken.jpg is not a valid image "
+        "content/exhibits/xuting/item.md:5: error[E302]: images.0.src: images/hall/broken.jpg is not a valid image "
         "(UnidentifiedImageError); use a JPEG, PNG or WebP file")
 
 
 def test_missing_alt_text(hall_content):
     _, messages = check(hall_content, exhibit(images="\n  - src: images/hall/a.jpg\n    caption: 没有替代文字"))
-    assert only_error(messages) == "content/exhibits/xuting/item.md:6: error: images.0.alt: is required"
+    assert only_error(messages) == "content/exhibits/xuting/item.md:6: error[E010]: images.0.alt: is required"
 
 
 def test_missing_cover(hall_content):
     _, messages = check(hall_content, exhibit(cover="images/hall/cover.jpg"))
     assert only_error(messages) == (
-        "content/exhibits/xuting/item.md:6: error: cover: image images/hall/cover.jpg does not exist "
+        "content/exhibits/xuting/item.md:6: error[E301]: cover: image images/hall/cover.jpg does not exist "
         "(paths are relative to content/)")
 
 
@@ -87,7 +87,7 @@ def test_duplicate_order_within_a_section_names_both_files(hall_content):
     write_exhibit(hall_content, "zhiyuan/other.md", exhibit(section="志愿服务", order=1))
     _, messages = check(hall_content, exhibit(order=1), name="xuting/second.md")
     assert only_error(messages) == (
-        "content/exhibits/xuting/second.md:4: error: order: order 1 is already used by "
+        "content/exhibits/xuting/second.md:4: error[E607]: order: order 1 is already used by "
         "content/exhibits/xuting/first.md in section 序厅; give each exhibit of a section its own order")
 
 
@@ -101,25 +101,25 @@ def test_duplicate_slug_within_a_section(hall_content):
 
 @pytest.mark.parametrize("related, expected", [
     ("[chengbei-xuanjiang, chengbei-xuanjing]",
-     "related.1: chengbei-xuanjing is not the slug of a news report; did you mean chengbei-xuanjiang?"),
+     "error[E604]: related.1: chengbei-xuanjing is not the slug of a news report; did you mean chengbei-xuanjiang?"),
     ("[draft-report]",
-     "related.0: news report draft-report is not published (status: draft); only published reports can be linked"),
+     "error[E605]: related.0: news report draft-report is not published (status: draft); only published reports can be linked"),
 ])
 def test_related_reports_must_exist_and_be_published(hall_content, related, expected):
     _, messages = check(hall_content, exhibit(related=related))
-    assert only_error(messages) == f"content/exhibits/xuting/item.md:6: error: {expected}"
+    assert only_error(messages) == f"content/exhibits/xuting/item.md:6: {expected}"
 
 
 def test_pictures_in_the_body_are_refused(hall_content):
     _, messages = check(hall_content, exhibit(body="正文。\n\n![图](images/hall/a.jpg)"))
     assert only_error(messages) == (
-        "content/exhibits/xuting/item.md:10: error: body: pictures in the body are not shown in the hall; "
+        "content/exhibits/xuting/item.md:10: error[E606]: body: pictures in the body are not shown in the hall; "
         "list them under images: with alt text")
 
 
 @pytest.mark.parametrize("video, expected", [
-    ("{src: images/clip.avi}", "6: error: video.src: images/clip.avi is not a video file; use .mp4 or .webm"),
-    ("{src: media/clip.mp4}", "6: error: video.src: video file media/clip.mp4 does not exist "
+    ("{src: images/clip.avi}", "6: error[E602]: video.src: images/clip.avi is not a video file; use .mp4, .webm"),
+    ("{src: media/clip.mp4}", "6: error[E603]: video.src: video file media/clip.mp4 does not exist "
                               "(paths are relative to content/)"),
 ])
 def test_video_file_checks(hall_content, video, expected):
@@ -130,7 +130,7 @@ def test_video_file_checks(hall_content, video, expected):
 def test_folder_that_disagrees_with_the_section_is_a_warning(hall_content):
     model, messages = check(hall_content, exhibit(section="志愿服务"), name="xuting/item.md")
     assert model is not None
-    assert messages == ["content/exhibits/xuting/item.md:3: warning: section: the file is in folder xuting/ but "
+    assert messages == ["content/exhibits/xuting/item.md:3: warning[W601]: section: the file is in folder xuting/ but "
                         "its section is 志愿服务; move it to exhibits/zhiyuan/"]
 
 
@@ -138,7 +138,7 @@ def test_exhibits_without_hall_yml(hall_content):
     (hall_content / "data/hall.yml").unlink()
     _, messages = check(hall_content, exhibit())
     assert only_error(messages) == (
-        "content/exhibits/xuting/item.md:3: error: section: exhibits need the hall's sections in "
+        "content/exhibits/xuting/item.md:3: error[E608]: section: exhibits need the hall's sections in "
         "content/data/hall.yml, which is missing")
 
 
@@ -154,32 +154,33 @@ def test_site_without_hall_has_none(hall_content):
         sections:
           - {id: xuting, name: 序厅, order: 1}
           - {id: xuting, name: 前厅, order: 2}
-        """, "content/data/hall.yml:4: error: sections.1.id: id xuting is already used by section 1; "
+        """, "content/data/hall.yml:4: error[E609]: sections.1.id: id xuting is already used by section 1; "
              "each section needs its own id"),
     ("""\
         title: 展厅
         sections:
           - {id: 序厅, name: 序厅, order: 1}
-        """, "content/data/hall.yml:3: error: sections.0.id: String should match pattern "
-             "'^[a-z0-9]+(?:-[a-z0-9]+)*$'"),
+        """, "content/data/hall.yml:3: error[E022]: sections.0.id: 序厅 is not a valid slug: use only lowercase "
+             "letters a-z, digits and single hyphens, e.g. chengbei-jiedao"),
     ("""\
         title: 展厅
         idle_seconds: 0
         sections:
           - {id: xuting, name: 序厅, order: 1}
-        """, "content/data/hall.yml:2: error: idle_seconds: 0 is too small"),
+        """, "content/data/hall.yml:2: error[E019]: idle_seconds: 0 is too small (at least 1)"),
     ("""\
         title: 展厅
         sections:
           - {id: xuting, name: 序厅, order: 1, cover: images/hall/none.jpg}
-        """, "content/data/hall.yml:3: error: sections.0.cover: image images/hall/none.jpg does not exist "
+        """, "content/data/hall.yml:3: error[E301]: sections.0.cover: image images/hall/none.jpg does not exist "
              "(paths are relative to content/)"),
     ("""\
         title: 展厅
         public_url: wmsj.example
         sections:
           - {id: xuting, name: 序厅, order: 1}
-        """, "content/data/hall.yml:2: error: public_url: String should match pattern '^https?://\\S+$'"),
+        """, "content/data/hall.yml:2: error[E023]: public_url: wmsj.example is not a web address: it must start "
+             "with http:// or https:// and contain no spaces"),
 ])
 def test_hall_yml_errors(hall_content, text, expected):
     write_hall(hall_content, text)
@@ -197,7 +198,7 @@ def test_hall_yml_unknown_key_is_a_warning_and_defaults_apply(hall_content):
         """)
     model, diagnostics = load_site(hall_content)
     assert [d.format() for d in diagnostics.sorted()] == [
-        "content/data/hall.yml:2: warning: idle_second: unknown key is ignored; did you mean idle_seconds?"]
+        "content/data/hall.yml:2: warning[W003]: idle_second: unknown key is ignored; did you mean idle_seconds?"]
     hall = model.extras["hall"]
     assert (hall.idle_seconds, hall.countdown_seconds, hall.public_url) == (120, 20, "https://example.test")
 

@@ -35,21 +35,21 @@ def test_owner_is_a_platform_or_a_unit(content):
 
 
 @pytest.mark.parametrize("fields, expected", [
-    ({"owner": "城北办事处"}, "3: error: owner: 城北办事处 is not a registry unit or platform; did you mean 城北街道?; "
+    ({"owner": "城北办事处"}, "3: error[E503]: owner: 城北办事处 is not a registry unit or platform; did you mean 城北街道?; "
                              "the owner is a town, a department or one of the five platforms"),
-    ({"platforms": "[理论宣传]"}, "4: error: platforms.0: 理论宣传 is not a platform; did you mean 理论宣讲? "
+    ({"platforms": "[理论宣传]"}, "4: error[E202]: platforms.0: 理论宣传 is not a platform; did you mean 理论宣讲? "
                                  "(allowed: 理论宣讲, 卫生健康)"),
-    ({"stage": "实施中"}, "6: error: stage: Input should be '确立项目', '招募志愿者', '实施项目', '评估效果' "
-                         "or '优化项目'"),
-    ({"years": "[22]"}, "5: error: years: 22 is not a plausible year; write four-digit years such as 2022"),
-    ({"cover": "images/none.png"}, "8: error: cover: image images/none.png does not exist "
+    ({"stage": "实施中"}, "6: error[E021]: stage: 实施中 is not allowed; allowed: 确立项目, 招募志愿者, 实施项目, 评估效果, "
+                         "优化项目"),
+    ({"years": "[22]"}, "5: error[E034]: years: 22 is not a plausible year; write four-digit years such as 2022"),
+    ({"cover": "images/none.png"}, "8: error[E301]: cover: image images/none.png does not exist "
                                    "(paths are relative to content/)"),
     ({"sessions": "{day: 15, start: 19:30, end: 19:00, location: 各村}"},
-     "8: error: sessions.end: end 19:00 must be later than start 19:30"),
+     "8: error[E033]: sessions.end: end 19:00 must be later than start 19:30"),
     ({"sessions": "{day: 31, start: 19:30, end: 21:00, location: 各村}"},
-     "8: error: sessions.day: Input should be less than or equal to 28"),
+     "8: error[E026]: sessions.day: 31 is too large (at most 28)"),
     ({"sessions": "{day: 15, start: 晚上, end: 21:00, location: 各村}"},
-     "8: error: sessions.start: 晚上 must be a time of day written HH:MM, e.g. 19:30"),
+     "8: error[E032]: sessions.start: 晚上 must be a time of day written HH:MM, e.g. 19:30"),
 ])
 def test_project_errors(content, fields, expected):
     _, messages = check(content, {"a.md": project(**fields)})

@@ -32,16 +32,16 @@ def test_services_resolve_platform_team_and_ways_to_order(content):
 
 @pytest.mark.parametrize("entry, expected", [
     ("{name: 宣讲, platform: 理论宣传, description: 到村宣讲。}",
-     "1: error: 0.platform: 理论宣传 is not a platform; did you mean 理论宣讲? (allowed: 理论宣讲, 卫生健康)"),
+     "1: error[E202]: 0.platform: 理论宣传 is not a platform; did you mean 理论宣讲? (allowed: 理论宣讲, 卫生健康)"),
     ("{name: 宣讲, platform: 理论宣讲, team: 宣讲队, description: 到村宣讲。}",
-     "1: error: 0.team: 宣讲队 is not a county volunteer team; did you mean 理论宣讲志愿服务队? "
+     "1: error[E202]: 0.team: 宣讲队 is not a county volunteer team; did you mean 理论宣讲志愿服务队? "
      "(allowed: 理论宣讲志愿服务队)"),
     ("{name: 宣讲, platform: 理论宣讲, description: 到村宣讲。, order: [hotline, wechat]}",
-     "1: error: 0.order.1: wechat is offered but content/data/site.yml sets no wechat; add it there or remove "
+     "1: error[E505]: 0.order.1: wechat is offered but content/data/site.yml sets no wechat; add it there or remove "
      "this way of ordering"),
     ("{name: 宣讲, platform: 理论宣讲, description: 到村宣讲。, order: [online]}",
-     "1: error: 0.order.0: Input should be 'hotline', 'wechat' or 'platform'"),
-    ("{name: 宣讲, platform: 理论宣讲}", "1: error: 0.description: is required"),
+     "1: error[E021]: 0.order.0: online is not allowed; allowed: hotline, wechat, platform"),
+    ("{name: 宣讲, platform: 理论宣讲}", "1: error[E010]: 0.description: is required"),
 ])
 def test_service_errors_name_the_entry_and_field(content, entry, expected):
     _, messages = check(content, f"- {entry}\n")
@@ -51,7 +51,7 @@ def test_service_errors_name_the_entry_and_field(content, entry, expected):
 def test_a_service_listed_twice(content):
     _, messages = check(content, "- {name: 宣讲, platform: 理论宣讲, description: 一。}\n"
                                  "- {name: 宣讲, platform: 理论宣讲, description: 二。}\n")
-    assert messages == ["content/data/services.yml:2: error: 1.name: 宣讲 is listed twice"]
+    assert messages == ["content/data/services.yml:2: error[E504]: 1.name: 宣讲 is listed twice"]
 
 
 def test_without_services_file_the_menu_is_empty(content):

@@ -58,14 +58,14 @@ def test_stars_need_the_registry_file(content):
 def test_published_profile_without_consent_is_an_error(content):
     _, messages = check(content, {"a.md": volunteer(consent="false")})
     assert messages == [
-        "content/volunteers/a.md:7: error: consent: a published profile needs consent: true, set only when the "
+        "content/volunteers/a.md:7: error[E502]: consent: a published profile needs consent: true, set only when the "
         "volunteer has agreed in writing to publish it; until then keep status: draft"]
 
 
 def test_consent_left_out_counts_as_no_consent(content):
     _, messages = check(content, {"a.md": volunteer(consent=None)})
     assert errors(messages) == [
-        "content/volunteers/a.md:2: error: consent: a published profile needs consent: true, set only when the "
+        "content/volunteers/a.md:2: error[E502]: consent: a published profile needs consent: true, set only when the "
         "volunteer has agreed in writing to publish it; until then keep status: draft"]
 
 
@@ -79,14 +79,14 @@ def test_unpublished_profile_without_consent_loads_but_is_not_public(content, st
 def test_mobile_number_in_the_bio_is_an_error_at_its_line(content):
     _, messages = check(content, {"a.md": volunteer(body="热心公益。\n\n联系电话 13912345678。")})
     assert errors(messages) == [
-        "content/volunteers/a.md:12: error: body: contains a mobile phone number (139****5678); personal ID and "
+        "content/volunteers/a.md:12: error[E802]: body: contains a mobile phone number (139****5678); personal ID and "
         "phone numbers must never be published: remove it (use the center's public hotline for contact)"]
 
 
 def test_id_number_in_honors_is_an_error(content):
     _, messages = check(content, {"a.md": volunteer(honors=f"[身份证{VALID_ID}]")})
     [error] = errors(messages)
-    assert error.startswith("content/volunteers/a.md:8: error: honors.0: contains a resident ID number")
+    assert error.startswith("content/volunteers/a.md:8: error[E801]: honors.0: contains a resident ID number")
     assert VALID_ID not in error
 
 
@@ -99,12 +99,12 @@ def test_contact_fields_are_refused_whatever_their_value(content):
 
 
 @pytest.mark.parametrize("field, value, expected", [
-    ("unit", "城北街办", "3: error: unit: 城北街办 is not a registry unit; did you mean 城北街道? "
+    ("unit", "城北街办", "3: error[E201]: unit: 城北街办 is not a registry unit; did you mean 城北街道? "
                         "(see content/data/units.yml)"),
-    ("team", "理论宣讲队", "4: error: team: 理论宣讲队 is not a county volunteer team; did you mean "
+    ("team", "理论宣讲队", "4: error[E202]: team: 理论宣讲队 is not a county volunteer team; did you mean "
                           "理论宣讲志愿服务队? (allowed: 理论宣讲志愿服务队)"),
-    ("hours", "12.5", "5: error: hours: 12.5 must be a whole number"),
-    ("since", "去年", "6: error: since: 去年 must be a whole number"),
+    ("hours", "12.5", "5: error[E012]: hours: 12.5 must be a whole number"),
+    ("since", "去年", "6: error[E012]: since: 去年 must be a whole number"),
 ])
 def test_field_errors(content, field, value, expected):
     _, messages = check(content, {"a.md": volunteer(**{field: value})})
@@ -116,7 +116,7 @@ def test_photo_must_exist_and_be_an_image(content):
     model, messages = check(content, {"a.md": volunteer(photo="images/volunteers/a.png")})
     assert messages == [] and model.collections["volunteers"][0].photo == "images/volunteers/a.png"
     _, messages = check(content, {"a.md": volunteer(photo="images/volunteers/none.png")})
-    assert errors(messages) == ["content/volunteers/a.md:8: error: photo: image images/volunteers/none.png does not "
+    assert errors(messages) == ["content/volunteers/a.md:8: error[E301]: photo: image images/volunteers/none.png does not "
                                 "exist (paths are relative to content/)"]
 
 
@@ -134,7 +134,7 @@ def test_report_naming_an_unknown_volunteer_names_the_file_and_slug(content):
     _, messages = check(content, {"wang-xiaomei.md": volunteer()},
                         {"2022/report.md": news(volunteers="[wang-xiaomai]")})
     assert errors(messages) == [
-        "content/news/2022/report.md:5: error: volunteers.0: wang-xiaomai is not a volunteer profile slug; "
+        "content/news/2022/report.md:5: error[E205]: volunteers.0: wang-xiaomai is not a volunteer profile slug; "
         "did you mean wang-xiaomei? (see content/volunteers/)"]
 
 
@@ -142,7 +142,7 @@ def test_report_naming_an_unknown_project(content):
     write_content(content, "projects", "chaxiang-weijiangtang.md", project())
     _, messages = check(content, {}, {"2022/report.md": news(project="chaxiang-weijiangtan")})
     assert errors(messages) == [
-        "content/news/2022/report.md:5: error: project: chaxiang-weijiangtan is not a brand project slug; "
+        "content/news/2022/report.md:5: error[E205]: project: chaxiang-weijiangtan is not a brand project slug; "
         "did you mean chaxiang-weijiangtang? (see content/projects/)"]
 
 
@@ -157,12 +157,12 @@ def test_reports_may_name_known_volunteers_and_projects(content):
 
 @pytest.mark.parametrize("levels, expected", [
     ("[{stars: 1, hours: 100}, {stars: 2, hours: 100}]",
-     "levels: 2 stars need 100 h, which is not more than the 100 h of 1 stars; hours must increase"),
+     "error[E036]: levels.1: 2 stars need 100 h, which is not more than the 100 h of 1 stars; hours must increase"),
     ("[{stars: 2, hours: 300}]",
-     "levels: level 1 has 2 stars; list the levels from 1 star upwards, one star at a time"),
-    ("[{stars: 1, hours: 0}]", "levels.0.hours: 0 is too small"),
+     "error[E035]: levels.0: level 1 has 2 stars; list the levels from 1 star upwards, one star at a time"),
+    ("[{stars: 1, hours: 0}]", "error[E019]: levels.0.hours: 0 is too small (at least 1)"),
 ])
 def test_star_levels_file_errors(content, levels, expected):
     write_stars(content, f"levels: {levels}\n")
     _, messages = check(content, {})
-    assert messages == [f"content/data/stars.yml:1: error: {expected}"]
+    assert messages == [f"content/data/stars.yml:1: {expected}"]

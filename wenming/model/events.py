@@ -120,18 +120,16 @@ def _event(source, check: References, ctx, slug: str, projects: dict[str, Projec
     unit = check.unit(meta.unit, "unit")
     village = check.village(meta.village, unit, "village")
     platform = check.named(meta.platform, ctx.registry.platforms, "platform", "platform")
-    project = check.slug(meta.project, projects, "brand project", "projects", "project")
-    report = check.slug(meta.report, news, "news report", "news", "report")
+    project = check.slug(meta.project, projects, "project", "projects", "project", broken=ctx.broken("projects"))
+    report = check.slug(meta.report, news, "news", "news", "report", broken=ctx.broken("news"))
     if not check.ok:
         return None
     reports = [news[report]] if report else []
     if reports and not reports[0].is_published:
-        ctx.diagnostics.warning(source.path, f"report {report} is not published yet; the activity will link to it "
-                                "once it is", line=check.line_of("report"), field="report")
+        check.warning("W501", "report", slug=report)
         reports = []
     if project and not projects[project].is_published:
-        ctx.diagnostics.warning(source.path, f"project {project} is not published yet; the activity will link to "
-                                "it once it is", line=check.line_of("project"), field="project")
+        check.warning("W502", "project", slug=project)
         project = None
     html = render_markdown(source.body, ctx.images)
     return EventItem(

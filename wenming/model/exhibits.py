@@ -17,6 +17,7 @@ from wenming.model.references import References
 from wenming.schema.content import Exhibit
 from wenming.source.diagnostics import Diagnostics
 from wenming.source.frontmatter import SourceFile
+from wenming.source.messages import Text
 from wenming.source.slugs import SlugClaims, slug_for
 from wenming.source.suggest import allowed_list, did_you_mean
 
@@ -40,21 +41,19 @@ class _Resolver(References):
         if section is None:
             names = [s.name for s in hall.sections]
             hint = did_you_mean(value, [*names, *(s.id for s in hall.sections)], lambda m: hall.section(m).name)
-            self.error(f"{value} is not a hall section{hint} (allowed: {allowed_list(names)}; "
-                       "see content/data/hall.yml)", "section")
+            self.error("E601", "section", value=value, hint=hint, allowed=allowed_list(names))
             return None
         folder = self.source.path.parent.name
         if self.source.path.parent.parent.name == EXHIBITS_FOLDER and folder not in (section.id, section.name):
-            self.diagnostics.warning(self.source.path, f"the file is in folder {folder}/ but its section is "
-                                     f"{section.name}; move it to {EXHIBITS_FOLDER}/{section.id}/",
-                                     line=self.source.line_of("section"), field="section")
+            self.warning("W601", "section", folder=folder, section=section.name,
+                         target=f"{EXHIBITS_FOLDER}/{section.id}")
         return section
 
     def picture(self, src: str, alt: str, caption: str | None, *loc: str | int) -> Picture | None:
         try:
             return inspect_picture(self.image_store, src, alt, caption)
         except ImageProblem as exc:
-            self.error(str(exc), *loc)
+            self.error(exc.code, *loc, **exc.params)
             return None
 
     def images(self) -> list[Picture]:
@@ -71,12 +70,12 @@ class _Resolver(References):
 
     def media_file(self, value: str, suffixes: tuple[str, ...], what: str, *loc: str | int) -> Path | None:
         if not value.lower().endswith(suffixes):
-            self.error(f"{value} is not a {what} file; use {' or '.join(suffixes)}", *loc)
+            self.error("E602", *loc, value=value, what=Text(f"noun.{what}"), suffixes=list(suffixes))
             return None
         root = self.content_dir.resolve()
         path = (root / value).resolve()
         if not path.is_relative_to(root) or not path.is_file():
-            self.error(f"{what} file {value} does not exist (paths are relative to content/)", *loc)
+            self.error("E603", *loc, value=value, what=Text(f"noun.{what}"))
             return None
         return path
 
@@ -95,19 +94,16 @@ class _Resolver(References):
         for index, slug in enumerate(self.source.meta.related):
             report = news_by_slug.get(slug)
             if report is None:
-                self.error(f"{slug} is not the slug of a news report{did_you_mean(slug, news_by_slug)}",
-                           "related", index)
+                self.error("E604", "related", index, slug=slug, hint=did_you_mean(slug, news_by_slug))
             elif not report.is_published:
-                self.error(f"news report {slug} is not published (status: {report.status}); "
-                           "only published reports can be linked", "related", index)
+                self.error("E605", "related", index, slug=slug, status=report.status)
             else:
                 reports.append(report)
         return reports
 
     def body_images(self) -> None:
         for offset, _alt, _src in image_references(self.source.body):
-            self.error("pictures in the body are not shown in the hall; list them under images: with alt text",
-                       "body", line=self.source.body_first_line + offset)
+            self.error("E606", "body", line=self.source.body_first_line + offset)
 
 
 def _resolve(source: SourceFile, hall: Hall, news_by_slug: dict[str, NewsItem], ctx) -> ExhibitItem | None:
@@ -132,10 +128,8 @@ def _resolve(source: SourceFile, hall: Hall, news_by_slug: dict[str, NewsItem], 
 def _check_order(item: ExhibitItem, source: SourceFile, items: list[ExhibitItem], diagnostics: Diagnostics) -> bool:
     for other in items:
         if other.section is item.section and other.order == item.order:
-            where = f"{diagnostics.display_path(other.source)} in section {item.section.name}"
-            diagnostics.error(item.source, f"order {item.order} is already used by {where}; "
-                              "give each exhibit of a section its own order", line=source.line_of("order"),
-                              field="order")
+            diagnostics.add("E607", item.source, line=source.line_of("order"), field="order", order=item.order,
+                            other=diagnostics.display_path(other.source), section=item.section.name)
             return False
     return True
 
@@ -152,8 +146,7 @@ def load_exhibits(ctx) -> None:
         if hall is None:
             if hall_path.is_file():
                 continue  # hall.yml has errors of its own, already reported
-            ctx.diagnostics.error(path, "exhibits need the hall's sections in content/data/hall.yml, which is missing",
-                                  line=source.line_of("section"), field="section")
+            ctx.diagnostics.add("E608", path, line=source.line_of("section"), field="section")
             continue
         item = _resolve(source, hall, news_by_slug, ctx)
         if item is None or not _check_order(item, source, items, ctx.diagnostics):

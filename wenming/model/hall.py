@@ -196,9 +196,9 @@ def _sections(entries: list[HallSection], path: Path, doc: YamlDocument, images:
             value = getattr(entry, key)
             if (key, value) in seen:
                 ok = False
-                diagnostics.error(path, f"{key} {value} is already used by section {seen[key, value] + 1}; "
-                                  f"each section needs its own {key}",
-                                  line=doc.line_of(("sections", index, key)), field=f"sections.{index}.{key}")
+                diagnostics.add("E609", path, line=doc.line_of(("sections", index, key)),
+                                field=f"sections.{index}.{key}",
+                                key=key, value=value, other=seen[key, value] + 1)
             seen.setdefault((key, value), index)
         cover = None
         if entry.cover is not None:
@@ -206,7 +206,7 @@ def _sections(entries: list[HallSection], path: Path, doc: YamlDocument, images:
                 cover = inspect_picture(images, entry.cover, entry.name)
             except ImageProblem as exc:
                 ok = False
-                diagnostics.error(path, str(exc), line=doc.line_of(("sections", index, "cover")),
-                                  field=f"sections.{index}.cover")
+                diagnostics.add(exc.code, path, line=doc.line_of(("sections", index, "cover")),
+                                field=f"sections.{index}.cover", **exc.params)
         sections.append(Section(entry.id, entry.name, entry.intro, entry.order, cover))
     return sorted(sections, key=lambda s: s.order) if ok else None

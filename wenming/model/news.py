@@ -84,8 +84,7 @@ class _Resolver(References):
         for index, value in enumerate(values):
             unit = self.unit(value, "units", index)
             if unit is not None and unit in units:
-                self.diagnostics.warning(self.path, f"{value} names {unit.name}, which is already listed",
-                                         line=self.line_of("units", index), field="units")
+                self.warning("W201", "units", index, value=value, unit=unit.name)
             elif unit is not None:
                 units.append(unit)
         return units
@@ -97,11 +96,10 @@ class _Resolver(References):
         if any(t.village(value) for t in towns):
             return value
         if not towns:
-            self.error(f"{value} is given but no town is listed in units; add the village's town", "village")
+            self.error("E207", "village", value=value)
             return None
         names = [v.name for t in towns for v in t.villages]
-        where = "、".join(t.name for t in towns)
-        self.error(f"{value} is not a village or community of {where}{did_you_mean(value, names)}", "village")
+        self.error("E208", "village", value=value, towns=[t.name for t in towns], hint=did_you_mean(value, names))
         return None
 
     def publications(self, report_date: datetime.date) -> list[ResolvedPublication]:
@@ -112,30 +110,24 @@ class _Resolver(References):
             level_name = pub.level or (outlet.level if outlet else None)
             if level_name is None:
                 hint = did_you_mean(pub.outlet, self.registry.outlet_choices(), lambda m: self.registry.outlet(m).name)
-                self.error(
-                    f"outlet {pub.outlet} is not in the registry{hint}; if it is another outlet, add its "
-                    f"level ({', '.join(level_names)})", "publications", index, "outlet",
-                )
+                self.error("E209", "publications", index, "outlet", outlet=pub.outlet, hint=hint, levels=level_names)
                 continue
             level = self.registry.level(level_name)
             if level is None:
-                self.error(f"{level_name} is not a media level; allowed: {', '.join(level_names)}",
-                           "publications", index, "level")
+                self.error("E210", "publications", index, "level", level=level_name, levels=level_names)
                 continue
             date = pub.date or report_date
             if date < report_date:
-                self.diagnostics.warning(
-                    self.source.path, f"publication date {date} is before the report date {report_date}",
-                    line=self.source.line_of("publications", index, "date"), field=f"publications.{index}.date",
-                )
+                self.warning("W202", "publications", index, "date", date=date, report_date=report_date)
             name = outlet.name if outlet else pub.outlet
             resolved.append(ResolvedPublication(name, level, date, pub.url, outlet is not None))
         return resolved
 
-    def reference(self, slug: str, known: Mapping[str, Collection[str]], folder: str, what: str, *loc) -> None:
+    def reference(self, slug: str, known: Mapping[str, Collection[str]], broken: Mapping[str, Collection[str]],
+                  folder: str, what: str, *loc) -> None:
         """Check a slug naming another content item (a project, a volunteer) when that type was loaded."""
         if folder in known:
-            self.slug(slug, known[folder], what, folder, *loc)
+            self.slug(slug, known[folder], what, folder, *loc, broken=broken.get(folder, ()))
 
     def body_images(self, images: ImageStore) -> None:
         """The body's pictures and embedded resources (wenming.media.markup.body_problems, E301-E308)."""
@@ -152,26 +144,28 @@ def newest_first(item: NewsItem) -> tuple:
 
 
 def resolve_news(source: SourceFile, registry: Registry, images: ImageStore, diagnostics: Diagnostics,
-                 known: Mapping[str, Collection[str]] | None = None) -> NewsItem | None:
-    """The resolved report; ``known`` maps content folders (projects, volunteers) to their slugs."""
+                 known: Mapping[str, Collection[str]] | None = None,
+                 broken: Mapping[str, Collection[str]] | None = None) -> NewsItem | None:
+    """The resolved report; ``known`` maps content folders (projects, volunteers) to their slugs,
+    ``broken`` to the slugs of their files that have errors of their own."""
     meta = source.meta
     check = _Resolver(source, registry, diagnostics)
     units = check.units(meta.units)
     village = check.village(meta.village, units)
     platform = check.named(meta.platform, registry.platforms, "platform", "platform")
     task = check.named(meta.task, registry.tasks, "task", "task")
-    kind = check.named(meta.kind or registry.default_kind, registry.kinds, "report kind", "kind")
-    topics = [check.named(t, registry.topics, "special topic", "topics", i) for i, t in enumerate(meta.topics)]
+    kind = check.named(meta.kind or registry.default_kind, registry.kinds, "kind", "kind")
+    topics = [check.named(t, registry.topics, "topic", "topics", i) for i, t in enumerate(meta.topics)]
     publications = check.publications(meta.date)
     cover = check.image(meta.cover, images, "cover")
     check.body_images(images)
     if meta.project is not None:
-        check.reference(meta.project, known or {}, "projects", "brand project", "project")
+        check.reference(meta.project, known or {}, broken or {}, "projects", "project", "project")
     for index, slug in enumerate(meta.volunteers):
-        check.reference(slug, known or {}, "volunteers", "volunteer profile", "volunteers", index)
+        check.reference(slug, known or {}, broken or {}, "volunteers", "volunteer", "volunteers", index)
     if not check.ok:
         return None
-    html = render_markdown(source.body, images)
+    html = render_markdown(source.body, images, publish=meta.status == "published")  # a draft publishes no image
     return NewsItem(
         source=source.path, slug=slug_for(source), title=meta.title, date=meta.date, status=meta.status,
         units=units, village=village, platform=platform, task=task, kind=kind, topics=topics,

@@ -67,8 +67,7 @@ def _owner(check: References, value: str, registry) -> tuple[Unit | None, Named 
     if unit is None and platform is None:
         choices = [*registry.unit_choices(), *(p.name for p in registry.platforms)]
         hint = did_you_mean(value, choices, lambda m: registry.unit(m).name if registry.unit(m) else m)
-        check.error(f"{value} is not a registry unit or platform{hint}; the owner is a town, a department "
-                    "or one of the five platforms", "owner")
+        check.error("E503", "owner", value=value, hint=hint)
     return unit, (platform if unit is None else None)
 
 

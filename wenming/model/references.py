@@ -9,6 +9,7 @@ from pathlib import Path
 from wenming.media.images import ImageProblem, ImageStore
 from wenming.model.registry import Named, Registry, Unit
 from wenming.source.diagnostics import Diagnostics
+from wenming.source.messages import Text
 from wenming.source.suggest import allowed_list, did_you_mean
 from wenming.source.yamlsource import Loc, YamlDocument
 
@@ -28,17 +29,24 @@ class References:
     def line_of(self, *loc: str | int) -> int | None:
         return self.doc.line_of(self.prefix + loc)
 
-    def error(self, message: str, *loc: str | int, line: int | None = None) -> None:
-        """Record an error at the field ``loc`` (at ``line`` when the field has none, as in a body)."""
+    def error(self, code: str, *loc: str | int, line: int | None = None, follow_on: bool = False,
+              **params: object) -> None:
+        """Record the error ``code`` at the field ``loc`` (at ``line`` when the field has none, as in a body)."""
         self.ok = False
+        self.warning(code, *loc, line=line, follow_on=follow_on, **params)
+
+    def warning(self, code: str, *loc: str | int, line: int | None = None, follow_on: bool = False,
+                **params: object) -> None:
+        """Record ``code`` at the field ``loc`` without failing the file (for a warning code)."""
         field = ".".join(str(part) for part in self.prefix + loc) or None
-        self.diagnostics.error(self.path, message, line=line or self.line_of(*loc), field=field)
+        self.diagnostics.add(code, self.path, line=line or self.line_of(*loc), field=field, follow_on=follow_on,
+                             **params)
 
     def unit(self, value: str, *loc: str | int) -> Unit | None:
         unit = self.registry.unit(value)
         if unit is None:
             hint = did_you_mean(value, self.registry.unit_choices(), lambda m: self.registry.unit(m).name)
-            self.error(f"{value} is not a registry unit{hint} (see content/data/units.yml)", *loc)
+            self.error("E201", *loc, value=value, hint=hint)
         return unit
 
     def named(self, value: str | None, entries: list[Named], what: str, *loc: str | int) -> Named | None:
@@ -47,18 +55,19 @@ class References:
         match = next((e for e in entries if e.name == value), None)
         if match is None:
             names = [e.name for e in entries]
-            self.error(f"{value} is not a {what}{did_you_mean(value, names)} (allowed: {allowed_list(names)})", *loc)
+            self.error("E202", *loc, value=value, what=Text(f"noun.{what}"), hint=did_you_mean(value, names),
+                       allowed=allowed_list(names))
         return match
 
     def village(self, value: str | None, unit: Unit | None, *loc: str | int) -> str | None:
         if value is None or unit is None:
             return None
         if not unit.is_town:
-            self.error(f"{value} is given but {unit.name} is not a town; a village needs its town as the unit", *loc)
+            self.error("E203", *loc, value=value, unit=unit.name)
             return None
         if unit.village(value) is None:
             names = [v.name for v in unit.villages]
-            self.error(f"{value} is not a village or community of {unit.name}{did_you_mean(value, names)}", *loc)
+            self.error("E204", *loc, value=value, unit=unit.name, hint=did_you_mean(value, names))
             return None
         return value
 
@@ -68,14 +77,24 @@ class References:
         try:
             images.inspect(value)
         except ImageProblem as exc:
-            self.error(str(exc), *loc)
+            self.error(exc.code, *loc, **exc.params)
             return None
         return value
 
-    def slug(self, value: str | None, known: Collection[str], what: str, folder: str, *loc: str | int) -> str | None:
+    def slug(self, value: str | None, known: Collection[str], what: str, folder: str, *loc: str | int,
+             broken: Collection[str] = ()) -> str | None:
+        """``value`` when it is the slug of a loaded ``what`` of ``content/<folder>/``.
+
+        A slug in ``broken`` belongs to a file of that folder that has errors of its own: the error
+        here is reported as following from those.
+        """
         if value is None:
             return None
+        if value in broken and value not in known:
+            self.error("E206", *loc, follow_on=True, value=value, what=Text(f"noun.{what}"), folder=folder)
+            return None
         if value not in known:
-            self.error(f"{value} is not a {what} slug{did_you_mean(value, known)} (see content/{folder}/)", *loc)
+            self.error("E205", *loc, value=value, what=Text(f"noun.{what}"), hint=did_you_mean(value, known),
+                       folder=folder)
             return None
         return value

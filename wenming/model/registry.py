@@ -11,6 +11,7 @@ from pathlib import Path
 from wenming.schema import registry as rs
 from wenming.source.datafile import load_data_file
 from wenming.source.diagnostics import Diagnostics
+from wenming.source.messages import Text
 from wenming.source.slugs import is_valid_slug, pinyin_slug
 from wenming.source.suggest import did_you_mean
 from wenming.source.yamlsource import YamlDocument
@@ -122,7 +123,7 @@ def load_registry(data_dir: Path, diagnostics: Diagnostics) -> Registry | None:
         if file_name in rs.OPTIONAL_FILES and not path.exists():
             continue
         if not path.is_file():
-            diagnostics.error(path, "registry file is missing")
+            diagnostics.add("E101", path)
             continue
         loaded = load_data_file(path, schema, diagnostics)
         if loaded is not None:
@@ -136,15 +137,9 @@ def load_registry(data_dir: Path, diagnostics: Diagnostics) -> Registry | None:
 def _slug(path, doc, loc, name, explicit, seen, diagnostics) -> str:
     slug = explicit or pinyin_slug(name)
     if not is_valid_slug(slug):
-        diagnostics.error(
-            path, f"{slug!r} is not a valid slug; use lowercase a-z, 0-9 and hyphens",
-            line=doc.line_of(loc + ("slug",)), field="slug",
-        )
+        diagnostics.add("E102", path, line=doc.line_of(loc + ("slug",)), field="slug", slug=slug)
     elif slug in seen:
-        diagnostics.error(
-            path, f"slug {slug} of {name} is also used by {seen[slug]}; give one of them an explicit slug",
-            line=doc.line_of(loc), field="slug",
-        )
+        diagnostics.add("E103", path, line=doc.line_of(loc), field="slug", slug=slug, name=name, other=seen[slug])
     seen[slug] = name
     return slug
 
@@ -153,7 +148,7 @@ def _named(file_name, entries, docs, data_dir, diagnostics) -> list[Named]:
     path, doc, seen, result = data_dir / file_name, docs[file_name], {}, []
     for index, entry in enumerate(entries):
         if entry.name in (n.name for n in result):
-            diagnostics.error(path, f"{entry.name} is listed twice", line=doc.line_of((index,)), field="name")
+            diagnostics.add("E104", path, line=doc.line_of((index,)), field="name", name=entry.name)
         slug = _slug(path, doc, (index,), entry.name, entry.slug, seen, diagnostics)
         extra = entry.model_dump(exclude={"name", "slug", "description"})
         result.append(Named(entry.name, slug, entry.description, extra))
@@ -169,13 +164,11 @@ def _assemble(raw, docs, data_dir: Path, diagnostics: Diagnostics) -> Registry:
     outlet_names: set[str] = set()
     for index, outlet in enumerate(raw["outlets.yml"]):
         if outlet.level not in level_names:
-            diagnostics.error(
-                outlets_path, f"{outlet.level} is not a media level; allowed: {', '.join(level_names)}",
-                line=outlets_doc.line_of((index, "level")), field="level",
-            )
+            diagnostics.add("E105", outlets_path, line=outlets_doc.line_of((index, "level")), field="level",
+                            level=outlet.level, allowed=level_names)
         for name in (outlet.name, *outlet.aliases):
             if name in outlet_names:
-                diagnostics.error(outlets_path, f"{name} is listed twice", line=outlets_doc.line_of((index,)))
+                diagnostics.add("E104", outlets_path, line=outlets_doc.line_of((index,)), name=name)
             outlet_names.add(name)
     named = {f: _named(f, raw[f], docs, data_dir, diagnostics)
              for f in ("platforms.yml", "tasks.yml", "kinds.yml", "topics.yml", "teams.yml")}
@@ -186,7 +179,7 @@ def _assemble(raw, docs, data_dir: Path, diagnostics: Diagnostics) -> Registry:
                      docs["teams.yml"], diagnostics)
     defaults = [k.name for k in named["kinds.yml"] if k.extra.get("default")]
     if len(defaults) > 1:
-        diagnostics.error(data_dir / "kinds.yml", f"only one kind can be the default, not {', '.join(defaults)}")
+        diagnostics.add("E106", data_dir / "kinds.yml", defaults=defaults)
     default_kind = defaults[0] if defaults else named["kinds.yml"][0].name
     return Registry(
         site=raw["site.yml"], units=units, levels=levels, outlets=raw["outlets.yml"],
@@ -200,10 +193,8 @@ def _check_reference(entries, key, targets, what, path, doc, diagnostics) -> Non
     for index, entry in enumerate(entries):
         value = entry.extra.get(key)
         if value is not None and value not in targets:
-            diagnostics.error(
-                path, f"{value} is not a registry {what}{did_you_mean(value, targets)}",
-                line=doc.line_of((index, key)), field=key,
-            )
+            diagnostics.add("E107", path, line=doc.line_of((index, key)), field=key, value=value,
+                            what=Text(f"noun.{what}"), hint=did_you_mean(value, targets))
 
 
 def _units(data: rs.Units, doc: YamlDocument, path: Path, diagnostics: Diagnostics) -> list[Unit]:
@@ -217,20 +208,16 @@ def _units(data: rs.Units, doc: YamlDocument, path: Path, diagnostics: Diagnosti
             for alias_index, name in enumerate((entry.name, *entry.aliases)):
                 if name in owner:
                     line = doc.line_of(loc + (("aliases", alias_index - 1) if alias_index else ("name",)))
-                    diagnostics.error(
-                        path, f"{name} already names {owner[name]}; names and aliases must be unique",
-                        line=line, field="aliases" if alias_index else "name",
-                    )
+                    diagnostics.add("E108", path, line=line, field="aliases" if alias_index else "name", name=name,
+                                    owner=owner[name])
                 owner[name] = entry.name
             slug = _slug(path, doc, loc, entry.name, entry.slug, slugs, diagnostics)
             villages = tuple(getattr(entry, "villages", ()))
             seen_villages: set[str] = set()
             for v_index, village in enumerate(villages):
                 if village.name in seen_villages:
-                    diagnostics.error(
-                        path, f"village {village.name} is listed twice in {entry.name}",
-                        line=doc.line_of(loc + ("villages", v_index)), field="villages",
-                    )
+                    diagnostics.add("E109", path, line=doc.line_of(loc + ("villages", v_index)), field="villages",
+                                    village=village.name, unit=entry.name)
                 seen_villages.add(village.name)
             units.append(Unit(
                 name=entry.name, kind=kind, slug=slug, aliases=tuple(entry.aliases),

@@ -55,13 +55,12 @@ def load_services(ctx) -> None:
     for index, entry in enumerate(entries):
         check = References(path, doc, ctx.registry, ctx.diagnostics, prefix=(index,))
         if entry.name in (s.name for s in services):
-            check.error(f"{entry.name} is listed twice", "name")
+            check.error("E504", "name", name=entry.name)
         platform = check.named(entry.platform, ctx.registry.platforms, "platform", "platform")
-        team = check.named(entry.team, ctx.registry.teams, "county volunteer team", "team")
+        team = check.named(entry.team, ctx.registry.teams, "team", "team")
         for position, channel in enumerate(entry.order or ()):
             if channel in contacts and not contacts[channel]:
-                check.error(f"{channel} is offered but content/data/site.yml sets no {channel}; add it there "
-                            "or remove this way of ordering", "order", position)
+                check.error("E505", "order", position, channel=channel)
         order = entry.order or [channel for channel, contact in contacts.items() if contact] or ["platform"]
         if check.ok:
             services.append(ServiceItem(entry.name, platform, team, entry.description, entry.audience,

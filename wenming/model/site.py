@@ -32,7 +32,7 @@ from wenming.schema.content import NewsReport, Page
 from wenming.source.diagnostics import Diagnostics
 from wenming.source.discovery import content_files
 from wenming.source.frontmatter import SourceCache, SourceFile, read_source
-from wenming.source.slugs import SlugClaims, slug_for
+from wenming.source.slugs import SlugClaims, file_slug, slug_for
 
 
 @dataclasses.dataclass
@@ -72,6 +72,7 @@ class LoadContext:
     collections: dict[str, list] = dataclasses.field(default_factory=dict)
     extras: dict[str, object] = dataclasses.field(default_factory=dict)
     sources: SourceCache | None = None
+    attempted: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # folder -> slugs of every file read
 
     def read(self, path: Path, model: type) -> SourceFile | None:
         """Read and validate one content file (from the cache of parsed files when unchanged)."""
@@ -79,10 +80,16 @@ class LoadContext:
 
     def read_folder(self, folder: str, model: type) -> Iterator[SourceFile]:
         """Every valid content file of ``content/<folder>/``, read and validated against ``model``."""
+        attempted = self.attempted.setdefault(folder, set())
         for path in content_files(self.content_dir / folder, self.diagnostics):
             source = self.read(path, model)
+            attempted.add(slug_for(source) if source is not None else file_slug(path))
             if source is not None:
                 yield source
+
+    def broken(self, folder: str) -> set[str]:
+        """Slugs of the files of ``content/<folder>/`` that were read but did not load (they have errors)."""
+        return self.attempted.get(folder, set()) - {item.slug for item in self.collections.get(folder, [])}
 
 
 @dataclasses.dataclass
@@ -156,7 +163,8 @@ def load_news(ctx: LoadContext) -> None:
     for source in sources:
         if not claims.claim(slug_for(source), source):
             continue
-        item = resolve_news(source, ctx.registry, ctx.images, ctx.diagnostics, known)
+        item = resolve_news(source, ctx.registry, ctx.images, ctx.diagnostics, known,
+                            {folder: ctx.broken(folder) for folder in known})
         if item is not None:
             news.append(item)
     ctx.collections["news"] = news

@@ -85,15 +85,13 @@ def load_volunteers(ctx) -> None:
         check = References(path, source.doc, ctx.registry, ctx.diagnostics)
         for key in source.doc.data:
             if str(key).lower() in PRIVATE_KEYS:
-                check.error("volunteer profiles must not hold phone numbers, ID numbers or addresses; remove "
-                            "this field (the public contact is the center's hotline)", str(key))
+                check.error("E501", str(key))
         if meta.status == "published" and not meta.consent:
-            check.error("a published profile needs consent: true, set only when the volunteer has agreed in "
-                        "writing to publish it; until then keep status: draft", "consent")
+            check.error("E502", "consent")
         slug = slug_for(source)
         check.ok &= claims.claim(slug, source)
         unit = check.unit(meta.unit, "unit")
-        team = check.named(meta.team, ctx.registry.teams, "county volunteer team", "team")
+        team = check.named(meta.team, ctx.registry.teams, "team", "team")
         photo = check.image(meta.photo, ctx.images, "photo")
         if not check.ok:
             continue

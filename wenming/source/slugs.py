@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
@@ -49,10 +50,12 @@ def pinyin_slug(name: str) -> str:
 
 def slug_for(source: SourceFile) -> str:
     """A content file's slug: its ``slug:`` field, else the file name (in pinyin when it is Chinese)."""
-    if source.meta.slug:
-        return source.meta.slug
-    stem = source.path.stem
-    return stem if is_valid_slug(stem) else pinyin_slug(stem)
+    return source.meta.slug or file_slug(source.path)
+
+
+def file_slug(path: Path) -> str:
+    """The slug a content file gets from its name: the name itself, or its pinyin when it is Chinese."""
+    return path.stem if is_valid_slug(path.stem) else pinyin_slug(path.stem)
 
 
 class SlugClaims:
