@@ -7,21 +7,11 @@ import datetime
 import markupsafe
 
 from wenming.model import urls
+from wenming.model.dates import cn_date, cn_month
 from wenming.schema.content import STATUS_LABELS
 
 LEVEL_CLASSES = {"central": "level-central", "provincial": "level-provincial",
                  "municipal": "level-municipal", "county": "level-county"}
-
-
-def cn_date(value: datetime.date | datetime.datetime | None) -> str:
-    """2022年5月12日"""
-    if value is None:
-        return ""
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def cn_month(value: datetime.date) -> str:
-    return f"{value.year}年{value.month}月"
 
 
 def iso_date(value: datetime.date | datetime.datetime) -> str:

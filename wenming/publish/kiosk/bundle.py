@@ -137,8 +137,7 @@ def write_kiosk(model: SiteModel, tree_dir: Path, site_dir: Path) -> None:
         texts.append(asset.read_text(encoding="utf-8"))
     missing = fonts.write_subset("".join(texts), tree_dir / ASSETS / font_file)
     if missing:
-        model.diagnostics.warning("kiosk", f"the kiosk font has no glyph for {''.join(missing)}; "
-                                  "those characters show as empty boxes on the kiosk")
+        model.diagnostics.add("W905", "kiosk", characters="".join(missing))
     for relative, html in pages.items():
         write_text(tree_dir, relative, html)
     write_text(tree_dir, INDEX_FILE, index_script)
