@@ -11,8 +11,9 @@ import dataclasses
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from wenming.schema.base import SchemaModel
 from wenming.source.datafile import load_data_file
 from wenming.source.diagnostics import Diagnostics
 from wenming.source.suggest import did_you_mean
@@ -26,9 +27,13 @@ PACED_METRICS = {"media.provincial", "media.municipal", "media.county", "trainin
                  "projects.brand"}
 RATIO_METRICS = {"weijiangtang.coverage", "volunteers.participation", "stations.bayou"}
 Audience = Literal["town", "department", "platform_lead"]
+KindPurpose = Literal["training", "weijiangtang"]
+# The report kind each counting purpose uses unless the year's ``kinds:`` block names another.
+DEFAULT_KINDS: dict[str, str] = {"training": "培训", "weijiangtang": "微讲堂"}
+KIND_METRICS = {"training": "training", "weijiangtang": "weijiangtang.coverage"}  # purpose → the metric using it
 
 
-class Target(BaseModel):
+class Target(SchemaModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     target: float = Field(gt=0, title="目标值", description="篇数、次数、个数，或比例（0–1）")
@@ -39,7 +44,7 @@ class Target(BaseModel):
     label: str | None = Field(None, title="指标名称")
 
 
-class QuotaFile(BaseModel):
+class QuotaFile(SchemaModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     year: int = Field(ge=2000, le=2100, title="年度")
@@ -47,8 +52,10 @@ class QuotaFile(BaseModel):
     level_mapping: dict[str, str] = Field(
         default_factory=dict, title="级别折算", description="如 中央: 省级，表示中央媒体刊发计入省级指标"
     )
-    kinds: dict[Literal["training", "weijiangtang"], str] = Field(
-        default_factory=lambda: {"training": "培训", "weijiangtang": "微讲堂"}, title="计数所用报道类型"
+    kinds: dict[KindPurpose, str] = Field(
+        default_factory=dict, title="计数所用报道类型",
+        description="只写与默认值不同的项，未写的项用默认值（"
+                    + "，".join(f"{purpose}: {kind}" for purpose, kind in DEFAULT_KINDS.items()) + "）",
     )
     targets: dict[str, Target] = Field(title="指标")
 
@@ -87,36 +94,48 @@ def _load_one(path: Path, registry, diagnostics: Diagnostics) -> QuotaRules | No
     data, doc = loaded
     ok = True
     if path.stem != str(data.year):
-        diagnostics.error(path, f"year {data.year} does not match the file name {path.name}; name it {data.year}.yml",
-                          line=doc.line_of(("year",)), field="year")
+        diagnostics.add("E701", path, line=doc.line_of(("year",)), field="year", year=data.year, file=path.name)
         ok = False
     for key, target in data.targets.items():
         if key not in METRIC_KEYS:
-            diagnostics.error(path, f"{key} is not a known metric{did_you_mean(key, METRIC_KEYS)} "
-                              f"(allowed: {', '.join(METRIC_KEYS)})", line=doc.line_of(("targets", key)),
-                              field=f"targets.{key}")
+            diagnostics.add("E702", path, line=doc.line_of(("targets", key)), field=f"targets.{key}", key=key,
+                            suggestion=did_you_mean(key, METRIC_KEYS), allowed=list(METRIC_KEYS))
             ok = False
         elif key in RATIO_METRICS and target.target > 1:
-            diagnostics.error(path, f"{target.target} is a share and must be between 0 and 1 (30% is 0.3)",
-                              line=doc.line_of(("targets", key, "target")), field=f"targets.{key}.target")
+            diagnostics.add("E703", path, line=doc.line_of(("targets", key, "target")),
+                            field=f"targets.{key}.target", value=target.target)
             ok = False
     levels = registry.level_names()
     for source_level, counted_as in data.level_mapping.items():
         for value in (source_level, counted_as):
             if value not in levels:
-                diagnostics.error(path, f"{value} is not a media level; allowed: {', '.join(levels)}",
-                                  line=doc.line_of(("level_mapping", source_level)), field="level_mapping")
+                diagnostics.add("E704", path, line=doc.line_of(("level_mapping", source_level)),
+                                field="level_mapping", value=value, allowed=levels)
                 ok = False
-    kinds = [k.name for k in registry.kinds]
-    for purpose, kind in data.kinds.items():
-        if kind not in kinds:
-            diagnostics.error(path, f"{kind} is not a report kind{did_you_mean(kind, kinds)} "
-                              f"(allowed: {', '.join(kinds)})", line=doc.line_of(("kinds", purpose)),
-                              field=f"kinds.{purpose}")
-            ok = False
+    kinds = {**DEFAULT_KINDS, **data.kinds}
+    ok = _check_kinds(path, doc, data, kinds, [k.name for k in registry.kinds], diagnostics) and ok
     if not ok:
         return None
-    return QuotaRules(data.year, data.source, dict(data.level_mapping), dict(data.kinds), dict(data.targets))
+    return QuotaRules(data.year, data.source, dict(data.level_mapping), kinds, dict(data.targets))
+
+
+def _check_kinds(path: Path, doc, data: QuotaFile, kinds: dict[str, str], known: list[str],
+                 diagnostics: Diagnostics) -> bool:
+    """Every kind written under ``kinds:`` is a registry kind, and so is every default a target counts."""
+    ok = True
+    for purpose, kind in kinds.items():
+        if kind in known:
+            continue
+        if purpose in data.kinds:
+            diagnostics.add("E705", path, line=doc.line_of(("kinds", purpose)), field=f"kinds.{purpose}", kind=kind,
+                            suggestion=did_you_mean(kind, known), allowed=known)
+            ok = False
+        elif KIND_METRICS[purpose] in data.targets:
+            metric = KIND_METRICS[purpose]
+            diagnostics.add("E706", path, line=doc.line_of(("targets", metric)), field=f"targets.{metric}",
+                            metric=metric, kind=kind, purpose=purpose, allowed=known)
+            ok = False
+    return ok
 
 
 def load_quotas(ctx) -> None:

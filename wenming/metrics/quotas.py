@@ -21,7 +21,7 @@ import dataclasses
 import datetime
 import math
 
-from wenming.metrics.quota_rules import PACED_METRICS, RATIO_METRICS, QuotaRules
+from wenming.metrics.quota_rules import DEFAULT_KINDS, PACED_METRICS, RATIO_METRICS, QuotaRules
 from wenming.model.news import NewsItem, ResolvedPublication
 from wenming.model.registry import Registry, Unit
 from wenming.schema.registry import BAYOU_STANDARDS
@@ -168,14 +168,32 @@ def elapsed_fraction(year: int, as_of: datetime.date) -> float:
     return ((as_of - start).days + 1) / ((end - start).days + 1)
 
 
-def pace_status(key: str, actual: float | None, target: float, fraction: float) -> str:
+def in_grace_period(year: int, as_of: datetime.date) -> bool:
+    """Up to 31 January of ``year`` nothing is behind yet (the year's work has only just begun)."""
+    return as_of <= datetime.date(year, 1, 31)
+
+
+def pace_status(key: str, actual: float | None, target: float, fraction: float, *, grace: bool = False,
+                denominator: int | None = None) -> str:
+    """met, on_track, behind or no_data (the pace rule in README.md, "Pace rule").
+
+    A paced metric is behind when its count is below the whole number it should have reached by now:
+    ``floor(needed × fraction)``, where ``needed`` is the count that meets the target (for a share, the
+    villages out of ``denominator``). Not behind during the grace period; every unmet target is behind
+    once the year is over, and so is an unmet snapshot metric at any time.
+    """
     if actual is None:
         return "no_data"
     if actual >= target:
         return "met"
-    if key in PACED_METRICS and actual >= target * fraction:
+    if key not in PACED_METRICS or fraction >= 1:
+        return "behind"
+    if grace:
         return "on_track"
-    return "behind"
+    scale = denominator if key in RATIO_METRICS and denominator else 1
+    needed = math.ceil(round(target * scale, 9))
+    expected = math.floor(round(needed * fraction, 9))
+    return "behind" if round(actual * scale, 9) < expected else "on_track"
 
 
 class QuotaCalculator:
@@ -194,7 +212,11 @@ class QuotaCalculator:
                 self.news_by_unit.setdefault(unit.name, []).append(item)
         self.projects = projects
         self.volunteer_stats = volunteer_stats
-        self.platform_leads = {p.extra.get("lead"): p for p in registry.platforms if p.extra.get("lead")}
+        self.platforms_led: dict[str, list] = {}  # canonical unit name → the platforms it leads
+        for platform in registry.platforms:
+            lead = registry.unit(platform.extra.get("lead") or "")  # the lead may be written as an alias
+            if lead is not None:
+                self.platforms_led.setdefault(lead.name, []).append(platform)
 
     def in_period(self, date: datetime.date) -> bool:
         return date.year == self.year and date <= self.as_of
@@ -214,7 +236,7 @@ class QuotaCalculator:
         return len(counted), {"counted": counted}
 
     def of_kind(self, unit: Unit, purpose: str) -> list[NewsItem]:
-        kind = self.rules.kinds[purpose]
+        kind = self.rules.kinds.get(purpose, DEFAULT_KINDS[purpose])
         return [n for n in self.news_by_unit.get(unit.name, []) if n.kind.name == kind and self.in_period(n.date)]
 
     def training(self, unit: Unit) -> tuple[float, dict]:
@@ -237,9 +259,9 @@ class QuotaCalculator:
     def brand_projects(self, unit: Unit) -> tuple[float | None, dict]:
         if self.projects is None:
             return None, {"note": "尚无品牌项目数据"}
-        platform = self.platform_leads.get(unit.name)
+        platforms = self.platforms_led.get(unit.name, [])
         owned = [p for p in self.projects if p.is_published and self.year in p.years
-                 and (p.owner_unit == unit or (platform is not None and p.owner_platform == platform))]
+                 and (p.owner_unit == unit or p.owner_platform in platforms)]
         return len(owned), {"note": "、".join(p.title for p in owned) or None}
 
     def participation(self, unit: Unit) -> tuple[float | None, dict]:
@@ -257,7 +279,7 @@ class QuotaCalculator:
         note = f"{missing}个村（社区）无数据，按未达标计" if missing else None
         return self.ratio(complete, len(unit.villages), note=note)
 
-    def metric(self, key: str, unit: Unit, fraction: float) -> MetricResult:
+    def metric(self, key: str, unit: Unit, fraction: float, grace: bool = False) -> MetricResult:
         if key in LEVEL_KEYS:
             actual, extra = self.media(unit, LEVEL_KEYS[key])
         else:
@@ -266,12 +288,14 @@ class QuotaCalculator:
                        "stations.bayou": self.bayou}[key]
             actual, extra = compute(unit)
         target = self.rules.targets[key].target
-        return MetricResult(key, target, actual, pace_status(key, actual, target, fraction), **extra)
+        status = pace_status(key, actual, target, fraction, grace=grace, denominator=extra.get("denominator"))
+        return MetricResult(key, target, actual, status, **extra)
 
     def report(self) -> QuotaReport:
         fraction = elapsed_fraction(self.year, self.as_of)
+        grace = in_grace_period(self.year, self.as_of)
         units = []
         for unit in self.registry.units:
-            keys = [k for k in self.rules.targets if self.rules.applies(k, unit, set(self.platform_leads))]
-            units.append(UnitQuota(unit, {k: self.metric(k, unit, fraction) for k in keys}))
+            keys = [k for k in self.rules.targets if self.rules.applies(k, unit, set(self.platforms_led))]
+            units.append(UnitQuota(unit, {k: self.metric(k, unit, fraction, grace) for k in keys}))
         return QuotaReport(self.year, self.as_of, self.rules, units)

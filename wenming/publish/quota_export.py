@@ -1,4 +1,9 @@
-"""Quota downloads for the year-end assessment: CSV (UTF-8 with BOM, for Excel) and XLSX."""
+"""Quota downloads for the year-end assessment: CSV (UTF-8 with BOM, for Excel) and XLSX.
+
+Text from content (report titles, unit and outlet names, …) is always written as text, never as a
+formula: a CSV cell starting with = + - @, a tab or a carriage return gets a leading apostrophe (OWASP's
+advice against CSV injection), and every XLSX text cell is typed as a string.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,13 @@ import zipfile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font, PatternFill
 
 from wenming.metrics.quota_rules import RATIO_METRICS
 from wenming.metrics.quotas import METRIC_LABELS, STATUS_LABELS, MetricResult, QuotaReport
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 STATUS_FILLS = {"met": "C6EFCE", "on_track": "FFEB9C", "behind": "FFC7CE", "no_data": "EDEDED"}
 
 
@@ -67,10 +74,31 @@ def counted_rows(report: QuotaReport) -> list[list]:
     return rows
 
 
+def csv_text(value):
+    """``value`` safe for a spreadsheet: text that a spreadsheet would read as a formula gets a leading '."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) else value
+
+
 def to_csv(rows: list[list]) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows([csv_text(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def text_cell(sheet, value) -> WriteOnlyCell:
+    """A cell holding ``value``; text is typed as a string (openpyxl would take "=…" for a formula)."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def text_row(sheet, row: list) -> list:
+    """``row`` to append as it is, or as string-typed cells when openpyxl would take a text for a formula or
+    an error value (typing every cell of the ~90,000 of a large year would cost a quarter of a second)."""
+    if any(isinstance(v, str) and (v.startswith(FORMULA_TRIGGERS) or v in ERROR_CODES) for v in row):
+        return [text_cell(sheet, value) for value in row]
+    return row
 
 
 def to_xlsx(report: QuotaReport) -> bytes:
@@ -84,7 +112,7 @@ def to_xlsx(report: QuotaReport) -> bytes:
     def styled(sheet, row: list, font: Font | None = None, fill_columns: set[int] = frozenset()) -> list:
         cells = []
         for index, value in enumerate(row):
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = text_cell(sheet, value)
             if font is not None:
                 cell.font = font
             if index in fill_columns and value in fills:
@@ -102,11 +130,10 @@ def to_xlsx(report: QuotaReport) -> bytes:
     counted_table = counted_rows(report)
     counted.append(styled(counted, counted_table[0], bold))
     for row in counted_table[1:]:
-        counted.append(row)
+        counted.append(text_row(counted, row))
     info = workbook.create_sheet("说明")
-    info.append(["年度", report.year])
-    info.append(["数据截至", report.as_of.isoformat()])
-    info.append(["依据", report.rules.source or ""])
+    for row in (["年度", report.year], ["数据截至", report.as_of.isoformat()], ["依据", report.rules.source or ""]):
+        info.append(styled(info, row))
     stamp = datetime.datetime.combine(report.as_of, datetime.time())
     workbook.properties.created = workbook.properties.modified = stamp
     buffer = io.BytesIO()
