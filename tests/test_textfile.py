@@ -27,5 +27,6 @@ def test_binary_garbage_is_rejected_with_the_line_of_the_bad_byte():
     data = "---\ntitle: 好\n".encode() + bytes([0xFF, 0xFE, 0x80, 0x81, 0x00, 0x9F] * 3)
     with pytest.raises(UndecodableFile) as info:
         decode_content(b"x" + data)
-    assert "line 2" in str(info.value) or "line 3" in str(info.value)
-    assert "save the file as UTF-8" in str(info.value)
+    assert info.value.code == "E001" and info.value.line == 3
+    assert str(info.value) == ("byte 0xff is not valid UTF-8 and the file is not GBK/GB18030 Chinese text either; "
+                               "save the file as UTF-8")

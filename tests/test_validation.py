@@ -29,7 +29,7 @@ def test_valid_report_has_no_diagnostics(content):
 def test_unknown_unit_names_line_field_and_suggestion(content):
     _, messages = check(content, news(units="[城北街办]"))
     assert only_error(messages) == (
-        "content/news/2022/report.md:4: error: units.0: 城北街办 is not a registry unit; did you mean 城北街道? "
+        "content/news/2022/report.md:4: error[E201]: units.0: 城北街办 is not a registry unit; did you mean 城北街道? "
         "(see content/data/units.yml)"
     )
 
@@ -61,20 +61,20 @@ def test_structural_errors(content, text, expected):
 
 
 @pytest.mark.parametrize("field, value, expected", [
-    ("platform", "理论宣传", "platform: 理论宣传 is not a platform; did you mean 理论宣讲? (allowed: 理论宣讲, 卫生健康)"),
-    ("task", "移风易俗", "task: 移风易俗 is not a task; did you mean 持续深化移风易俗? (allowed: 学习实践科学理论, 持续深化移风易俗)"),
-    ("kind", "讲座", "kind: 讲座 is not a report kind (allowed: 活动, 微讲堂, 培训)"),
-    ("topics", "[志愿者日]", "topics.0: 志愿者日 is not a special topic; did you mean 国际志愿者日? (allowed: 五知五行·知行合一, 国际志愿者日)"),
+    ("platform", "理论宣传", "error[E202]: platform: 理论宣传 is not a platform; did you mean 理论宣讲? (allowed: 理论宣讲, 卫生健康)"),
+    ("task", "移风易俗", "error[E202]: task: 移风易俗 is not a task; did you mean 持续深化移风易俗? (allowed: 学习实践科学理论, 持续深化移风易俗)"),
+    ("kind", "讲座", "error[E202]: kind: 讲座 is not a report kind (allowed: 活动, 微讲堂, 培训)"),
+    ("topics", "[志愿者日]", "error[E202]: topics.0: 志愿者日 is not a special topic; did you mean 国际志愿者日? (allowed: 五知五行·知行合一, 国际志愿者日)"),
 ])
 def test_registry_reference_errors(content, field, value, expected):
     _, messages = check(content, news(**{field: value}))
-    assert only_error(messages) == f"content/news/2022/report.md:5: error: {expected}"
+    assert only_error(messages) == f"content/news/2022/report.md:5: {expected}"
 
 
 def test_village_must_belong_to_a_listed_town(content):
     _, messages = check(content, news(village="杨河村"))
     assert only_error(messages) == (
-        "content/news/2022/report.md:5: error: village: 杨河村 is not a village or community of 城北街道"
+        "content/news/2022/report.md:5: error[E208]: village: 杨河村 is not a village or community of 城北街道"
     )
     _, messages = check(content, news(village="北关"))
     assert only_error(messages).endswith("village: 北关 is not a village or community of 城北街道; did you mean 北关社区?")
@@ -89,7 +89,7 @@ def test_unregistered_outlet_needs_a_level(content):
     text = news(publications="\n  - outlet: 西乡融媒\n  - outlet: 汉中晚报")
     _, messages = check(content, text)
     assert only_error(messages) == (
-        "content/news/2022/report.md:7: error: publications.1.outlet: outlet 汉中晚报 is not in the registry; "
+        "content/news/2022/report.md:7: error[E209]: publications.1.outlet: outlet 汉中晚报 is not in the registry; "
         "did you mean 汉中日报?; if it is another outlet, add its level (中央, 省级, 市级, 县级)"
     )
     model, messages = check(content, news(publications="\n  - outlet: 汉中晚报\n    level: 市级"))
@@ -99,14 +99,14 @@ def test_unregistered_outlet_needs_a_level(content):
 def test_unknown_level(content):
     _, messages = check(content, news(publications="\n  - outlet: 某报\n    level: 国家级"))
     assert only_error(messages) == (
-        "content/news/2022/report.md:7: error: publications.0.level: 国家级 is not a media level; "
+        "content/news/2022/report.md:7: error[E210]: publications.0.level: 国家级 is not a media level; "
         "allowed: 中央, 省级, 市级, 县级"
     )
 
 
 def test_publication_before_the_report_is_a_warning(content):
     _, messages = check(content, news(publications="\n  - outlet: 西乡融媒\n    date: 2022-05-01"))
-    assert messages == ["content/news/2022/report.md:7: warning: publications.0.date: "
+    assert messages == ["content/news/2022/report.md:7: warning[W202]: publications.0.date: "
                         "publication date 2022-05-01 is before the report date 2022-05-12"]
 
 
@@ -180,17 +180,17 @@ def test_registry_errors_name_the_registry_file(tmp_path):
         """)
     _, messages = check(content, news())
     assert only_error(messages) == (
-        "content/data/units.yml:5: error: aliases: 城北 already names 城北街道; names and aliases must be unique")
+        "content/data/units.yml:5: error[E108]: aliases: 城北 already names 城北街道; names and aliases must be unique")
 
 
 def test_registry_platform_lead_must_be_a_unit(tmp_path):
     content = write_registry(tmp_path / "content", platforms_yml="- {name: 理论宣讲, lead: 县委宣传}\n")
     _, messages = check(content, news())
     assert only_error(messages) == (
-        "content/data/platforms.yml:1: error: lead: 县委宣传 is not a registry department")
+        "content/data/platforms.yml:1: error[E107]: lead: 县委宣传 is not a registry department")
 
 
 def test_missing_registry_file(content):
     (content / "data" / "outlets.yml").unlink()
     _, messages = check(content, news())
-    assert only_error(messages) == "content/data/outlets.yml: error: registry file is missing"
+    assert only_error(messages) == "content/data/outlets.yml: error[E101]: registry file is missing"

@@ -94,8 +94,8 @@ def test_contact_fields_are_refused_whatever_their_value(content):
     _, messages = check(content, {"a.md": volunteer(phone="0916-7654321", 住址="城北街道某小区")})
     advice = ("volunteer profiles must not hold phone numbers, ID numbers or addresses; remove this field "
               "(the public contact is the center's hotline)")
-    assert errors(messages) == [f"content/volunteers/a.md:8: error: phone: {advice}",
-                                f"content/volunteers/a.md:9: error: 住址: {advice}"]
+    assert errors(messages) == [f"content/volunteers/a.md:8: error[E501]: phone: {advice}",
+                                f"content/volunteers/a.md:9: error[E501]: 住址: {advice}"]
 
 
 @pytest.mark.parametrize("field, value, expected", [

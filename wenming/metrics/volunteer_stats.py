@@ -17,8 +17,9 @@ from pathlib import Path
 
 from wenming.model.registry import Registry
 from wenming.source.diagnostics import Diagnostics
+from wenming.source.privacy import report_private_text
 from wenming.source.suggest import did_you_mean
-from wenming.source.textfile import UndecodableFile, decode_content
+from wenming.source.textfile import read_text_file
 
 STATS_FOLDER = "data/volunteer-stats"
 TOWN, REGISTERED, ACTIVE, HOURS = "镇（街道）", "注册志愿者人数", "活跃志愿者人数", "服务时长（小时）"
@@ -131,14 +132,11 @@ def read_stats_file(path: Path, registry: Registry, diagnostics: Diagnostics) ->
     if not (path.stem.isdigit() and 2000 <= int(path.stem) <= 2100):
         diagnostics.error(path, f"the file name must be the year of the statistics, e.g. 2022.csv, not {path.name}")
         return {}
-    try:
-        decoded = decode_content(path.read_bytes())
-    except UndecodableFile as exc:
-        diagnostics.error(path, str(exc))
+    text = read_text_file(path, diagnostics)
+    if text is None:
         return {}
-    if decoded.warning:
-        diagnostics.warning(path, decoded.warning)
-    return _StatsFile(path, int(path.stem), registry, diagnostics).read(decoded.text)
+    report_private_text(diagnostics, path, text)  # ID and mobile numbers, as in every other file
+    return _StatsFile(path, int(path.stem), registry, diagnostics).read(text)
 
 
 def load_volunteer_stats(ctx) -> None:

@@ -13,7 +13,7 @@ import datetime
 
 from pydantic import Field, field_validator
 
-from wenming.schema.base import STATUS_LABELS, ContentModel, Status  # noqa: F401  (STATUS_LABELS is re-exported)
+from wenming.schema.base import SLUG_PATTERN, STATUS_LABELS, URL_PATTERN, ContentModel, Status  # noqa: F401
 from wenming.schema.hall import Exhibit
 from wenming.schema.practice import BrandProject, VolunteerEvent, VolunteerProfile
 
@@ -35,7 +35,7 @@ class Publication(ContentModel):
         json_schema_extra=_registry("levels"),
     )
     date: datetime.date | None = Field(None, title="刊发日期", description="不填则为报道日期")
-    url: str | None = Field(None, title="稿件链接", pattern=r"^https?://\S+$")
+    url: str | None = Field(None, title="稿件链接", pattern=URL_PATTERN)
 
 
 class NewsReport(ContentModel):
@@ -68,7 +68,7 @@ class NewsReport(ContentModel):
     summary: str | None = Field(None, title="摘要", description="不填则取正文第一段",
                                 json_schema_extra={"x-widget": "textarea"})
     slug: str | None = Field(
-        None, title="网址名", pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        None, title="网址名", pattern=SLUG_PATTERN,
         description="报道网址 /news/<网址名>/，一经发布不要修改；不填则取文件名",
     )
     status: Status = Field("published", title="状态", description="只有 published（已发布）的报道公开显示")
@@ -84,7 +84,7 @@ class Page(ContentModel):
     """单页: a standalone page such as 关于我们."""
 
     title: str = Field(min_length=1, title="标题")
-    slug: str | None = Field(None, title="网址名", pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    slug: str | None = Field(None, title="网址名", pattern=SLUG_PATTERN)
     summary: str | None = Field(None, title="摘要")
     order: int = Field(100, title="排序", description="导航中的顺序，小的在前")
     status: Status = Field("published", title="状态")

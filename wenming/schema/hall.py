@@ -5,11 +5,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
-from wenming.schema.base import ContentModel, Status
-
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+from wenming.schema.base import SLUG_PATTERN, URL_PATTERN, ContentModel, SchemaModel, Status
 
 
 def _widget(name: str, **extra) -> dict:
@@ -62,7 +60,7 @@ class Exhibit(ContentModel):
         return [value] if isinstance(value, str) else value
 
 
-class HallModel(BaseModel):
+class HallModel(SchemaModel):
     model_config = ConfigDict(extra="ignore", frozen=True, str_strip_whitespace=True)
 
 
@@ -96,5 +94,5 @@ class HallConfig(HallModel):
                               description="触摸屏无人操作多少秒后显示倒计时")
     countdown_seconds: int = Field(20, ge=1, le=300, title="倒计时秒数",
                                    description="倒计时结束后回到屏保并清除浏览状态")
-    public_url: str | None = Field(None, pattern=r"^https?://\S+$", title="公开网址",
+    public_url: str | None = Field(None, pattern=URL_PATTERN, title="公开网址",
                                    description="二维码指向的网站地址；不填则为 site.yml 的 base_url")

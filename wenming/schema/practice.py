@@ -14,10 +14,9 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from wenming.schema.base import ContentModel, Status
+from wenming.schema.base import SLUG_PATTERN, ContentModel, Status, schema_error
 
 CHINA_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 STAGES = ("确立项目", "招募志愿者", "实施项目", "评估效果", "优化项目")
 Stage = Literal["确立项目", "招募志愿者", "实施项目", "评估效果", "优化项目"]
 OrderChannel = Literal["hotline", "wechat", "platform"]
@@ -25,8 +24,6 @@ ORDER_CHANNEL_LABELS = {"hotline": "服务热线", "wechat": "微信公众号", 
 
 _DATETIME_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _CLOCK_TEXT = re.compile(r"^(\d{1,2}):(\d{2})$")
-DATETIME_ADVICE = "must be a date and time written YYYY-MM-DD HH:MM (Beijing time), e.g. 2022-05-15 09:30"
-CLOCK_ADVICE = "must be a time of day written HH:MM, e.g. 19:30"
 
 
 def _hint(widget: str, registry: str | None = None) -> dict:
@@ -46,13 +43,13 @@ def beijing_time(value: object) -> datetime.datetime:
     if isinstance(value, str):
         match = _DATETIME_TEXT.match(value.strip())
         if match is None:
-            raise ValueError(f"{value} {DATETIME_ADVICE}")
+            raise schema_error("E031", value=value)
         try:
             value = datetime.datetime(*(int(part or 0) for part in match.groups()))
         except ValueError:
-            raise ValueError(f"{value} {DATETIME_ADVICE}") from None
+            raise schema_error("E031", value=value) from None
     if not isinstance(value, datetime.datetime):
-        raise ValueError(f"{value} {DATETIME_ADVICE}")
+        raise schema_error("E031", value=value)
     if value.tzinfo is None:
         return value.replace(tzinfo=CHINA_TZ)
     return value.astimezone(CHINA_TZ)
@@ -66,7 +63,7 @@ def clock_time(value: object) -> datetime.time:
         return datetime.time(*divmod(value, 60))
     match = _CLOCK_TEXT.match(str(value).strip())
     if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ValueError(f"{value} {CLOCK_ADVICE}")
+        raise schema_error("E032", value=value)
     return datetime.time(int(match[1]), int(match[2]))
 
 
@@ -74,7 +71,7 @@ def _later_than_start(end, info: ValidationInfo, shown: str):
     """An ``end`` validator: the end must come after the already validated ``start``."""
     start = info.data.get("start")
     if start is not None and end <= start:
-        raise ValueError(f"end {end:{shown}} must be later than start {start:{shown}}")
+        raise schema_error("E033", end=f"{end:{shown}}", start=f"{start:{shown}}")
     return end
 
 
@@ -159,7 +156,7 @@ class BrandProject(ContentModel):
     def _plausible_years(cls, value: list[int]):
         for year in value:
             if not 2000 <= year <= 2100:
-                raise ValueError(f"{year} is not a plausible year; write four-digit years such as 2022")
+                raise schema_error("E034", year=year)
         return sorted(set(value))
 
 

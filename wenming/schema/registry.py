@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
+
+from wenming.schema.base import SchemaModel, schema_error
 
 BAYOU_STANDARDS = ("场所", "队伍", "活动", "项目", "机制", "机构", "主题", "档案")
 Bayou = Literal["场所", "队伍", "活动", "项目", "机制", "机构", "主题", "档案"]
 
 
-class RegistryModel(BaseModel):
+class RegistryModel(SchemaModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
@@ -99,11 +101,10 @@ class StarLevels(RegistryModel):
     def _one_star_at_a_time(cls, levels: list[StarLevel]) -> list[StarLevel]:
         for index, level in enumerate(levels):
             if level.stars != index + 1:
-                raise ValueError(f"level {index + 1} has {level.stars} stars; list the levels from 1 star "
-                                 "upwards, one star at a time")
+                raise schema_error("E035", index=index + 1, stars=level.stars, at=[index])
             if index and level.hours <= levels[index - 1].hours:
-                raise ValueError(f"{level.stars} stars need {level.hours} h, which is not more than the "
-                                 f"{levels[index - 1].hours} h of {level.stars - 1} stars; hours must increase")
+                raise schema_error("E036", stars=level.stars, hours=level.hours,
+                                   lower_stars=levels[index - 1].stars, lower_hours=levels[index - 1].hours, at=[index])
         return levels
 
 

@@ -1,6 +1,7 @@
-"""Reading one YAML data file (registry, quota rules, hall settings): decode, parse, validate.
+"""Reading one YAML data file (registry, quota rules, hall settings, services): decode, parse, validate.
 
-Problems are reported with the file, line and field; unknown keys are warnings.
+Problems are reported with the file, line and field; unknown keys are warnings. Every value is
+scanned for ID and mobile numbers, as in content files.
 """
 
 from __future__ import annotations
@@ -11,23 +12,20 @@ from pathlib import Path
 import pydantic
 
 from wenming.source.diagnostics import Diagnostics
-from wenming.source.textfile import UndecodableFile, decode_content
+from wenming.source.privacy import report_private_values
+from wenming.source.textfile import read_text_file
 from wenming.source.validation import report_validation_error, warn_unknown_keys
 from wenming.source.yamlsource import YamlDocument, YamlSyntaxError, parse_yaml
 
 
 def read_yaml_file(path: Path, diagnostics: Diagnostics) -> YamlDocument | None:
-    try:
-        decoded = decode_content(path.read_bytes())
-    except UndecodableFile as exc:
-        diagnostics.error(path, str(exc))
+    text = read_text_file(path, diagnostics)
+    if text is None:
         return None
-    if decoded.warning:
-        diagnostics.warning(path, decoded.warning)
     try:
-        return parse_yaml(decoded.text)
+        return parse_yaml(text)
     except YamlSyntaxError as exc:
-        diagnostics.error(path, str(exc), line=exc.line)
+        exc.report(diagnostics, path)
         return None
 
 
@@ -39,6 +37,7 @@ def load_data_file(path: Path, schema: typing.Any, diagnostics: Diagnostics) -> 
     doc = read_yaml_file(path, diagnostics)
     if doc is None:
         return None
+    report_private_values(diagnostics, path, doc)  # errors stop the build; the value is still usable
     try:
         value = pydantic.TypeAdapter(schema).validate_python(doc.data)
     except pydantic.ValidationError as exc:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any
 
 import pydantic
 
+from wenming.schema.base import CONTROL_CHARACTER, character_name
 from wenming.schema.content import ContentModel
 from wenming.source.diagnostics import Diagnostics
-from wenming.source.privacy import scan_text
-from wenming.source.textfile import UndecodableFile, decode_content
+from wenming.source.privacy import report_private_text, report_private_values
+from wenming.source.textfile import read_text_file
 from wenming.source.validation import report_validation_error, warn_unknown_keys
-from wenming.source.yamlsource import FrontMatterError, Loc, YamlDocument, split_front_matter
+from wenming.source.yamlsource import FrontMatterError, YamlDocument, split_front_matter
 
 
 @dataclasses.dataclass
@@ -60,52 +60,34 @@ def read_source(path: Path, model: type[ContentModel], diagnostics: Diagnostics,
 
 
 def _read_source(path: Path, model: type[ContentModel], diagnostics: Diagnostics) -> SourceFile | None:
-    try:
-        decoded = decode_content(path.read_bytes())
-    except UndecodableFile as exc:
-        diagnostics.error(path, str(exc))
+    text = read_text_file(path, diagnostics)
+    if text is None:
         return None
-    except OSError as exc:
-        diagnostics.error(path, f"cannot read file: {exc.strerror}")
-        return None
-    if decoded.warning:
-        diagnostics.warning(path, decoded.warning)
     try:
-        parsed = split_front_matter(decoded.text)
+        parsed = split_front_matter(text)
     except FrontMatterError as exc:
-        diagnostics.error(path, str(exc), line=exc.line)
+        exc.report(diagnostics, path)
         return None
     doc = parsed.meta
     warn_unknown_keys(diagnostics, path, doc, model, doc.data)
-    found_private = _scan_privacy(path, doc, parsed.body, parsed.body_first_line, diagnostics)
+    found_private = report_private_values(diagnostics, path, doc)
+    found_private |= report_private_text(diagnostics, path, parsed.body, parsed.body_first_line, "body")
+    found_control = _report_control_characters(diagnostics, path, parsed.body, parsed.body_first_line)
     try:
         meta = model.model_validate(doc.data)
     except pydantic.ValidationError as exc:
         report_validation_error(diagnostics, path, doc, exc)
         return None
-    if found_private:
+    if found_private or found_control:
         return None
     return SourceFile(path, meta, doc, parsed.body, parsed.body_first_line)
 
 
-def _strings(value: Any, loc: Loc = ()):
-    if isinstance(value, str):
-        yield loc, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, loc + (str(key),))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, loc + (index,))
-
-
-def _scan_privacy(path: Path, doc: YamlDocument, body: str, body_line: int, diagnostics: Diagnostics) -> bool:
-    found = False
-    for loc, text in _strings(doc.data):
-        for finding in scan_text(text):
-            found = True
-            diagnostics.error(path, finding.message, line=doc.line_of(loc), field=".".join(map(str, loc)))
-    for finding in scan_text(body):
-        found = True
-        diagnostics.error(path, finding.message, line=body_line + finding.line_offset, field="body")
-    return found
+def _report_control_characters(diagnostics: Diagnostics, path: Path, body: str, first_line: int) -> bool:
+    """Report a control character in the Markdown body (tabs and line breaks are fine)."""
+    match = CONTROL_CHARACTER.search(body)
+    if match is None:
+        return False
+    diagnostics.add("E030", path, line=first_line + body.count("\n", 0, match.start()), field="body",
+                    char=character_name(match.group()))
+    return True

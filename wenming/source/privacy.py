@@ -1,10 +1,21 @@
-"""Privacy guard: finds resident ID numbers and mainland mobile numbers in public text."""
+"""Privacy guard: finds resident ID numbers and mainland mobile numbers in public text.
+
+Every file under content/ is scanned: the front matter and body of content files, every value of
+the YAML data files and the cells of the CSV data files. A finding is an error (E801, E802).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
 import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from wenming.source.diagnostics import Diagnostics
+from wenming.source.messages import render
+from wenming.source.yamlsource import Loc, YamlDocument
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -20,12 +31,15 @@ class PrivacyFinding:
     masked: str
 
     @property
+    def code(self) -> str:
+        return "E801" if self.kind == "id_number" else "E802"
+
+    @property
     def message(self) -> str:
-        what = "a resident ID number" if self.kind == "id_number" else "a mobile phone number"
-        return (
-            f"contains {what} ({self.masked}); personal ID and phone numbers must never be "
-            "published: remove it (use the center's public hotline for contact)"
-        )
+        return render(self.code, {"masked": self.masked})
+
+    def report(self, diagnostics: Diagnostics, path: Path | str, line: int | None, field: str | None) -> None:
+        diagnostics.add(self.code, path, line=line, field=field, masked=self.masked)
 
 
 def is_resident_id(number: str) -> bool:
@@ -55,3 +69,38 @@ def scan_text(text: str) -> list[PrivacyFinding]:
         digits = re.sub(r"[ -]", "", match.group(1))
         findings.append(PrivacyFinding("mobile", text.count("\n", 0, match.start()), _mask(digits)))
     return findings
+
+
+def _scalars(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Every text and number in a parsed YAML value (an unquoted phone number is read as a number)."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        yield loc, str(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield loc + (str(key),), str(key)
+            yield from _scalars(item, loc + (str(key),))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _scalars(item, loc + (index,))
+
+
+def report_private_values(diagnostics: Diagnostics, path: Path, doc: YamlDocument) -> bool:
+    """Report every ID or mobile number among the values of ``doc``; True when there is one."""
+    found = False
+    for loc, text in _scalars(doc.data):
+        for finding in scan_text(text):
+            found = True
+            finding.report(diagnostics, path, doc.line_of(loc) if loc else None,
+                           ".".join(map(str, loc)) or None)
+    return found
+
+
+def report_private_text(diagnostics: Diagnostics, path: Path, text: str, first_line: int = 1,
+                        field: str | None = None) -> bool:
+    """Report every ID or mobile number in ``text`` (starting at ``first_line``); True when there is one."""
+    findings = scan_text(text)
+    for finding in findings:
+        finding.report(diagnostics, path, first_line + finding.line_offset, field)
+    return bool(findings)

@@ -4,18 +4,42 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
+
+from wenming.source.diagnostics import Diagnostics
+from wenming.source.messages import render
 
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+UTF16_WARNING = "W001"
+GBK_WARNING = "W002"
+
+
+class SourceProblem(ValueError):
+    """A problem with a file, as a catalog code, its parameters and the line (None: the whole file).
+
+    ``str()`` is the English message; ``report`` records it as a diagnostic in the reader's language.
+    """
+
+    def __init__(self, code: str, line: int | None = None, **params: object) -> None:
+        self.code, self.line, self.params = code, line, params
+        super().__init__(render(code, params, "en"))
+
+    def report(self, diagnostics: Diagnostics, path: Path | str, field: str | None = None) -> None:
+        diagnostics.add(self.code, path, line=self.line, field=field, **self.params)
 
 
 @dataclasses.dataclass(frozen=True)
 class DecodedText:
     text: str
-    warning: str | None = None
+    warning_code: str | None = None  # W001 (UTF-16) or W002 (GBK), decoded but to be saved as UTF-8
+
+    @property
+    def warning(self) -> str | None:
+        return render(self.warning_code) if self.warning_code else None
 
 
-class UndecodableFile(ValueError):
-    """The bytes are neither UTF-8 nor a plausible GBK/GB18030 text."""
+class UndecodableFile(SourceProblem):
+    """The bytes are neither UTF-8 nor a plausible GBK/GB18030 text (code E001, at the bad byte's line)."""
 
 
 def _line_of_offset(data: bytes, offset: int) -> int:
@@ -33,22 +57,32 @@ def decode_content(data: bytes) -> DecodedText:
     warning = None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16")
-        warning = "file is saved as UTF-16; it was decoded, but please save it as UTF-8"
+        warning = UTF16_WARNING
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             text = _decode_gb18030(data)
             if text is None:
-                line = _line_of_offset(data, exc.start)
-                raise UndecodableFile(
-                    f"line {line}: byte 0x{data[exc.start]:02x} is not valid UTF-8 and the file "
-                    "is not GBK/GB18030 Chinese text either; save the file as UTF-8"
-                ) from None
-            warning = ("file is saved as GBK/GB18030 (e.g. by a Windows editor); it was decoded, "
-                       "but please save it as UTF-8")
+                raise UndecodableFile("E001", _line_of_offset(data, exc.start), byte=f"{data[exc.start]:02x}") from None
+            warning = GBK_WARNING
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return DecodedText(text, warning)
+
+
+def read_text_file(path: Path, diagnostics: Diagnostics) -> str | None:
+    """The decoded text of ``path``, or None when it cannot be read or decoded (reported)."""
+    try:
+        decoded = decode_content(path.read_bytes())
+    except UndecodableFile as exc:
+        exc.report(diagnostics, path)
+        return None
+    except OSError as exc:
+        diagnostics.add("E002", path, reason=exc.strerror or str(exc))
+        return None
+    if decoded.warning_code:
+        diagnostics.add(decoded.warning_code, path)
+    return decoded.text
 
 
 def _decode_gb18030(data: bytes) -> str | None:

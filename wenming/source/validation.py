@@ -1,57 +1,96 @@
-"""Turn pydantic validation results into diagnostics with file, line, field and advice."""
+"""Turn pydantic validation results into coded diagnostics with file, line, field and advice."""
 
 from __future__ import annotations
 
+import datetime
+import re
 import typing
 from pathlib import Path
 from typing import Any
 
 import pydantic
 
+from wenming.schema.base import SLUG_PATTERN
 from wenming.source.diagnostics import Diagnostics
+from wenming.source.messages import Text, catalog
 from wenming.source.suggest import did_you_mean
 from wenming.source.yamlsource import Loc, YamlDocument
 
-_TYPE_ADVICE = {
-    "missing": "is required",
-    "string_type": "must be text",
-    "int_type": "must be a whole number",
-    "int_parsing": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "float_type": "must be a number",
-    "float_parsing": "must be a number",
-    "bool_type": "must be true or false",
-    "bool_parsing": "must be true or false",
-    "list_type": "must be a list (e.g. [a, b] or one '- item' per line)",
-    "dict_type": "must be a block of 'key: value' fields",
-    "model_type": "must be a block of 'key: value' fields",
-    "date_type": "must be a date written YYYY-MM-DD",
-    "date_parsing": "must be a date written YYYY-MM-DD",
-    "date_from_datetime_parsing": "must be a date written YYYY-MM-DD",
-    "date_from_datetime_inexact": "must be a date without a time, written YYYY-MM-DD",
-    "greater_than_equal": "is too small",
-    "string_too_short": "must not be empty",
-    "too_short": "must not be empty",
+# pydantic error type -> catalog code; the messages take the bad value (``value``) and the limits.
+_TYPE_CODES = {
+    "missing": "E010",
+    "string_type": "E011",
+    "int_type": "E012",
+    "int_parsing": "E012",
+    "int_parsing_size": "E012",
+    "int_from_float": "E012",
+    "float_type": "E013",
+    "float_parsing": "E013",
+    "bool_type": "E014",
+    "bool_parsing": "E014",
+    "list_type": "E015",
+    "dict_type": "E016",
+    "model_type": "E016",
+    "model_attributes_type": "E016",
+    "date_type": "E017",
+    "date_parsing": "E017",
+    "date_from_datetime_parsing": "E017",
+    "date_from_datetime_inexact": "E018",
+    "greater_than_equal": "E019",
+    "string_too_short": "E020",
+    "too_short": "E020",
+    "literal_error": "E021",
+    "extra_forbidden": "E025",
+    "less_than_equal": "E026",
+    "greater_than": "E027",
+    "string_too_long": "E028",
+    "too_long": "E028",
 }
+_LIMITS = {"E019": "ge", "E026": "le", "E027": "gt", "E028": "max_length"}
+_SLUG_CODE, _URL_CODE, _PATTERN_CODE, _OTHER_CODE = "E022", "E023", "E024", "E029"
+_SHOWN_LENGTH = 40  # longer bad values are shortened in messages
 
 
 def field_name(loc: Loc) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def _message(error: dict[str, Any]) -> str:
-    kind = error["type"]
-    if kind in {"value_error", "assertion_error"} or kind.startswith("wm_"):
-        return error["msg"].removeprefix("Value error, ")
-    advice = _TYPE_ADVICE.get(kind)
-    if advice is None:
-        return error["msg"]
-    if kind == "missing":
-        return advice
-    value = error.get("input")
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return f"{value!r} {advice}".replace("'", "")
-    return advice
+def quoted(value: Any) -> Text | str:
+    """The bad value as a message fragment (“2022-5-12” in Chinese), or "" when it is not a plain value."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, datetime.date, datetime.time)):
+        return ""
+    shown = str(value)
+    if len(shown) > _SHOWN_LENGTH:
+        shown = shown[: _SHOWN_LENGTH - 1] + "…"
+    return Text("source.value", {"value": shown})
+
+
+def diagnostic_of(error: dict[str, Any]) -> tuple[str, dict[str, object]]:
+    """The catalog code and message parameters of one pydantic error."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind.startswith("wm_") and kind[3:] in catalog():  # raised by a schema with its code
+        params = {name: value for name, value in ctx.items() if name != "at"}
+        if "value" in params:
+            params["value"] = quoted(params["value"])
+        return kind[3:], params
+    value = quoted(error.get("input"))
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        if pattern == SLUG_PATTERN:
+            return _SLUG_CODE, {"value": value}
+        if pattern.startswith("^https?://"):
+            return _URL_CODE, {"value": value}
+        return _PATTERN_CODE, {"value": value, "pattern": pattern}
+    if kind == "literal_error":
+        return "E021", {"value": value, "allowed": re.findall(r"'([^']*)'", str(ctx.get("expected", "")))}
+    code = _TYPE_CODES.get(kind)
+    if code is None:
+        return _OTHER_CODE, {"value": value if kind not in {"value_error", "assertion_error"} else "",
+                             "detail": error["msg"].removeprefix("Value error, ")}
+    params: dict[str, object] = {"value": value}
+    if code in _LIMITS:
+        params["limit"] = ctx.get(_LIMITS[code], "")
+    return code, params
 
 
 def report_validation_error(
@@ -61,10 +100,12 @@ def report_validation_error(
     exc: pydantic.ValidationError,
     prefix: Loc = (),
 ) -> None:
-    """Add one diagnostic per pydantic error, located by the YAML line map."""
+    """Add one coded diagnostic per pydantic error, located by the YAML line map."""
     for error in exc.errors():
         loc = prefix + tuple(part for part in error["loc"] if not _is_union_tag(part))
-        diagnostics.error(path, _message(error), line=doc.line_of(loc), field=field_name(loc) or None)
+        loc += tuple((error.get("ctx") or {}).get("at", ()))  # the list item or key inside the field
+        code, params = diagnostic_of(error)
+        diagnostics.add(code, path, line=doc.line_of(loc), field=field_name(loc) or None, **params)
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -88,10 +129,8 @@ def warn_unknown_keys(
         key = str(key)
         loc = prefix + (key,)
         if key not in fields:
-            hint = did_you_mean(key, fields)
-            diagnostics.warning(
-                path, f"unknown key is ignored{hint}", line=doc.line_of(loc), field=field_name(loc)
-            )
+            diagnostics.add("W003", path, line=doc.line_of(loc), field=field_name(loc),
+                            suggestion=did_you_mean(key, fields))
             continue
         for sub_loc, sub_model, item in _nested(fields[key].annotation, value, loc):
             warn_unknown_keys(diagnostics, path, doc, sub_model, item, sub_loc)

@@ -12,13 +12,17 @@ import re
 
 import yaml
 
+from wenming.source.textfile import SourceProblem
+
 Loc = tuple[str | int, ...]
 
+# Aliases (*name) share nodes; a document whose aliases expand to more values than this is refused
+# (a "billion laughs" bomb would otherwise exhaust memory). Real content has a few hundred values.
+MAX_EXPANDED_VALUES = 100_000
 
-class YamlSyntaxError(ValueError):
-    def __init__(self, message: str, line: int | None) -> None:
-        super().__init__(message)
-        self.line = line
+
+class YamlSyntaxError(SourceProblem):
+    """The YAML cannot be read (E003, E004), or its aliases expand too far (E008) or loop (E009)."""
 
 
 @dataclasses.dataclass
@@ -67,15 +71,21 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
     offset = first_line - 1
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:
+        # libyaml refuses control characters; its position is a byte offset into the UTF-8 text
+        line = text.encode("utf-8", "surrogatepass")[: exc.position].count(b"\n") + 1 + offset
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise YamlSyntaxError("E030", line, char=f"U+{character:04X}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 + offset if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         context = getattr(exc, "context", None)
         detail = f"{context}, {problem}" if context else problem
-        raise YamlSyntaxError(f"YAML syntax error: {detail}", line) from None
+        raise YamlSyntaxError("E003", line, detail=detail) from None
     if node is None:
         return YamlDocument(None, {(): first_line})
+    _expanded_size(node, {}, offset)
     lines: dict[Loc, int] = {}
     _record_lines(node, (), lines, offset)
     loader = _Loader("")
@@ -84,10 +94,37 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
     except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 + offset if mark is not None else None
-        raise YamlSyntaxError(f"YAML value error: {getattr(exc, 'problem', exc)}", line) from None
+        raise YamlSyntaxError("E004", line, detail=getattr(exc, "problem", None) or str(exc)) from None
     finally:
         loader.dispose()
     return YamlDocument(data, lines)
+
+
+def _expanded_size(node, sizes: dict[int, int | None], offset: int) -> int:
+    """The number of values ``node`` stands for with every alias written out (each node counted once).
+
+    Raises YamlSyntaxError when that exceeds MAX_EXPANDED_VALUES or an alias refers to its own block.
+    """
+    key = id(node)
+    if key in sizes:
+        size = sizes[key]
+        if size is None:
+            raise YamlSyntaxError("E009", node.start_mark.line + 1 + offset)
+        return size
+    sizes[key] = None  # being counted: meeting it again is a loop
+    total = 1
+    if isinstance(node, yaml.MappingNode):
+        children = [child for pair in node.value for child in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+    else:
+        children = []
+    for child in children:
+        total += _expanded_size(child, sizes, offset)
+        if total > MAX_EXPANDED_VALUES:
+            raise YamlSyntaxError("E008", node.start_mark.line + 1 + offset, limit=MAX_EXPANDED_VALUES)
+    sizes[key] = total
+    return total
 
 
 def _record_lines(node, loc: Loc, lines: dict[Loc, int], offset: int) -> None:
@@ -109,19 +146,15 @@ class FrontMatterFile:
     body_first_line: int
 
 
-class FrontMatterError(ValueError):
-    def __init__(self, message: str, line: int | None) -> None:
-        super().__init__(message)
-        self.line = line
+class FrontMatterError(SourceProblem):
+    """The front matter block is missing (E005), not closed (E006), not fields (E007) or not YAML."""
 
 
 def split_front_matter(text: str) -> FrontMatterFile:
     """Split ``---``-delimited YAML front matter from the Markdown body."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise FrontMatterError(
-            "file must start with a front matter block: a line '---', YAML fields, and another '---'", 1
-        )
+        raise FrontMatterError("E005", 1)
     for index in range(1, len(lines)):
         if lines[index].strip() in ("---", "..."):
             meta_text = "\n".join(lines[1:index])
@@ -129,10 +162,10 @@ def split_front_matter(text: str) -> FrontMatterFile:
             try:
                 meta = parse_yaml(meta_text, first_line=2)
             except YamlSyntaxError as exc:
-                raise FrontMatterError(str(exc), exc.line) from None
+                raise FrontMatterError(exc.code, exc.line, **exc.params) from None
             if meta.data is None:
                 meta.data = {}
             if not isinstance(meta.data, dict):
-                raise FrontMatterError("front matter must be YAML 'key: value' lines", 2)
+                raise FrontMatterError("E007", 2)
             return FrontMatterFile(meta, body, index + 2)
-    raise FrontMatterError("front matter is not closed: add a line '---' after the last field", 1)
+    raise FrontMatterError("E006", 1)
