@@ -9,13 +9,13 @@ from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
+from wenming.schema.base import SLUG_PATTERN
 from wenming.source.diagnostics import Diagnostics
 from wenming.source.frontmatter import SourceFile
 from wenming.source.messages import Text
 
 # Administrative suffixes become their own slug word: 城北街道 -> chengbei-jiedao.
 _SUFFIXES = ("街道", "社区", "镇", "乡", "村", "局")
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # lowercase ASCII words joined by single hyphens
 _SLUG = re.compile(SLUG_PATTERN)
 
 
