@@ -21,7 +21,7 @@ def test_parallel_prerender_matches_serial_rendering_and_leaves_broken_bodies_to
 
     assert len(parallel.renderer.cache) == 12  # the broken body was not cached
     for body in bodies:
-        key = parallel.renderer._key(body)
-        assert parallel.renderer.cache[key] == serial.renderer.render(body)
+        key = parallel.renderer.key(body)
+        assert parallel.renderer.cache[key].html == serial.renderer.render(body)
         assert parallel.renderer.render(body) == serial.renderer.render(body)
     assert "images/a.jpg" in parallel.used  # a cache hit still marks the image as used

@@ -44,7 +44,7 @@ class ProjectsGenerator(Generator):
             reports = [n for n in model.published_news if n.project == project.slug]
             named = [volunteers[s] for s in dict.fromkeys(s for n in reports for s in n.volunteers) if s in volunteers]
             own_events = [e for e in events if e.project is project and e.is_published]
-            payload.append(project_payload(project, reports, named))
+            payload.append(project_payload(project, reports, named, model.images))
             writer.write_file(
                 urls.save_as(project.url), template, self.context, project=project, STAGES=STAGES,
                 reports=reports, volunteers=named,

@@ -48,7 +48,7 @@ class VolunteersGenerator(Generator):
         payload = []
         for volunteer in volunteers:
             reports = reports_naming(model, volunteer)
-            payload.append(volunteer_payload(volunteer, reports))
+            payload.append(volunteer_payload(volunteer, reports, model.images))
             joined = {n.project for n in reports if n.project in projects}
             writer.write_file(urls.save_as(volunteer.url), profile, self.context, volunteer=volunteer,
                               reports=reports,

@@ -48,7 +48,7 @@ def pelican_settings(model: SiteModel, output_path: Path, cache_dir: Path | None
         "DEFAULT_LANG": "zh-CN",
         "ARTICLE_PATHS": ["news"],
         "PAGE_PATHS": ["pages"],
-        "STATIC_PATHS": ["images"],
+        "STATIC_PATHS": [],  # no file is copied as is: images are published only as processed variants
         "ARTICLE_URL": "news/{slug}/",
         "ARTICLE_SAVE_AS": "news/{slug}/index.html",
         "PAGE_URL": "{slug}/",

@@ -14,22 +14,48 @@ import dataclasses
 import functools
 import hashlib
 import html
+import os
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from wenming.media.variants import EXIF_ORIENTATION, ROTATED_ORIENTATIONS, Job, VariantMaker
+from wenming.media.variants import EXIF_ORIENTATION, ROTATED_ORIENTATIONS, Job, VariantFailure, VariantMaker
 from wenming.output import link_or_copy
+from wenming.source.diagnostics import ContentError, Diagnostic, Diagnostics
+from wenming.source.messages import render
 
 WIDTHS = (480, 960, 1600)
 MEDIA_URL = "media/"
-PROCESS_VERSION = "2"  # bump when processing changes, to invalidate the cache
+PROCESS_VERSION = "3"  # bump when processing changes, to invalidate the cache (3: no JPEG comment or XMP)
 DEFAULT_SIZES = "(min-width: 72rem) 46rem, 100vw"
 
 
+REFERRING_SUFFIXES = (".md", ".markdown", ".yml", ".yaml")  # content files that may name an image
+
+
 class ImageProblem(ValueError):
-    """A referenced image is missing or not a valid image."""
+    """A referenced image is missing or not a valid image: a catalog code (E301-E399) and its parameters.
+
+    ``str(exc)`` is the message in the reader's language; callers record it with its place:
+    ``diagnostics.add(exc.code, path, line=..., field=..., **exc.params)``.
+    """
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
+
+    def __str__(self) -> str:
+        return render(self.code, self.params)
+
+    def __reduce__(self):
+        return _image_problem, (self.code, self.params)
+
+
+def _image_problem(code: str, params: dict) -> ImageProblem:
+    return ImageProblem(code, **params)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,6 +114,12 @@ class ImageStore:
         for relative in relatives:
             self.used[relative] = self.inspect(relative)
 
+    def _use(self, relative: str, info: ImageInfo) -> None:
+        """``relative`` is shown by published output: its variants are written into the site."""
+        self.used[relative] = info
+        if self._recording is not None:
+            self._recording.append(relative)
+
     @functools.cached_property
     def renderer(self):
         from wenming.media.markup import MarkdownRenderer  # markup imports this module
@@ -100,31 +132,34 @@ class ImageStore:
             return self._infos[relative]
         path = (self.content_dir / relative).resolve()
         if not path.is_relative_to(self.content_dir) or not path.is_file():
-            raise ImageProblem(f"image {relative} does not exist (paths are relative to content/)")
+            raise ImageProblem("E301", src=relative)
         data = path.read_bytes()
         try:
-            with Image.open(path) as image:
-                image.verify()
-            with Image.open(path) as image:
-                width, height = image.size
-                if image.getexif().get(EXIF_ORIENTATION, 1) in ROTATED_ORIENTATIONS:
-                    width, height = height, width
-                has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-            raise ImageProblem(f"{relative} is not a valid image ({exc.__class__.__name__}); "
-                               "use a JPEG, PNG or WebP file") from None
+            with warnings.catch_warnings():  # a decompression bomb: refused, not just warned about
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(path) as image:
+                    image.verify()
+                with Image.open(path) as image:
+                    width, height = image.size
+                    if image.getexif().get(EXIF_ORIENTATION, 1) in ROTATED_ORIENTATIONS:
+                        width, height = height, width
+                    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ImageProblem("E303", src=relative, limit=Image.MAX_IMAGE_PIXELS) from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            raise ImageProblem("E302", src=relative, reason=exc.__class__.__name__) from None
         digest = hashlib.sha256(data + PROCESS_VERSION.encode()).hexdigest()[:16]
         info = ImageInfo(path, width, height, has_alpha, digest)
         self._infos[relative] = info
         return info
 
-    def picture_parts(self, relative: str, alt: str, sizes: str = DEFAULT_SIZES,
-                      lazy: bool = True) -> tuple[dict[str, str], dict[str, str]]:
-        """Attributes of the WebP <source> and the fallback <img>; marks the image as used."""
+    def picture_parts(self, relative: str, alt: str, sizes: str = DEFAULT_SIZES, lazy: bool = True,
+                      use: bool = True) -> tuple[dict[str, str], dict[str, str]]:
+        """Attributes of the WebP <source> and the fallback <img>; marks the image as used unless ``use``
+        is false (a draft's body: rendered, but not published)."""
         info = self.inspect(relative)
-        self.used[relative] = info
-        if self._recording is not None:
-            self._recording.append(relative)
+        if use:
+            self._use(relative, info)
         widths = info.widths()
         middle = widths[min(1, len(widths) - 1)]
         source = {"type": "image/webp", "srcset": ", ".join(f"{info.url(w, 'webp')} {w}w" for w in widths),
@@ -139,6 +174,13 @@ class ImageStore:
         """<picture> markup with WebP and fallback srcsets, width/height and lazy loading."""
         source, img = self.picture_parts(relative, alt, sizes, lazy)
         return f"<picture><source {_attributes(source)}><img {_attributes(img)}></picture>"
+
+    def published_url(self, relative: str) -> str:
+        """URL of the largest variant of ``relative`` (upright, without metadata, at most the largest of
+        WIDTHS wide), marked as used: what an API or feed links to instead of the original file."""
+        info = self.inspect(relative)
+        self._use(relative, info)
+        return info.url(info.widths()[-1], info.fallback_ext)
 
     def prefetch(self, relatives) -> None:
         """Start on these images' variants at once, when the build gave a ``variants_dir``.
@@ -177,21 +219,26 @@ class ImageStore:
             self._submit(info)
         return self._maker.submitted
 
-    def stop_variants(self, wait: bool = True) -> None:
-        """Wait for the background variants (raising their errors), or cancel them (``wait=False``)."""
-        self._maker.stop(wait)
+    def stop_variants(self, wait: bool = True) -> list[VariantFailure]:
+        """Wait for the background variants, or cancel them (``wait=False``); returns the images that
+        could not be processed."""
+        return self._maker.stop(wait)
 
     def write_used(self, site_dir: Path, cache_dir: Path | None = None, workers: int | None = None) -> tuple[int, int]:
         """Copy every used variant into ``site_dir``; returns (variants written, variants processed).
 
         Missing variants are made one job per source image (decoded once), on every core, together
         with the background jobs that had not started. ``cache_dir`` defaults to ``variants_dir``.
+        An image that cannot be decoded (a truncated file, say) raises ContentError (E304) naming
+        each content file that refers to it.
         """
         cache_dir = cache_dir or self.variants_dir
         cache_dir.mkdir(parents=True, exist_ok=True)
         busy, background_variants = self._maker.take_back()
         jobs = [job for info in self.used.values() if (job := _missing_job(info, cache_dir)) is not None]
-        made = self._maker.finish(jobs, busy, workers)
+        made, failures = self._maker.finish(jobs, busy, workers)
+        if failures:
+            raise ContentError(self._damaged(failures))
         media = site_dir / MEDIA_URL
         media.mkdir(parents=True, exist_ok=True)
         written = 0
@@ -203,6 +250,41 @@ class ImageStore:
                         link_or_copy(cache_dir / name, media / name)
                     written += 1
         return written, background_variants + made
+
+
+    def _damaged(self, failures: list[VariantFailure]) -> list[Diagnostic]:
+        """E304 for each place in the content that names an image whose variants could not be made."""
+        diagnostics = Diagnostics(self.content_dir)
+        for source, reason in failures:
+            relatives = sorted(r for r, info in self._infos.items() if str(info.path) == source)
+            places = _places_naming(self.content_dir, relatives)
+            for path, line, relative in places:
+                diagnostics.add("E304", path, line=line, src=relative, reason=reason)
+            if not places:
+                shown = relatives[0] if relatives else os.path.relpath(source, self.content_dir)
+                diagnostics.add("E304", source, src=shown, reason=reason)
+        return diagnostics.sorted()
+
+
+def _places_naming(content_dir: Path, relatives: list[str]) -> list[tuple[Path, int, str]]:
+    """(content file, line, image) of every line naming one of ``relatives``: read only when an image
+    fails (a rare error path), so that the message can say where the image is used."""
+    places = []
+    for root, folders, files in os.walk(content_dir):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        for name in sorted(files):
+            if not name.endswith(REFERRING_SUFFIXES):
+                continue
+            path = Path(root, name)
+            try:
+                lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                continue
+            for number, line in enumerate(lines, 1):
+                named = next((r for r in relatives if r in line), None)
+                if named is not None:
+                    places.append((path, number, named))
+    return places
 
 
 def _missing_job(info: ImageInfo, cache_dir: Path) -> Job | None:

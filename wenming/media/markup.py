@@ -1,37 +1,188 @@
-"""Markdown to HTML for content bodies, local images as responsive <picture>, plain-text summaries."""
+"""Markdown to HTML for content bodies, local images as responsive <picture>, plain-text summaries.
+
+The images and raw-HTML resources of a body are found in the parsed Markdown (inline, titled and
+reference-style images alike, none inside code), never by a pattern over the text, so that what is
+checked, cached and published is exactly what Python-Markdown renders.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import html
 import multiprocessing
 import os
 import re
+import threading
 import xml.etree.ElementTree as etree
 from concurrent.futures import ProcessPoolExecutor
+from html.parser import HTMLParser
 
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from wenming.media.images import ImageStore
+from wenming.media.images import ImageProblem, ImageStore
 
 # No "smarty": Chinese text already uses “” and its inline patterns cost a third of the render time.
 _EXTENSIONS = ["extra", "sane_lists"]
 _TAG = re.compile(r"<[^>]+>")
-# ![alt](path "title") — used to find and check image references before rendering.
-IMAGE_REFERENCE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# A URL on another host: http://…, https://…, //host/…
+REMOTE_URL = re.compile(r"^\s*([a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+# Raw-HTML elements that load a resource, and the attributes naming it.
+RESOURCE_ATTRIBUTES = {
+    "img": ("src", "srcset"), "source": ("src", "srcset"), "video": ("src", "poster"), "audio": ("src",),
+    "track": ("src",), "iframe": ("src",), "frame": ("src",), "embed": ("src",), "script": ("src",),
+    "link": ("href",), "object": ("data",), "input": ("src",),
+}
+PICTURE_TAGS = ("img", "source")  # local pictures in raw HTML would be published unprocessed: not at all
+_SCAN_MEMO = 4096  # bodies whose scan image_references keeps in memory
+
+
+@dataclasses.dataclass(frozen=True)
+class BodyImage:
+    """A Markdown image of a body: 0-based line offset in the body, alt text, path or URL."""
+
+    offset: int
+    alt: str
+    src: str
+
+
+@dataclasses.dataclass(frozen=True)
+class HtmlResource:
+    """A resource a raw-HTML element of a body loads: line offset, tag and URL."""
+
+    offset: int
+    tag: str
+    url: str
+
+    @property
+    def is_remote(self) -> bool:
+        return bool(REMOTE_URL.match(self.url))
+
+
+@dataclasses.dataclass(frozen=True)
+class BodyScan:
+    """What a body shows besides text, in the order it appears."""
+
+    images: tuple[BodyImage, ...] = ()
+    resources: tuple[HtmlResource, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class BodyProblem:
+    """Something wrong with a body's media: line offset in the body, catalog code and parameters."""
+
+    offset: int
+    code: str
+    params: dict
+
+
+@dataclasses.dataclass(frozen=True)
+class Rendered:
+    """A rendered body as cached: its HTML, what it shows, and the content hash of each picture in it."""
+
+    html: str
+    scan: BodyScan
+    digests: tuple[tuple[str, str], ...]
+
+
+class _ResourceFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        names = RESOURCE_ATTRIBUTES.get(tag, ())
+        for name, value in attrs:
+            if name in names and value:
+                urls = [c.split()[0] for c in value.split(",") if c.strip()] if name == "srcset" else [value]
+                self.found.extend((tag, url.strip()) for url in urls)
+
+    handle_startendtag = handle_starttag
+
+
+def _raw_resources(blocks) -> list[tuple[str, str]]:
+    """(tag, url) of every resource the raw HTML Python-Markdown stashed loads."""
+    found: list[tuple[str, str]] = []
+    for block in blocks:
+        if isinstance(block, str):
+            finder = _ResourceFinder()
+            finder.feed(block)
+            finder.close()
+            found.extend(finder.found)
+        else:  # an element (md_in_html)
+            for element in block.iter():
+                for name in RESOURCE_ATTRIBUTES.get(element.tag, ()):
+                    if element.get(name):
+                        found.append((element.tag, element.get(name)))
+    return found
+
+
+class _Locator:
+    """Line offsets of strings in a body, found in order (falling back to the first occurrence)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.cursor = 0
+
+    def offset(self, *needles: str) -> int:
+        """The line of the first of ``needles`` found after the previous one (or anywhere)."""
+        for needle in filter(None, needles):
+            position = self.text.find(needle, self.cursor)
+            if position < 0:
+                position = self.text.find(needle)
+            if position >= 0:
+                self.cursor = position + len(needle)
+                return self.text.count("\n", 0, position)
+        return self.text.count("\n", 0, self.cursor)
+
+
+def _scan(text: str, images: list[tuple[str, str]], blocks) -> BodyScan:
+    locate = _Locator(text)
+    # The image's own "![alt]" (a reference-style image's too), else its path (as in its definition).
+    found = tuple(BodyImage(locate.offset(f"![{alt}]", src), alt, src) for alt, src in images)
+    locate = _Locator(text)
+    resources = tuple(HtmlResource(locate.offset(url), tag, url) for tag, url in _raw_resources(blocks))
+    return BodyScan(found, resources)
+
+
+class _ImageCollector(Treeprocessor):
+    """Collects (alt, src) of every image of the parsed body, in document order."""
+
+    def __init__(self, md) -> None:
+        super().__init__(md)
+        self.found: list[tuple[str, str]] = []
+
+    def run(self, root):
+        self.found = [(element.get("alt", ""), element.get("src", "")) for element in root.iter("img")]
 
 
 class _PictureProcessor(Treeprocessor):
+    """Local images as <picture>s. An image that cannot be shown is left as it is and noted in ``problems``."""
+
     def __init__(self, md, images: ImageStore) -> None:
         super().__init__(md)
         self.images = images
+        self.publish = True  # whether the body is published: its pictures are marked as used
+        self.problems: list[ImageProblem] = []
+        self.digests: list[tuple[str, str]] = []
 
     def run(self, root):
+        self.problems, self.digests = [], []
         images = [(parent, child) for parent in root.iter() for child in parent if child.tag == "img"]
         for parent, child in images:
-            source_attrs, img_attrs = self.images.picture_parts(child.get("src"), child.get("alt", ""))
+            src = child.get("src", "")
+            if REMOTE_URL.match(src):
+                self.problems.append(ImageProblem("E305", src=src))
+                continue
+            try:
+                source_attrs, img_attrs = self.images.picture_parts(src, child.get("alt", ""), use=self.publish)
+            except ImageProblem as exc:
+                self.problems.append(exc)
+                continue
+            self.digests.append((src, self.images.inspect(src).digest))
             picture = etree.Element("picture")
             etree.SubElement(picture, "source", source_attrs)
             etree.SubElement(picture, "img", img_attrs)
@@ -41,50 +192,107 @@ class _PictureProcessor(Treeprocessor):
             parent.insert(index, picture)
 
 
-class _PictureExtension(Extension):
-    def __init__(self, images: ImageStore) -> None:
+class _BodyExtension(Extension):
+    def __init__(self, images: ImageStore | None) -> None:
         super().__init__()
         self.images = images
+        self.collector: _ImageCollector | None = None
+        self.pictures: _PictureProcessor | None = None
 
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
-        md.treeprocessors.register(_PictureProcessor(md, self.images), "wm_pictures", 0)
+        # After "inline" (20), which makes the <img> elements, and "unescape" (0, registered earlier), which
+        # restores backslash-escaped characters; then the pictures (same priority, registered later).
+        self.collector = _ImageCollector(md)
+        md.treeprocessors.register(self.collector, "wm_images", 0)
+        if self.images is not None:
+            self.pictures = _PictureProcessor(md, self.images)
+            md.treeprocessors.register(self.pictures, "wm_pictures", 0)
+
+
+class _Converter:
+    """One reusable Markdown converter that also reports what a body shows."""
+
+    def __init__(self, images: ImageStore | None) -> None:
+        self.extension = _BodyExtension(images)
+        self.markdown = markdown.Markdown(extensions=[*_EXTENSIONS, self.extension], output_format="html")
+
+    def convert(self, text: str, publish: bool = True) -> tuple[str, BodyScan, list[ImageProblem], tuple]:
+        pictures = self.extension.pictures
+        if pictures is not None:
+            pictures.publish = publish
+        output = self.markdown.reset().convert(text)
+        scan = _scan(text, self.extension.collector.found, self.markdown.htmlStash.rawHtmlBlocks)
+        if pictures is None:
+            return output, scan, [], ()
+        return output, scan, list(pictures.problems), tuple(pictures.digests)
 
 
 class MarkdownRenderer:
     """One reusable Markdown converter plus a cache of rendered bodies.
 
-    The cache key is the body text and the content hashes of the images it
-    references, so an edited body or a replaced image renders again and
-    everything else is reused (the cache can be saved between builds).
+    A body is cached under the hash of its text, with the content hash of every picture it shows:
+    an entry is used only while each of those pictures is unchanged, so an edited body or a replaced
+    image renders again and everything else is reused (the cache can be saved between builds).
     """
 
-    def __init__(self, images: ImageStore | None, cache: dict[str, str] | None = None) -> None:
-        extensions = [*_EXTENSIONS, _PictureExtension(images)] if images is not None else _EXTENSIONS
-        self._markdown = markdown.Markdown(extensions=extensions, output_format="html")
+    def __init__(self, images: ImageStore | None, cache: dict | None = None) -> None:
+        self._converter = _Converter(images)
         self.images = images
         self.cache = cache if cache is not None else {}
         self.used_keys: set[str] = set()
+        self._failed: dict[str, tuple[BodyScan, list[ImageProblem]]] = {}  # bodies that cannot render, by key
 
-    def _key(self, text: str) -> str:
-        digest = hashlib.sha256(text.encode("utf-8"))
-        if self.images is not None:
-            for _, _, src in image_references(text):
-                try:
-                    digest.update(self.images.inspect(src).digest.encode())
-                except ValueError:
-                    digest.update(src.encode())
-        return digest.hexdigest()
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def render(self, text: str) -> str:
-        key = self._key(text)
+    def _valid(self, entry) -> bool:
+        if not isinstance(entry, Rendered):
+            return False
+        try:
+            return all(self.images.inspect(src).digest == digest for src, digest in entry.digests)
+        except ImageProblem:
+            return False
+
+    def _lookup(self, key: str) -> Rendered | None:
+        entry = self.cache.get(key)
+        return entry if self._valid(entry) else None
+
+    def _convert(self, key: str, text: str, publish: bool) -> Rendered | None:
+        output, scan, problems, digests = self._converter.convert(text, publish)
+        if problems:
+            self._failed[key] = (scan, problems)
+            return None
+        entry = self.cache[key] = Rendered(output, scan, digests)
+        return entry
+
+    def scan(self, text: str) -> BodyScan:
+        """The images and raw-HTML resources of ``text`` (from the cache when it was rendered before)."""
+        key = self.key(text)
+        entry = self.cache.get(key)
+        if isinstance(entry, Rendered):  # what a body shows depends on its text only
+            self.used_keys.add(key)
+            return entry.scan
+        if key in self._failed:
+            return self._failed[key][0]
+        return scan_body(text)
+
+    def render(self, text: str, publish: bool = True) -> str:
+        """The HTML of ``text``; its pictures are marked as used unless ``publish`` is false (a draft).
+
+        Raises the ImageProblem of the first picture that cannot be shown.
+        """
+        key = self.key(text)
+        entry = self._lookup(key)
+        if entry is None:
+            entry = self._convert(key, text, publish)
+            if entry is None:
+                raise self._failed[key][1][0]
+        elif publish and self.images is not None:
+            for image in entry.scan.images:
+                self.images.picture_parts(image.src, image.alt)  # mark as used, as a fresh render would
         self.used_keys.add(key)
-        cached = self.cache.get(key)
-        if cached is None:
-            cached = self.cache[key] = self._markdown.reset().convert(text)
-        elif self.images is not None:
-            for _, alt, src in image_references(text):
-                self.images.picture_parts(src, alt)  # mark as used, as a fresh render would
-        return cached
+        return entry.html
 
     def prerender(self, texts: list[str], workers: int | None = None) -> int:
         """Render the bodies missing from the cache on every core, so that ``render`` finds them.
@@ -94,8 +302,8 @@ class MarkdownRenderer:
         """
         missing = {}
         for text in texts:
-            key = self._key(text)
-            if key not in self.cache:
+            key = self.key(text)
+            if self._lookup(key) is None:
                 missing[key] = text
         workers = workers or os.cpu_count() or 1
         if len(missing) < PARALLEL_MINIMUM or workers < 2:
@@ -108,40 +316,88 @@ class MarkdownRenderer:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
                 results = pool.map(_render_in_child, [[missing[key] for key in chunk] for chunk in chunks])
                 for chunk, rendered in zip(chunks, results):
-                    self.cache.update((key, html) for key, html in zip(chunk, rendered) if html is not None)
+                    self.cache.update((key, entry) for key, entry in zip(chunk, rendered) if entry is not None)
         finally:
             _FORKED_RENDERER = None
         return len(missing)
 
-    def used_entries(self) -> dict[str, str]:
+    def used_entries(self) -> dict:
         """The cache entries this build used: what is worth keeping for the next one."""
-        return {key: self.cache[key] for key in self.used_keys}
+        return {key: self.cache[key] for key in self.used_keys if key in self.cache}
 
 
 PARALLEL_MINIMUM = 300  # below this, starting worker processes costs more than it saves
 _FORKED_RENDERER: MarkdownRenderer | None = None  # inherited by forked workers
 
 
-def _render_in_child(texts: list[str]) -> list[str | None]:
+def _render_in_child(texts: list[str]) -> list[Rendered | None]:
     renderer = _FORKED_RENDERER
-    rendered: list[str | None] = []
+    rendered: list[Rendered | None] = []
     for text in texts:
         try:
-            rendered.append(renderer._markdown.reset().convert(text))
+            output, scan, problems, digests = renderer._converter.convert(text, publish=False)
         except Exception:  # noqa: BLE001 - reported with its file and line by the serial render
-            rendered.append(None)
+            problems = [None]
+        rendered.append(None if problems else Rendered(output, scan, digests))
     return rendered
 
 
-def render_markdown(text: str, images: ImageStore | None = None) -> str:
+def render_markdown(text: str, images: ImageStore | None = None, publish: bool = True) -> str:
+    """HTML of a body; with ``images``, local pictures become <picture>s (marked as used when ``publish``)."""
     if images is not None:
-        return images.renderer.render(text)
-    return MarkdownRenderer(None).render(text)
+        return images.renderer.render(text, publish)
+    return _plain_converter().convert(text)[0]
+
+
+_local = threading.local()
+
+
+def _plain_converter() -> _Converter:
+    """This thread's converter without pictures (Markdown instances are not thread-safe)."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = _Converter(None)
+    return converter
+
+
+@functools.lru_cache(maxsize=_SCAN_MEMO)
+def scan_body(text: str) -> BodyScan:
+    """The images and raw-HTML resources of a Markdown body, from the parsed document."""
+    if "![" not in text and "<" not in text:
+        return BodyScan()  # no image and no HTML: nothing to parse for
+    return _plain_converter().convert(text)[1]
 
 
 def image_references(text: str) -> list[tuple[int, str, str]]:
-    """(0-based line offset, alt, src) of every Markdown image in ``text``."""
-    return [(text.count("\n", 0, m.start()), m.group("alt"), m.group("src")) for m in IMAGE_REFERENCE.finditer(text)]
+    """(0-based line offset, alt, src) of every Markdown image in ``text`` (inline, titled or reference-style)."""
+    return [(image.offset, image.alt, image.src) for image in scan_body(text).images]
+
+
+def body_problems(text: str, images: ImageStore) -> list[BodyProblem]:
+    """What is wrong with the pictures and embedded resources of a body, in the order they appear.
+
+    Markdown images must be local files under content/ with alt text; raw HTML may load nothing
+    from another host (the site loads no external assets) and shows no local pictures (only
+    processed images are published: write them as Markdown images).
+    """
+    scan = images.renderer.scan(text)
+    problems = []
+    for image in scan.images:
+        if REMOTE_URL.match(image.src):
+            problems.append(BodyProblem(image.offset, "E305", {"src": image.src}))
+        elif not image.alt.strip():
+            problems.append(BodyProblem(image.offset, "E306", {"src": image.src}))
+        else:
+            try:
+                images.inspect(image.src)
+            except ImageProblem as exc:
+                problems.append(BodyProblem(image.offset, exc.code, dict(exc.params)))
+    for resource in scan.resources:
+        if resource.is_remote:
+            problems.append(BodyProblem(resource.offset, "E307", {"tag": resource.tag, "url": resource.url}))
+        elif resource.tag in PICTURE_TAGS and not resource.url.startswith("data:"):
+            problems.append(BodyProblem(resource.offset, "E308", {"tag": resource.tag, "url": resource.url}))
+    return sorted(problems, key=lambda problem: problem.offset)
 
 
 def plain_text(html_text: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import warnings
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from PIL import Image, ImageOps
@@ -28,6 +29,8 @@ SAVE_OPTIONS = {
 
 # (source path, [(width, extension, target path)], upright (width, height) of the source)
 Job = tuple[str, list[tuple[int, str, str]], tuple[int, int]]
+# (source path, why it could not be processed): a truncated file, say, that passed Image.verify()
+VariantFailure = tuple[str, str]
 
 
 def open_upright(source: str, largest: int) -> Image.Image:
@@ -46,7 +49,10 @@ def open_upright(source: str, largest: int) -> Image.Image:
     image.load()
     if image.mode not in ("RGB", "RGBA"):  # palette, greyscale, CMYK: resized and encoded as RGB(A)
         image = image.convert("RGBA" if image.has_transparency_data else "RGB")
-    return ImageOps.exif_transpose(image) if orientation != 1 else image
+    if orientation != 1:
+        image = ImageOps.exif_transpose(image)
+    image.info = {}  # no EXIF, XMP, ICC profile or comment may follow the pixels into a variant
+    return image
 
 
 def make_variants(source: str, variants: list[tuple[int, str, str]], size: tuple[int, int]) -> None:
@@ -69,13 +75,25 @@ def make_variants(source: str, variants: list[tuple[int, str, str]], size: tuple
             os.replace(temporary, target)
 
 
-def _run_jobs(jobs: list[Job], workers: int | None) -> None:
+def try_variants(source: str, variants: list[tuple[int, str, str]], size: tuple[int, int]) -> VariantFailure | None:
+    """``make_variants``, returning (source, reason) instead of raising when the image cannot be decoded."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            make_variants(source, variants, size)
+    except (OSError, SyntaxError, ValueError, MemoryError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning) as exc:
+        return source, f"{exc.__class__.__name__}: {exc}" if str(exc) else exc.__class__.__name__
+    return None
+
+
+def _run_jobs(jobs: list[Job], workers: int | None) -> list[VariantFailure]:
     if len(jobs) > 1 and (workers or os.cpu_count() or 1) > 1:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            list(pool.map(make_variants, *zip(*jobs)))
+            results = list(pool.map(try_variants, *zip(*jobs)))
     else:
-        for job in jobs:
-            make_variants(*job)
+        results = [try_variants(*job) for job in jobs]
+    return [failure for failure in results if failure is not None]
 
 
 class VariantMaker:
@@ -90,7 +108,7 @@ class VariantMaker:
             return  # one core: finish() makes everything
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        self._jobs[job[0]] = (self._pool.submit(make_variants, *job), job)
+        self._jobs[job[0]] = (self._pool.submit(try_variants, *job), job)
 
     @property
     def submitted(self) -> int:
@@ -103,26 +121,27 @@ class VariantMaker:
         self._jobs = kept
         return set(kept), sum(len(job[1]) for _, job in kept.values())
 
-    def finish(self, jobs: list[Job], busy: set[str], workers: int | None = None) -> int:
+    def finish(self, jobs: list[Job], busy: set[str], workers: int | None = None) -> tuple[int, list[VariantFailure]]:
         """Run ``jobs`` (made after ``take_back``, without the ``busy`` sources) on every core, then
-        wait for the background; returns the number of variants made here."""
+        wait for the background; returns the number of variants made here and the images that failed."""
         mine = [job for job in jobs if job[0] not in busy]
+        failures: list[VariantFailure] = []
         try:
-            _run_jobs(mine, workers)
+            failures += _run_jobs(mine, workers)
         finally:
-            self.stop(wait=True)
-        return sum(len(job[1]) for job in mine)
+            failures += self.stop(wait=True)
+        return sum(len(job[1]) for job in mine), failures
 
-    def stop(self, wait: bool = True) -> None:
-        """Wait for the background jobs (raising their errors), or cancel them (``wait=False``: only the
-        image being processed is finished, so that no worker outlives a failed build)."""
+    def stop(self, wait: bool = True) -> list[VariantFailure]:
+        """Wait for the background jobs (returning the images that failed), or cancel them (``wait=False``:
+        only the image being processed is finished, so that no worker outlives a failed build)."""
         pool, jobs = self._pool, self._jobs
         self._pool, self._jobs = None, {}
         if pool is None:
-            return
+            return []
         try:
             if wait:
-                for future, _ in jobs.values():
-                    future.result()
+                return [failure for future, _ in jobs.values() if (failure := future.result()) is not None]
+            return []
         finally:
             pool.shutdown(wait=True, cancel_futures=not wait)

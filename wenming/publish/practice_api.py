@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 
+from wenming.media.images import ImageStore
 from wenming.model import urls
 from wenming.model.events import EventItem, signup_text
 from wenming.model.projects import ProjectItem
@@ -15,12 +16,13 @@ from wenming.schema.practice import ServiceEntry
 from wenming.schema.registry import SiteInfo
 
 
-def volunteer_payload(item: VolunteerItem, reports: list) -> dict:
+def volunteer_payload(item: VolunteerItem, reports: list, images: ImageStore) -> dict:
+    """``photo`` is the URL of a processed variant (no EXIF or GPS data), never of the original upload."""
     return {
         "slug": item.slug, "name": item.name, "unit": item.unit.name,
         "town": item.town.name if item.town else None, "team": item.team.name, "hours": item.hours,
         "stars": item.stars, "since": item.since, "honors": item.honors,
-        "photo": f"/{item.photo}" if item.photo else None, "url": f"/{item.url}",
+        "photo": images.published_url(item.photo) if item.photo else None, "url": f"/{item.url}",
         "reports": [n.slug for n in reports],
     }
 
@@ -36,13 +38,14 @@ def event_payload(item: EventItem, site: SiteInfo) -> dict:
     }
 
 
-def project_payload(item: ProjectItem, reports: list, volunteers: list[VolunteerItem]) -> dict:
+def project_payload(item: ProjectItem, reports: list, volunteers: list[VolunteerItem], images: ImageStore) -> dict:
+    """``cover`` is the URL of a processed variant (no EXIF or GPS data), never of the original upload."""
     return {
         "slug": item.slug, "title": item.title, "owner": item.owner_unit.name if item.owner_unit
         else item.owner_platform.name, "owner_kind": item.owner_unit.kind if item.owner_unit else "platform",
         "platforms": [p.name for p in item.platforms], "years": item.years, "stage": item.stage,
         "stage_index": item.stage_index, "summary": item.summary, "volunteers_recruited": item.volunteers_recruited,
-        "outcomes": item.outcomes, "cover": f"/{item.cover}" if item.cover else None,
+        "outcomes": item.outcomes, "cover": images.published_url(item.cover) if item.cover else None,
         "reports": [n.slug for n in reports], "volunteers": [v.slug for v in volunteers], "url": f"/{item.url}",
     }
 

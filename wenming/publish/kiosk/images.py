@@ -26,5 +26,6 @@ def resize_picture(source: Path, target: Path, max_side: int) -> None:
     with Image.open(source) as original:
         image = _opaque(ImageOps.exif_transpose(original))
         image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        image.info = {}  # no EXIF (GPS), XMP, ICC profile or comment: only the pixels are published
         target.parent.mkdir(parents=True, exist_ok=True)
         image.save(target, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
