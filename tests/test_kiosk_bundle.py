@@ -133,6 +133,6 @@ def test_missing_font_fails_the_build_and_keeps_the_previous_output(tmp_path, mo
     with pytest.raises(ContentError) as caught:
         build(content, tmp_path / "output", force=True)
     assert [d.format() for d in caught.value.diagnostics] == [
-        "kiosk: error: the kiosk needs the Chinese font NotoSansSC-Regular.otf from the Python package "
+        "kiosk: error[E905]: the kiosk needs the Chinese font NotoSansSC-Regular.otf from the Python package "
         "pylopdf-fonts-zh-cn, which is not installed; run scripts/setup-env.sh (or pip install -e .) and build again"]
     assert (tmp_path / "output/kiosk/index.html").is_file() and (tmp_path / "output/site/hall/index.html").is_file()

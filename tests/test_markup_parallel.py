@@ -15,13 +15,13 @@ def test_parallel_prerender_matches_serial_rendering_and_leaves_broken_bodies_to
     broken = "![缺失的图](images/missing.jpg)"
     monkeypatch.setattr(markup, "PARALLEL_MINIMUM", 1)
 
-    parallel = ImageStore(content)
-    assert parallel.renderer.prerender([*bodies, broken], workers=2) == 13
-    serial = ImageStore(content)
+    parallel = markup.MarkdownRenderer(ImageStore(content))
+    assert parallel.prerender([*bodies, broken], workers=2) == 13
+    serial = markup.MarkdownRenderer(ImageStore(content))
 
-    assert len(parallel.renderer.cache) == 12  # the broken body was not cached
+    assert len(parallel.cache) == 12  # the broken body was not cached
     for body in bodies:
-        key = parallel.renderer.key(body)
-        assert parallel.renderer.cache[key].html == serial.renderer.render(body)
-        assert parallel.renderer.render(body) == serial.renderer.render(body)
-    assert "images/a.jpg" in parallel.used  # a cache hit still marks the image as used
+        key = parallel.key(body)
+        assert parallel.cache[key].html == serial.render(body)
+        assert parallel.render(body) == serial.render(body)
+    assert "images/a.jpg" in parallel.images.used  # a cache hit still marks the image as used

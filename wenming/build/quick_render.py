@@ -95,7 +95,7 @@ class QuickRenderer:
             source = read_source(path, NewsReport, diagnostics)
             if source is None:
                 continue
-            new = resolve_news(source, model.registry, model.images, diagnostics, known)
+            new = resolve_news(source, model.registry, model.markdown, diagnostics, known)
             if new is None:
                 continue
             if new.front_matter_digest != old.front_matter_digest or not self._media_published(new):

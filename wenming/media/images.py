@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import hashlib
 import html
 import os
@@ -83,14 +82,12 @@ class ImageInfo:
 
 
 class ImageStore:
-    """The images content refers to, and the Markdown renderer that turns them into <picture>s."""
+    """The images content refers to: validated once, their variants made and written for the pages that show them."""
 
-    def __init__(self, content_dir: Path, markdown_cache: dict[str, str] | None = None,
-                 variants_dir: Path | None = None) -> None:
+    def __init__(self, content_dir: Path, variants_dir: Path | None = None) -> None:
         self.content_dir = content_dir.resolve()
         self._infos: dict[str, ImageInfo] = {}
         self.used: dict[str, ImageInfo] = {}
-        self.markdown_cache = markdown_cache if markdown_cache is not None else {}
         self._recording: list[str] | None = None
         self.variants_dir = variants_dir  # where variants are cached; set when a build wants them made
         if variants_dir is not None:
@@ -119,12 +116,6 @@ class ImageStore:
         self.used[relative] = info
         if self._recording is not None:
             self._recording.append(relative)
-
-    @functools.cached_property
-    def renderer(self):
-        from wenming.media.markup import MarkdownRenderer  # markup imports this module
-
-        return MarkdownRenderer(self, self.markdown_cache)
 
     def inspect(self, relative: str) -> ImageInfo:
         """Validate the image at ``relative`` (under content/); cached per path."""

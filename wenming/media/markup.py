@@ -342,10 +342,10 @@ def _render_in_child(texts: list[str]) -> list[Rendered | None]:
     return rendered
 
 
-def render_markdown(text: str, images: ImageStore | None = None, publish: bool = True) -> str:
-    """HTML of a body; with ``images``, local pictures become <picture>s (marked as used when ``publish``)."""
-    if images is not None:
-        return images.renderer.render(text, publish)
+def render_markdown(text: str, renderer: MarkdownRenderer | None = None, publish: bool = True) -> str:
+    """HTML of a body; with a ``renderer``, local pictures become <picture>s (marked as used when ``publish``)."""
+    if renderer is not None:
+        return renderer.render(text, publish)
     return _plain_converter().convert(text)[0]
 
 
@@ -373,14 +373,14 @@ def image_references(text: str) -> list[tuple[int, str, str]]:
     return [(image.offset, image.alt, image.src) for image in scan_body(text).images]
 
 
-def body_problems(text: str, images: ImageStore) -> list[BodyProblem]:
+def body_problems(text: str, renderer: MarkdownRenderer) -> list[BodyProblem]:
     """What is wrong with the pictures and embedded resources of a body, in the order they appear.
 
     Markdown images must be local files under content/ with alt text; raw HTML may load nothing
     from another host (the site loads no external assets) and shows no local pictures (only
     processed images are published: write them as Markdown images).
     """
-    scan = images.renderer.scan(text)
+    scan, images = renderer.scan(text), renderer.images
     problems = []
     for image in scan.images:
         if REMOTE_URL.match(image.src):

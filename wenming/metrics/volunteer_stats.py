@@ -45,14 +45,14 @@ class _StatsFile:
         self.path, self.year, self.registry, self.diagnostics = path, year, registry, diagnostics
         self.ok = True
 
-    def error(self, message: str, line: int | None = None, column: str | None = None) -> None:
+    def error(self, code: str, line: int | None = None, column: str | None = None, **params: object) -> None:
         self.ok = False
-        self.diagnostics.error(self.path, message, line=line, field=column)
+        self.diagnostics.add(code, self.path, line=line, field=column, **params)
 
     def whole(self, cell: str, line: int, column: str) -> int | None:
         text = cell.strip()
         if not _WHOLE.match(text):
-            self.error(f"{text or '(empty)'} must be a whole number of 0 or more", line, column)
+            self.error("E510", line, column, value=text or "(empty)")
             return None
         return int(text.replace(",", ""))
 
@@ -60,12 +60,11 @@ class _StatsFile:
         names = [c.strip() for c in cells]
         for index, name in enumerate(names):
             if name and name not in COLUMNS:
-                self.diagnostics.warning(self.path, f"unknown column {name} is ignored{did_you_mean(name, COLUMNS)}",
-                                         line=1, field=f"column {index + 1}")
+                self.diagnostics.add("W510", self.path, line=1, field=f"column {index + 1}", name=name,
+                                     hint=did_you_mean(name, COLUMNS))
         missing = [c for c in COLUMNS if c not in names]
         if missing:
-            self.error(f"missing column {'、'.join(missing)}; the first row must name the columns "
-                       f"{', '.join(COLUMNS)}", 1)
+            self.error("E511", 1, missing=missing, columns=list(COLUMNS))
             return None
         return {c: names.index(c) for c in COLUMNS}
 
@@ -76,40 +75,39 @@ class _StatsFile:
             names = [t.name for t in self.registry.towns]
             aliases = [n for t in self.registry.towns for n in (t.name, *t.aliases)]
             hint = did_you_mean(value, aliases, lambda m: self.registry.unit(m).name)
-            self.error(f"{value or '(empty)'} is not a registry town{hint} (towns: {'、'.join(names)})", line, TOWN)
+            self.error("E512", line, TOWN, value=value or "(empty)", hint=hint, towns=names)
             return None
         if not unit.is_town:
-            self.error(f"{value} is a department; the statistics are per town (镇/街道)", line, TOWN)
+            self.error("E513", line, TOWN, value=value)
             return None
         if unit.name in seen:
-            self.error(f"{unit.name} is already listed in row {seen[unit.name]}", line, TOWN)
+            self.error("E514", line, TOWN, town=unit.name, row=seen[unit.name])
             return None
         seen[unit.name] = line
         return unit.name
 
     def row(self, cells: list[str], line: int, columns: dict[str, int], seen: dict[str, int]):
         if len(cells) < len(COLUMNS) or len(cells) <= max(columns.values()):
-            self.error(f"row has {len(cells)} values but the header names {len(COLUMNS)} columns", line)
+            self.error("E515", line, count=len(cells), columns=len(COLUMNS))
             return None
         town = self.town(cells[columns[TOWN]], line, seen)
         registered, active, hours = (self.whole(cells[columns[c]], line, c) for c in (REGISTERED, ACTIVE, HOURS))
         if None in (town, registered, active, hours):
             return None
         if active > registered:
-            self.error(f"{active} active volunteers are more than the {registered} registered ones", line, ACTIVE)
+            self.error("E516", line, ACTIVE, active=active, registered=registered)
             return None
         population = self.registry.unit(town).population
         if population and registered > population:
-            self.diagnostics.warning(self.path, f"{registered} registered volunteers are more than {town}'s "
-                                     f"resident population of {population}; check the export", line=line,
-                                     field=REGISTERED)
+            self.diagnostics.add("W511", self.path, line=line, field=REGISTERED, registered=registered, town=town,
+                                 population=population)
         return VolunteerStats(town, self.year, registered, active, hours)
 
     def read(self, text: str) -> dict[tuple[str, int], VolunteerStats]:
         reader = csv.reader(io.StringIO(text))
         first = next(reader, None)
         if first is None:
-            self.error(f"file is empty; the first row must name the columns {', '.join(COLUMNS)}")
+            self.error("E517", columns=list(COLUMNS))
             return {}
         columns = self.header(first)
         if columns is None:
@@ -122,15 +120,14 @@ class _StatsFile:
                     stats[(entry.town, self.year)] = entry
         missing = [t.name for t in self.registry.towns if t.name not in seen]
         if missing and self.ok:
-            self.diagnostics.warning(self.path, f"no row for {'、'.join(missing)}; their volunteer participation "
-                                     "shows no data")
+            self.diagnostics.add("W512", self.path, towns=missing)
         return stats
 
 
 def read_stats_file(path: Path, registry: Registry, diagnostics: Diagnostics) -> dict[tuple[str, int], VolunteerStats]:
     """The statistics in one ``<year>.csv`` (UTF-8, or GBK as Excel saves it, with a warning)."""
     if not (path.stem.isdigit() and 2000 <= int(path.stem) <= 2100):
-        diagnostics.error(path, f"the file name must be the year of the statistics, e.g. 2022.csv, not {path.name}")
+        diagnostics.add("E518", path, name=path.name)
         return {}
     text = read_text_file(path, diagnostics)
     if text is None:

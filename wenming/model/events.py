@@ -122,6 +122,7 @@ def _event(source, check: References, ctx, slug: str, projects: dict[str, Projec
     platform = check.named(meta.platform, ctx.registry.platforms, "platform", "platform")
     project = check.slug(meta.project, projects, "project", "projects", "project", broken=ctx.broken("projects"))
     report = check.slug(meta.report, news, "news", "news", "report", broken=ctx.broken("news"))
+    check.body(source, ctx.markdown)
     if not check.ok:
         return None
     reports = [news[report]] if report else []
@@ -131,7 +132,7 @@ def _event(source, check: References, ctx, slug: str, projects: dict[str, Projec
     if project and not projects[project].is_published:
         check.warning("W502", "project", slug=project)
         project = None
-    html = render_markdown(source.body, ctx.images)
+    html = render_markdown(source.body, ctx.markdown, publish=meta.status == "published")
     return EventItem(
         slug=slug, title=meta.title, start=meta.start, end=meta.end, location=meta.location,
         organizer=unit.name, towns=[unit] if unit.is_town else [], village=village, platform=platform,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from wenming.media.images import ImageProblem
-from wenming.media.markup import derive_summary, image_references, render_markdown
+from wenming.media.markup import MarkdownRenderer, derive_summary, render_markdown
 from wenming.model.hall import HALL_FILE, ExhibitItem, Hall, Picture, Section, Video, inspect_picture
 from wenming.model.news import NewsItem
 from wenming.model.references import References
@@ -101,9 +101,14 @@ class _Resolver(References):
                 reports.append(report)
         return reports
 
-    def body_images(self) -> None:
-        for offset, _alt, _src in image_references(self.source.body):
-            self.error("E606", "body", line=self.source.body_first_line + offset)
+    def body(self, source: SourceFile, markdown: MarkdownRenderer) -> None:
+        """Pictures belong under ``images:`` (E606); raw HTML may load nothing from another host (E307)."""
+        scan, first = markdown.scan(source.body), source.body_first_line
+        for image in scan.images:
+            self.error("E606", "body", line=first + image.offset)
+        for resource in scan.resources:
+            if resource.is_remote:
+                self.error("E307", "body", line=first + resource.offset, tag=resource.tag, url=resource.url)
 
 
 def _resolve(source: SourceFile, hall: Hall, news_by_slug: dict[str, NewsItem], ctx) -> ExhibitItem | None:
@@ -114,7 +119,7 @@ def _resolve(source: SourceFile, hall: Hall, news_by_slug: dict[str, NewsItem], 
     cover = check.cover(images)
     video = check.video()
     related = check.related(news_by_slug)
-    check.body_images()
+    check.body(source, ctx.markdown)
     if not check.ok or section is None:
         return None
     html = render_markdown(source.body)

@@ -8,8 +8,7 @@ import hashlib
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
-from wenming.media.images import ImageStore
-from wenming.media.markup import body_problems, derive_summary, render_markdown
+from wenming.media.markup import MarkdownRenderer, derive_summary, render_markdown
 from wenming.model import urls
 from wenming.model.references import References
 from wenming.model.registry import Named, Registry, Unit
@@ -129,12 +128,6 @@ class _Resolver(References):
         if folder in known:
             self.slug(slug, known[folder], what, folder, *loc, broken=broken.get(folder, ()))
 
-    def body_images(self, images: ImageStore) -> None:
-        """The body's pictures and embedded resources (wenming.media.markup.body_problems, E301-E308)."""
-        for problem in body_problems(self.source.body, images):
-            self.ok = False
-            self.diagnostics.add(problem.code, self.source.path, line=self.source.body_first_line + problem.offset,
-                                 field="body", **problem.params)
 
 
 def newest_first(item: NewsItem) -> tuple:
@@ -143,7 +136,7 @@ def newest_first(item: NewsItem) -> tuple:
     return (-item.date.toordinal(), item.slug)
 
 
-def resolve_news(source: SourceFile, registry: Registry, images: ImageStore, diagnostics: Diagnostics,
+def resolve_news(source: SourceFile, registry: Registry, markdown: MarkdownRenderer, diagnostics: Diagnostics,
                  known: Mapping[str, Collection[str]] | None = None,
                  broken: Mapping[str, Collection[str]] | None = None) -> NewsItem | None:
     """The resolved report; ``known`` maps content folders (projects, volunteers) to their slugs,
@@ -157,15 +150,15 @@ def resolve_news(source: SourceFile, registry: Registry, images: ImageStore, dia
     kind = check.named(meta.kind or registry.default_kind, registry.kinds, "kind", "kind")
     topics = [check.named(t, registry.topics, "topic", "topics", i) for i, t in enumerate(meta.topics)]
     publications = check.publications(meta.date)
-    cover = check.image(meta.cover, images, "cover")
-    check.body_images(images)
+    cover = check.image(meta.cover, markdown.images, "cover")
+    check.body(source, markdown)
     if meta.project is not None:
         check.reference(meta.project, known or {}, broken or {}, "projects", "project", "project")
     for index, slug in enumerate(meta.volunteers):
         check.reference(slug, known or {}, broken or {}, "volunteers", "volunteer", "volunteers", index)
     if not check.ok:
         return None
-    html = render_markdown(source.body, images, publish=meta.status == "published")  # a draft publishes no image
+    html = render_markdown(source.body, markdown, publish=meta.status == "published")  # a draft publishes no image
     return NewsItem(
         source=source.path, slug=slug_for(source), title=meta.title, date=meta.date, status=meta.status,
         units=units, village=village, platform=platform, task=task, kind=kind, topics=topics,

@@ -90,13 +90,15 @@ def load_projects(ctx) -> None:
         platforms = [check.named(p, ctx.registry.platforms, "platform", "platforms", i)
                      for i, p in enumerate(meta.platforms)]
         cover = check.image(meta.cover, ctx.images, "cover")
+        check.body(source, ctx.markdown)
         if not check.ok:
             continue
         items.append(ProjectItem(
             source=path, slug=slug, title=meta.title, owner_unit=owner_unit, owner_platform=owner_platform,
             platforms=platforms, years=meta.years, stage=meta.stage, summary=meta.summary, cover=cover,
             cover_alt=meta.cover_alt, volunteers_recruited=meta.volunteers_recruited, outcomes=meta.outcomes,
-            sessions=meta.sessions, status=meta.status, html=render_markdown(source.body, ctx.images),
+            sessions=meta.sessions, status=meta.status,
+            html=render_markdown(source.body, ctx.markdown, publish=meta.status == "published"),
         ))
     ctx.collections["projects"] = items
 

@@ -7,8 +7,10 @@ from collections.abc import Collection
 from pathlib import Path
 
 from wenming.media.images import ImageProblem, ImageStore
+from wenming.media.markup import MarkdownRenderer, body_problems
 from wenming.model.registry import Named, Registry, Unit
 from wenming.source.diagnostics import Diagnostics
+from wenming.source.frontmatter import SourceFile
 from wenming.source.messages import Text
 from wenming.source.suggest import allowed_list, did_you_mean
 from wenming.source.yamlsource import Loc, YamlDocument
@@ -80,6 +82,11 @@ class References:
             self.error(exc.code, *loc, **exc.params)
             return None
         return value
+
+    def body(self, source: SourceFile, markdown: MarkdownRenderer) -> None:
+        """The body's pictures and embedded resources (wenming.media.markup.body_problems, E301-E308)."""
+        for problem in body_problems(source.body, markdown):
+            self.error(problem.code, "body", line=source.body_first_line + problem.offset, **problem.params)
 
     def slug(self, value: str | None, known: Collection[str], what: str, folder: str, *loc: str | int,
              broken: Collection[str] = ()) -> str | None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from wenming.media.images import ImageStore
-from wenming.media.markup import derive_summary, image_references, render_markdown
+from wenming.media.markup import MarkdownRenderer, derive_summary, render_markdown
 from wenming.metrics.quota_rules import load_quotas
 from wenming.metrics.volunteer_stats import load_volunteer_stats
 from wenming.model import urls
@@ -25,6 +25,7 @@ from wenming.model.exhibits import load_exhibits
 from wenming.model.hall import load_hall
 from wenming.model.news import NewsItem, newest_first, resolve_news
 from wenming.model.projects import load_projects
+from wenming.model.references import References
 from wenming.model.registry import Registry, load_registry
 from wenming.model.services import load_services
 from wenming.model.volunteers import load_volunteers
@@ -58,7 +59,7 @@ class LoadCaches:
     started in the background while the rest is still being read.
     """
 
-    markdown: dict[str, str] = dataclasses.field(default_factory=dict)
+    markdown: dict[str, object] = dataclasses.field(default_factory=dict)  # see media.markup.MarkdownRenderer
     sources: SourceCache = dataclasses.field(default_factory=dict)
     image_variants: Path | None = None
 
@@ -68,11 +69,15 @@ class LoadContext:
     content_dir: Path
     registry: Registry
     diagnostics: Diagnostics
-    images: ImageStore
+    markdown: MarkdownRenderer  # renders bodies; its ``images`` validates and publishes the pictures
     collections: dict[str, list] = dataclasses.field(default_factory=dict)
     extras: dict[str, object] = dataclasses.field(default_factory=dict)
     sources: SourceCache | None = None
     attempted: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # folder -> slugs of every file read
+
+    @property
+    def images(self) -> ImageStore:
+        return self.markdown.images
 
     def read(self, path: Path, model: type) -> SourceFile | None:
         """Read and validate one content file (from the cache of parsed files when unchanged)."""
@@ -97,10 +102,14 @@ class SiteModel:
     content_dir: Path
     registry: Registry
     diagnostics: Diagnostics
-    images: ImageStore
+    markdown: MarkdownRenderer
     collections: dict[str, list]
     extras: dict[str, object]
     as_of: datetime.date | None = None
+
+    @property
+    def images(self) -> ImageStore:
+        return self.markdown.images
 
     @property
     def news(self) -> list[NewsItem]:
@@ -141,7 +150,11 @@ def load_pages(ctx: LoadContext) -> None:
         slug = slug_for(source)
         if not claims.claim(slug, source):
             continue
-        html = render_markdown(source.body, ctx.images)
+        check = References(source.path, source.doc, ctx.registry, ctx.diagnostics)
+        check.body(source, ctx.markdown)
+        if not check.ok:
+            continue
+        html = render_markdown(source.body, ctx.markdown, publish=source.meta.status == "published")
         pages.append(PageItem(source.path, slug, source.meta.title, source.meta.summary or derive_summary(html),
                               source.meta.order, source.meta.status, html))
     ctx.collections["pages"] = pages
@@ -158,12 +171,12 @@ def load_news(ctx: LoadContext) -> None:
     known = known_slugs(ctx.collections)
     sources = list(ctx.read_folder("news", NewsReport))
     for source in sources:
-        ctx.images.prefetch([source.meta.cover, *(src for _, _, src in image_references(source.body))])
-    ctx.images.renderer.prerender([source.body for source in sources])
+        ctx.images.prefetch([source.meta.cover, *(image.src for image in ctx.markdown.scan(source.body).images)])
+    ctx.markdown.prerender([source.body for source in sources])
     for source in sources:
         if not claims.claim(slug_for(source), source):
             continue
-        item = resolve_news(source, ctx.registry, ctx.images, ctx.diagnostics, known,
+        item = resolve_news(source, ctx.registry, ctx.markdown, ctx.diagnostics, known,
                             {folder: ctx.broken(folder) for folder in known})
         if item is not None:
             news.append(item)
@@ -196,8 +209,9 @@ def load_site(content_dir: Path, as_of: datetime.date | None = None,
     if registry is None:
         return None, diagnostics
     caches = caches or LoadCaches()
-    images = ImageStore(content_dir, caches.markdown, caches.image_variants)
-    ctx = LoadContext(content_dir, registry, diagnostics, images, sources=caches.sources)
+    images = ImageStore(content_dir, caches.image_variants)
+    ctx = LoadContext(content_dir, registry, diagnostics, MarkdownRenderer(images, caches.markdown),
+                      sources=caches.sources)
     try:
         for _name, loader in LOADERS:
             loader(ctx)
@@ -207,5 +221,5 @@ def load_site(content_dir: Path, as_of: datetime.date | None = None,
     if diagnostics.has_errors():
         images.stop_variants(wait=False)
         return None, diagnostics
-    model = SiteModel(content_dir, registry, diagnostics, ctx.images, ctx.collections, ctx.extras, as_of)
+    model = SiteModel(content_dir, registry, diagnostics, ctx.markdown, ctx.collections, ctx.extras, as_of)
     return model, diagnostics

@@ -93,9 +93,10 @@ def load_volunteers(ctx) -> None:
         unit = check.unit(meta.unit, "unit")
         team = check.named(meta.team, ctx.registry.teams, "team", "team")
         photo = check.image(meta.photo, ctx.images, "photo")
+        check.body(source, ctx.markdown)
         if not check.ok:
             continue
-        html = render_markdown(source.body, ctx.images)
+        html = render_markdown(source.body, ctx.markdown, publish=meta.status == "published" and meta.consent)
         items.append(VolunteerItem(
             source=path, slug=slug, name=meta.name, unit=unit, team=team, hours=meta.hours, since=meta.since,
             stars=star_level(meta.hours, ctx.registry.star_levels), photo=photo, honors=meta.honors,

@@ -52,8 +52,7 @@ class Diagnostic:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         message = self.message_in(language)
         what = f"{self.field}: {message}" if self.field else message
-        code = "" if self.code in ("E000", "W000") else f"[{self.code}]"  # legacy uncoded messages
-        return f"{where}: {self.severity.value}{code}: {what}"
+        return f"{where}: {self.severity.value}[{self.code}]: {what}"
 
     def as_dict(self, language: str | None = None) -> dict:
         return {
@@ -88,14 +87,6 @@ class Diagnostics:
         """Record the diagnostic ``code`` about ``path``; its severity comes from the catalog."""
         self.items.append(Diagnostic.of(code, self.display_path(path), line=line, field=field,
                                         follow_on=follow_on, **params))
-
-    def error(self, path, message: str, *, line: int | None = None, field: str | None = None) -> None:
-        """Legacy uncoded error (E000), until every caller names a code."""
-        self.add("E000", path, line=line, field=field, text=message)
-
-    def warning(self, path, message: str, *, line: int | None = None, field: str | None = None) -> None:
-        """Legacy uncoded warning (W000), until every caller names a code."""
-        self.add("W000", path, line=line, field=field, text=message)
 
     @property
     def errors(self) -> list[Diagnostic]:
