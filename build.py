@@ -18,8 +18,9 @@ from wenming.build.pipeline import build, read_and_validate
 from wenming.model.skeleton import SkeletonError, new_news
 from wenming.preview.builds import PreviewBuilds
 from wenming.preview.live import PreviewState, Watcher
+from wenming.preview.restart import CodeWatch, restart, restart_command
 from wenming.preview.server import make_server
-from wenming.source.diagnostics import ContentError, Diagnostics
+from wenming.source.diagnostics import ContentError, Diagnostic, Diagnostics
 from wenming.source.messages import LANGUAGE_VARIABLE, LANGUAGES, render
 
 ROOT = Path(__file__).resolve().parent
@@ -99,18 +100,42 @@ def cmd_new(args) -> int:
 
 def cmd_serve(args) -> int:
     state = PreviewState()
+    code = CodeWatch()  # the code this process runs, before the first build imports the plugins
 
     def full_build(force: bool):
         return build(args.content, args.output, progress=_progress_printer(), as_of=args.as_of, force=force)
 
     def report(headline: str, diagnostics) -> None:
         _print_diagnostics(diagnostics)
-        print(headline, flush=True)
+        if headline:
+            print(headline, flush=True)
+
+    def changed(paths) -> None:
+        if code.changed():
+            restart_for_new_code(paths)
+        builds.changed(paths)
+
+    def restart_for_new_code(paths) -> None:
+        command = restart_command(Path(__file__), server.server_address[1])
+        if command is None:
+            error = "not started as build.py"
+        else:
+            print(render("preview.restarting", {"path": ", ".join(sorted(str(p) for p in paths))}), flush=True)
+            with builds.held():  # let the running build finish: its caches are stamped with the old code
+                try:
+                    restart(command)
+                except OSError as exc:
+                    error = str(exc)
+        problem = Diagnostic.of("E911", "build.py serve", error=error)
+        report("", [problem])
+        state.publish([problem.format()])
+        code.acknowledge()  # said once; builds go on with the code (and fingerprint) this process loaded
 
     builds = PreviewBuilds(full_build, state, report)
     builds.first_build()
     server = make_server(args.output / "site", args.port, preview=state)
-    watcher = Watcher([args.content, ROOT / "theme", ROOT / "plugins"], builds.changed, ignored=[args.output])
+    watcher = Watcher([args.content, ROOT / "theme", ROOT / "plugins", ROOT / "wenming"], changed,
+                      ignored=[args.output])
     watcher.start()
     print(f"Serving the site at http://127.0.0.1:{server.server_address[1]}/  "
           "(live reload on; Ctrl+C to stop)", flush=True)

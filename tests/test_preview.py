@@ -52,7 +52,7 @@ def test_change_rebuilds_and_problems_are_reported_while_the_last_good_site_stay
         kind, failed = read_event(stream)
         assert kind == "problems"
         assert failed["problems"] == [
-            "content/news/2022/a.md:4: error: units.0: 城北街办 is not a registry unit; did you mean 城北街道? "
+            "content/news/2022/a.md:4: error[E201]: units.0: 城北街办 is not a registry unit; did you mean 城北街道? "
             "(see content/data/units.yml)"]
         assert "城北街道开展宣讲活动" in get(url + "news/a/")  # last good site still served
 

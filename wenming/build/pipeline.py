@@ -28,6 +28,7 @@ from pelican import signals
 
 from wenming.build.cache import (
     ManifestStore,
+    Timeline,
     code_fingerprint,
     content_stamps,
     input_manifest,
@@ -36,10 +37,12 @@ from wenming.build.cache import (
 )
 from wenming.build.discard import discard
 from wenming.build.engine import WRITE_ORDER, SitePelican
+from wenming.build.exchange import exchange
 from wenming.build.quick_render import LastBuild, forget_rendered_content
 from wenming.build.render_cache import RenderCache, site_keys
 from wenming.build.settings import pelican_settings
 from wenming.model import urls
+from wenming.model.events import reference_moment
 from wenming.model.site import LoadCaches, SiteModel, load_site
 from wenming.publish.kiosk import write_kiosk
 from wenming.publish.search_index import SearchIndexer, SearchIndexError, bundle_urls, plan_bundles
@@ -135,6 +138,8 @@ def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = Non
 
 
 TRASH = ".trash"
+
+
 def empty_trash(output_dir: Path) -> None:
     """Remove what earlier builds retired and did not get to delete (an interrupted remover, say)."""
     trash = output_dir / TRASH
@@ -146,16 +151,22 @@ def empty_trash(output_dir: Path) -> None:
 def swap_into_place(staged: Path, target: Path) -> None:
     """Last stage: replace ``target`` with ``staged`` (both on one file system).
 
-    The old tree is first moved into ``.trash`` and deleted in the background.
+    ``target`` is never missing, not even for an instant (the preview server serves it while the next
+    build runs): the two trees are exchanged in one step where the system can (Linux), otherwise
+    ``target`` is moved away and ``staged`` renamed in its place. The old tree goes into ``.trash`` and
+    is deleted in the background.
     """
-    retired = None
-    if target.exists():
-        (target.parent / TRASH).mkdir(exist_ok=True)
-        retired = Path(tempfile.mkdtemp(prefix=f"{target.name}-", dir=target.parent / TRASH))
+    if not target.exists():
+        os.rename(staged, target)
+        return
+    (target.parent / TRASH).mkdir(exist_ok=True)
+    retired = Path(tempfile.mkdtemp(prefix=f"{target.name}-", dir=target.parent / TRASH))
+    if exchange(staged, target):
+        os.rename(staged, retired / target.name)  # the old tree, now at the staged path
+    else:
         os.rename(target, retired / target.name)
-    os.rename(staged, target)
-    if retired is not None:
-        discard(retired)
+        os.rename(staged, target)
+    discard(retired)
 
 
 def search_plan(model: SiteModel) -> dict[str, list[str]]:
@@ -216,18 +227,21 @@ class SearchStage:
 def build(content_dir: Path, output_dir: Path, progress: Progress = lambda message: None,
           as_of: datetime.date | None = None, force: bool = False) -> BuildResult:
     """The recipe: check for changes, read and validate, generate, write assets and extra trees, swap."""
+    output_dir = Path(output_dir).absolute()  # tools run in other folders (Pagefind) are handed these paths
     cache_dir = output_dir / ".cache"
     fingerprint = code_fingerprint()
     stamps = content_stamps(content_dir)
     manifest = input_manifest(stamps, fingerprint, as_of)
     manifests = ManifestStore(cache_dir)
-    if not force and manifests.matches(manifest, output_dir / "site"):
+    now = reference_moment(as_of)  # before any page is rendered: pages may show a later moment, never an earlier
+    if not force and manifests.matches(manifest, output_dir / "site", now):
         progress("nothing changed since the last build; the site is up to date")
         return BuildResult(output_dir / "site", None, Diagnostics(content_dir), up_to_date=True)
     markdown_store, source_store = markdown_cache(cache_dir), source_cache(cache_dir, fingerprint)
     caches = LoadCaches(markdown_store.load(), source_store.load(), image_variants=cache_dir / "images")
     progress(f"reading and validating {content_dir} (image variants start in the background as images appear)")
     model = read_and_validate(content_dir, as_of, caches)
+    timeline = Timeline.of(e for e in model.collections.get("events", []) if e.is_published)
     progress(f"validated {len(model.news)} reports ({len(model.published_news)} published), "
              f"{len(model.pages)} pages, {len(model.registry.units)} units")
     staging, search = None, None
@@ -235,8 +249,8 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         output_dir.mkdir(parents=True, exist_ok=True)
         empty_trash(output_dir)
         manifests.forget()
-        render_cache = RenderCache.load(cache_dir, site_keys(stamps, content_dir, fingerprint, as_of, model.news),
-                                        output_dir / "site", model.images)
+        keys = site_keys(stamps, content_dir, fingerprint, as_of, model.news, timeline)
+        render_cache = RenderCache.load(cache_dir, keys, output_dir / "site", model.images)
         RenderCache.forget(cache_dir)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
         search = SearchStage(model, staging / "site", output_dir / "site", cache_dir / "search")
@@ -245,7 +259,7 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         progress("generating the public site")
         kept: list = []
         for warning in generate_site(model, staging / "site", cache_dir, render_cache, kept, search):
-            model.diagnostics.warning("pelican", warning)
+            model.diagnostics.add("W903", "pelican", warning=warning)
         progress(f"generated the site: {render_cache.rendered} pages rendered, {render_cache.linked} unchanged "
                  f"pages kept from the last build (and {render_cache.files_linked} generated files); "
                  "search indexing has started")
@@ -268,9 +282,9 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     render_cache.save(cache_dir)
-    markdown_store.save(model.images.renderer.used_entries())
+    markdown_store.save(model.markdown.used_entries())
     existing = {str(content_dir / relative) for relative, _, _ in stamps}
     source_store.save({path: entry for path, entry in caches.sources.items() if path in existing})
-    manifests.save(manifest)
+    manifests.save(manifest, None if as_of is not None else timeline.next_change(now))
     last = LastBuild(model, kept[0], output_dir / "site", cache_dir) if kept else None
     return BuildResult(output_dir / "site", model, model.diagnostics, last=last)

@@ -9,6 +9,8 @@ Every page Pelican writes gets a key, hashed from:
   (OWN_REPORT_TEMPLATES) show no other report, so they use the shell key and
   their own report's front matter instead: adding a report keeps them;
 * the output name and the template;
+* for pages handed ``now`` (activities, projects), which activities had
+  started and ended at that moment (Timeline.state);
 * the *content digests* (summary and body HTML) of the reports the page was
   handed: its own report, a month's reports, the reports on one page of a
   paginated list.
@@ -37,7 +39,7 @@ from pelican.contents import Content
 from pelican.paginator import Page as PaginatorPage
 from pelican.writers import Writer
 
-from wenming.build.cache import PickledCache, Stamp
+from wenming.build.cache import PickledCache, Stamp, Timeline
 from wenming.media.images import ImageStore
 from wenming.model.news import NewsItem
 from wenming.output import link_or_copy
@@ -50,6 +52,9 @@ ALWAYS_RENDER = {"home.html"}
 OWN_REPORT_TEMPLATES = {"article.html"}
 # Arguments Pelican passes that our templates never show (the period archives get every report).
 IGNORED_ARGUMENTS = {"all_articles"}
+# The argument of pages that show the time (an activity 进行中, the calendar's 今天): their key has the
+# timeline's state at that moment, so a page rendered before an activity started is not reused after.
+TIME_ARGUMENT = "now"
 CACHE_FILE = "render.pickle"
 
 
@@ -57,11 +62,13 @@ CACHE_FILE = "render.pickle"
 class SiteKeys:
     shell: str  # code, dates and every content file except reports: registry, data files, pages, images
     site: str  # the shell and every report's front matter: what lists, counts and navigation show
+    timeline: Timeline = Timeline()  # for pages handed ``now``: which activities have started and ended
 
 
 def site_keys(stamps: list[Stamp], content_dir: Path, code: str, as_of: datetime.date | None,
-              news: list[NewsItem]) -> SiteKeys:
-    """Hashes of every input except report summaries and bodies (see the module docstring)."""
+              news: list[NewsItem], timeline: Timeline = Timeline()) -> SiteKeys:
+    """Hashes of every input except report summaries and bodies (see the module docstring), and the
+    timeline of the activities (see TIME_ARGUMENT)."""
     digest = hashlib.sha256(f"{code}\0as_of={as_of}\0today={datetime.date.today()}\n".encode())
     reports = {os.path.relpath(item.source, content_dir) for item in news}
     for relative, size, mtime in stamps:
@@ -70,7 +77,7 @@ def site_keys(stamps: list[Stamp], content_dir: Path, code: str, as_of: datetime
     shell = digest.hexdigest()
     for item in sorted(news, key=lambda n: n.slug):
         digest.update(f"{item.source}\0{item.slug}\0{item.front_matter_digest}\n".encode())
-    return SiteKeys(shell, digest.hexdigest())
+    return SiteKeys(shell, digest.hexdigest(), timeline)
 
 
 def _store(cache_dir: Path) -> PickledCache:
@@ -197,6 +204,8 @@ class _KeyedTemplate:
             writer.digests.collect(localcontext.get(argument), parts, front_matter=own)
         for argument in sorted(self.paginated):
             writer.digests.collect(localcontext.get(f"{argument}_page"), parts, front_matter=own)
+        if TIME_ARGUMENT in self.arguments:
+            parts.append(keys.timeline.state(localcontext[TIME_ARGUMENT]))
         key = hashlib.sha1("\n".join(parts).encode()).hexdigest()
         previous = None if self.name in ALWAYS_RENDER else writer.cache.reuse(name, key)
         if previous is None:

@@ -1,19 +1,27 @@
 """Builds for ``build.py serve``: a quick render at once, then full builds one at a time in the background.
 
 When files change, the changed reports' pages are rendered straight away
-(wenming.quick_render) and the browser reloads; the full incremental build
+(wenming.build.quick_render) and the browser reloads; the full incremental build
 that brings lists, feeds and search up to date runs in a worker thread.
 Changes that arrive during a full build are rendered quickly again on top of
 its result (the build may have read the files before they changed) and
 trigger one more full build. Anything the quick path cannot handle goes
 straight to a full build. After a failed build the last good site stays
 served and the browser shows the problems.
+
+Quick renders run one at a time (they change the last build's objects in
+place), whether the watcher or the worker starts them; so do full builds. A
+build that fails unexpectedly (a bug, a full disk) is reported like a content
+error, and the worker goes on with the next change.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import threading
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from wenming.build.pipeline import BuildResult
@@ -22,6 +30,13 @@ from wenming.preview.live import PreviewState
 from wenming.source.diagnostics import ContentError, Diagnostic
 
 FullBuild = Callable[[bool], BuildResult]  # force -> result; raises ContentError
+WHERE = "build.py serve"  # the "file" named by diagnostics about the preview itself
+
+
+def unexpected(code: str, exc: BaseException) -> Diagnostic:
+    """A diagnostic for an exception no build should raise; its traceback goes to the terminal."""
+    traceback.print_exception(exc, file=sys.stderr)
+    return Diagnostic.of(code, WHERE, error=f"{exc.__class__.__name__}: {exc}")
 
 
 class PreviewBuilds:
@@ -30,7 +45,9 @@ class PreviewBuilds:
         self._full_build = full_build
         self._state = state
         self._report = report  # (headline, diagnostics) for the terminal
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the fields below
+        self._quick_lock = threading.Lock()  # one quick render at a time
+        self._full_lock = threading.Lock()  # one full build at a time
         self._wanted = threading.Event()
         self._force = False
         self._building = False
@@ -59,17 +76,24 @@ class PreviewBuilds:
         if not self._quick(paths):
             self.request_full_build()
 
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """No build runs inside this block (it waits for the running one to finish)."""
+        with self._full_lock, self._quick_lock:
+            yield
+
     def _quick(self, paths: set[Path]) -> bool:
         """Quick render; True when it handled the change (pages written, or problems shown)."""
-        with self._lock:
-            last = self._last
-        if last is None:
-            return False
-        try:
-            outcome = QuickRenderer(last).update(paths)
-        except Exception as exc:  # noqa: BLE001 - a quick render must never stop the preview
-            self._report(f"quick render skipped ({exc.__class__.__name__}: {exc}); rebuilding", [])
-            return False
+        with self._quick_lock:
+            with self._lock:
+                last = self._last
+            if last is None:
+                return False
+            try:
+                outcome = QuickRenderer(last).update(paths)
+            except Exception as exc:  # noqa: BLE001 - a quick render must never stop the preview
+                self._report("", [unexpected("W910", exc)])
+                return False
         if outcome is None:
             return False
         if outcome.problems:
@@ -87,22 +111,35 @@ class PreviewBuilds:
             with self._lock:
                 self._wanted.clear()
                 force, self._force = self._force, False
-            self._run_full(force)
+            try:
+                self._run_full(force)
+            except Exception as exc:  # noqa: BLE001 - the worker must outlive anything a build does
+                self._failed([unexpected("E910", exc)])
+
+    def _failed(self, diagnostics: list[Diagnostic]) -> None:
+        self._report("✗ build failed; the last good site stays served", diagnostics)
+        self._state.publish([d.format() for d in diagnostics if d.severity.value == "error"])
 
     def _run_full(self, force: bool) -> None:
-        with self._lock:
-            self._building = True
-            self._changed_during_build = set()
-        try:
-            result = self._full_build(force)
-        except ContentError as exc:
+        with self._full_lock:
             with self._lock:
-                self._building = False
-            self._report("✗ build failed; the last good site stays served", exc.diagnostics)
-            self._state.publish([d.format() for d in exc.diagnostics if d.severity.value == "error"])
+                self._building = True
+                self._changed_during_build = set()
+            try:
+                result = self._full_build(force)
+            except ContentError as exc:
+                failure = exc.diagnostics
+            except Exception as exc:  # noqa: BLE001 - reported in the page; the preview goes on watching
+                failure = [unexpected("E910", exc)]
+            else:
+                failure = None
+            finally:
+                with self._lock:
+                    self._building = False
+        if failure is not None:
+            self._failed(failure)
             return
         with self._lock:
-            self._building = False
             first = self._last is None and result.last is not None
             if result.last is not None:
                 self._last = result.last

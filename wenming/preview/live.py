@@ -1,6 +1,6 @@
 """Live preview for ``build.py serve``: watch the sources, rebuild, reload the open browser tab.
 
-What a change rebuilds is decided in wenming.preview_builds (a quick render of
+What a change rebuilds is decided in wenming.preview.builds (a quick render of
 the changed reports, then the incremental pipeline in the background). The browser listens on a
 Server-Sent Events stream: "reload" after a good build, "problems" with the
 same messages as ``build.py check`` after a failed one (shown as an overlay
@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import sys
 import threading
+import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +29,8 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
+from wenming.source.diagnostics import Diagnostic
+
 EVENTS_PATH = "/__preview/events"
 CLIENT_PATH = "/__preview/client.js"
 CLIENT_SCRIPT = f'<script src="{CLIENT_PATH}"></script>'
@@ -32,20 +38,23 @@ CLIENT_SCRIPT = f'<script src="{CLIENT_PATH}"></script>'
 
 @dataclasses.dataclass
 class BuildState:
-    """What the browser is told: a generation number and the problems of the last build, if it failed."""
+    """What the browser is told: a generation number and the problems of the last build, if it failed,
+    and which server process says so (a page open across a restart reloads)."""
 
     generation: int = 0
     problems: list[str] = dataclasses.field(default_factory=list)
+    server: str = ""
 
 
 class PreviewState:
     def __init__(self) -> None:
         self._condition = threading.Condition()
-        self._state = BuildState()
+        self._server = f"{os.getpid()}-{time.time_ns()}"  # a restart (os.execv) keeps the process id
+        self._state = BuildState(server=self._server)
 
     def publish(self, problems: list[str]) -> None:
         with self._condition:
-            self._state = BuildState(self._state.generation + 1, problems)
+            self._state = BuildState(self._state.generation + 1, problems, self._server)
             self._condition.notify_all()
 
     def current(self) -> BuildState:
@@ -60,7 +69,8 @@ class PreviewState:
 
 def event_message(state: BuildState) -> bytes:
     kind = "problems" if state.problems else "reload"
-    payload = json.dumps({"generation": state.generation, "problems": state.problems}, ensure_ascii=False)
+    payload = json.dumps({"generation": state.generation, "problems": state.problems, "server": state.server},
+                         ensure_ascii=False)
     return f"event: {kind}\ndata: {payload}\n\n".encode("utf-8")
 
 
@@ -68,7 +78,13 @@ CHANGES = {EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED, EVENT_TY
 
 
 class _Debounced(FileSystemEventHandler):
-    """Calls ``action`` with the changed paths once things have been quiet for ``delay`` seconds."""
+    """Calls ``action`` with the changed paths once things have been quiet for ``delay`` seconds.
+
+    Editors that save safely (vim, VS Code, ``sed -i``) write a temporary file and rename it onto the
+    file, or rename the file to a backup, write it anew and delete the backup. A path that appeared in
+    the batch (created, or the target of a rename) and is gone again when it fires was such a scratch
+    file and is left out: what remains is the file that was saved, as if it had been written in place.
+    """
 
     def __init__(self, action: Callable[[set[Path]], None], ignored: list[Path], delay: float = 0.15) -> None:
         self.action = action
@@ -76,20 +92,24 @@ class _Debounced(FileSystemEventHandler):
         self.delay = delay
         self._timer: threading.Timer | None = None
         self._paths: set[Path] = set()
+        self._appeared: set[Path] = set()  # paths created (or renamed to) in this batch
         self._lock = threading.Lock()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in CHANGES or (event.is_directory and event.event_type == "modified"):
             return  # reading a file (as every build does) is not a change
         paths = {Path(str(event.src_path)).resolve()}
+        appeared = set(paths) if event.event_type == EVENT_TYPE_CREATED else set()
         if getattr(event, "dest_path", ""):
             paths.add(Path(str(event.dest_path)).resolve())
+            appeared.add(Path(str(event.dest_path)).resolve())
         paths = {p for p in paths
                  if not any(p.is_relative_to(i) for i in self.ignored) and "__pycache__" not in p.parts}
         if not paths:
             return
         with self._lock:
             self._paths |= paths
+            self._appeared |= appeared & paths
             if self._timer is not None:
                 self._timer.cancel()
             self._timer = threading.Timer(self.delay, self._fire)
@@ -99,6 +119,8 @@ class _Debounced(FileSystemEventHandler):
     def _fire(self) -> None:
         with self._lock:
             paths, self._paths = self._paths, set()
+            appeared, self._appeared = self._appeared, set()
+        paths = {p for p in paths if p not in appeared or p.exists()}
         if paths:
             self.action(paths)
 
@@ -117,7 +139,12 @@ class Watcher:
 
     def _run(self, paths: set[Path]) -> None:
         with self._running:
-            self._changed(paths)
+            try:
+                self._changed(paths)
+            except Exception as exc:  # noqa: BLE001 - the next change must still be seen
+                traceback.print_exception(exc, file=sys.stderr)
+                problem = Diagnostic.of("E912", "build.py serve", error=f"{exc.__class__.__name__}: {exc}")
+                print(problem.format(), file=sys.stderr, flush=True)
 
     def start(self) -> None:
         self._observer.daemon = True
@@ -146,9 +173,15 @@ CLIENT_JS = """// Live preview client: reload after a rebuild, show build proble
   }
   var source = new EventSource("%(events)s");
   var seen = null;
+  var server = null;
   function handle(event, reload) {
     var data = JSON.parse(event.data);
-    if (seen === null) { seen = data.generation; if (!reload) { showProblems(data.problems); } return; }
+    if (seen === null) {
+      seen = data.generation; server = data.server;
+      if (!reload) { showProblems(data.problems); }
+      return;
+    }
+    if (data.server !== server) { window.location.reload(); return; }  // the preview server restarted
     if (data.generation === seen) { return; }
     seen = data.generation;
     if (reload) { window.location.reload(); } else { showProblems(data.problems); }

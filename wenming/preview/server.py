@@ -1,20 +1,50 @@
-"""Local preview server for the generated site (loopback only), with optional live reload."""
+"""Local preview server for the generated site (loopback only), with optional live reload.
+
+It answers only requests addressed to its own loopback name (``Host: 127.0.0.1:<port>`` or
+``localhost:<port>``): a web page elsewhere cannot reach it through a DNS name rebound to 127.0.0.1.
+It lists no folders: a folder without an index.html is not found, as on the published site.
+"""
 
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import socket
 from pathlib import Path
 
 from wenming.preview.live import CLIENT_JS, CLIENT_PATH, CLIENT_SCRIPT, EVENTS_PATH, PreviewState, event_message
+from wenming.source.messages import render
 
 WAITING_PAGE = ("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>预览</title></head>"
                 "<body><h1>网站尚未生成</h1><p>请根据下方提示修改内容，保存后自动重新生成。</p></body></html>")
+LOOPBACK_NAMES = ("127.0.0.1", "localhost")
+WILDCARD_ADDRESSES = ("", "0.0.0.0", "::")
 
 
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
     preview: PreviewState | None = None
+
+    def parse_request(self) -> bool:
+        """The request line and headers, and the Host check (DNS-rebinding guard) before anything is served."""
+        if not super().parse_request():
+            return False
+        host = self.headers.get("Host", "")
+        if host.lower() in self.server.allowed_hosts():
+            return True
+        port = self.server.server_address[1]
+        text = render("preview.host_refused", {"allowed": sorted(self.server.allowed_hosts()), "host": host,
+                                                 "port": port})
+        body = ("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>403</title></head>"
+                f"<body><p>{html.escape(text)}</p></body></html>").encode("utf-8")
+        self.close_connection = True
+        self._send(403, body, "text/html; charset=utf-8")
+        return False
+
+    def list_directory(self, path):
+        """No folder listings: a folder without index.html is not found."""
+        self.send_error(404)
+        return None
 
     def do_GET(self):  # noqa: N802 - http.server's API name
         if self.preview is not None and self.path == EVENTS_PATH:
@@ -84,6 +114,12 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
 class PreviewServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     stopping = False
+
+    def allowed_hosts(self) -> set[str]:
+        """The Host header values this server answers: its loopback names with its port (bare on port 80)."""
+        host, port = self.server_address[:2]
+        names = {*LOOPBACK_NAMES, *([host] if host not in WILDCARD_ADDRESSES else [])}
+        return {f"{name}:{port}" for name in names} | ({*names} if port == 80 else set())
 
 
 def make_server(site_dir: Path, port: int, host: str = "127.0.0.1",

@@ -174,11 +174,12 @@ class SearchIndexer:
     """
 
     def __init__(self, site_dir: Path, previous_site_dir: Path | None, cache_dir: Path) -> None:
-        self.site_dir = Path(site_dir)
-        self.previous_site_dir = Path(previous_site_dir) if previous_site_dir is not None else None
+        # Absolute: Pagefind runs in the folder of its page farm and is handed these paths.
+        self.site_dir = Path(site_dir).absolute()
+        self.previous_site_dir = Path(previous_site_dir).absolute() if previous_site_dir is not None else None
         if self.previous_site_dir is not None and self.previous_site_dir.resolve() == self.site_dir.resolve():
             self.previous_site_dir = None  # its bundles would be deleted before they were linked
-        self.cache_dir = Path(cache_dir)
+        self.cache_dir = Path(cache_dir).absolute()
         self.built: list[str] = []
         self.reused: list[str] = []
         self.pages = 0
