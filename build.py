@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Command line of the publishing system: build | check | new | serve.
+"""Command line of the publishing system: build | check | new | serve | cms.
 
 Exit codes: 0 success, 1 content errors (or a failed build), 2 usage errors.
 """
@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from wenming.build.pipeline import build, read_and_validate
+from wenming.cms import cli as cms_cli
 from wenming.model.skeleton import SkeletonError, new_news
 from wenming.preview.builds import PreviewBuilds
 from wenming.preview.live import PreviewState, Watcher
@@ -193,6 +194,7 @@ def make_parser() -> argparse.ArgumentParser:
     serve = with_as_of(with_output(with_content(commands.add_parser("serve", help="build and preview on 127.0.0.1"))))
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
     serve.set_defaults(handler=cmd_serve)
+    cms_cli.add_parser(commands, ROOT / "content", ROOT / "output")
     return parser
 
 

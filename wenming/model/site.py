@@ -12,7 +12,7 @@ import dataclasses
 import datetime
 import functools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from wenming.media.images import ImageStore
@@ -32,7 +32,7 @@ from wenming.model.volunteers import load_volunteers
 from wenming.schema.content import NewsReport, Page
 from wenming.source.diagnostics import Diagnostics
 from wenming.source.discovery import content_files
-from wenming.source.frontmatter import SourceCache, SourceFile, read_source
+from wenming.source.frontmatter import SourceCache, SourceFile, parse_source, read_source
 from wenming.source.slugs import SlugClaims, file_slug, slug_for
 
 
@@ -74,6 +74,8 @@ class LoadContext:
     extras: dict[str, object] = dataclasses.field(default_factory=dict)
     sources: SourceCache | None = None
     attempted: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # folder -> slugs of every file read
+    # Files to read as if they held this text (None: as if deleted): the CMS checks an edit before writing it.
+    overlay: Mapping[Path, str | None] = dataclasses.field(default_factory=dict)
 
     @property
     def images(self) -> ImageStore:
@@ -81,12 +83,23 @@ class LoadContext:
 
     def read(self, path: Path, model: type) -> SourceFile | None:
         """Read and validate one content file (from the cache of parsed files when unchanged)."""
+        if path in self.overlay:
+            return parse_source(path, self.overlay[path], model, self.diagnostics)
         return read_source(path, model, self.diagnostics, self.sources)
+
+    def files(self, folder: str) -> list[Path]:
+        """The content files of ``content/<folder>/``, with the overlay's files in place of the disk's."""
+        root = self.content_dir / folder
+        found = set(content_files(root, self.diagnostics))
+        for path, text in self.overlay.items():
+            if path.is_relative_to(root):
+                (found.add if text is not None else found.discard)(path)
+        return sorted(found)
 
     def read_folder(self, folder: str, model: type) -> Iterator[SourceFile]:
         """Every valid content file of ``content/<folder>/``, read and validated against ``model``."""
         attempted = self.attempted.setdefault(folder, set())
-        for path in content_files(self.content_dir / folder, self.diagnostics):
+        for path in self.files(folder):
             source = self.read(path, model)
             attempted.add(slug_for(source) if source is not None else file_slug(path))
             if source is not None:
@@ -198,11 +211,12 @@ LOADERS: list[tuple[str, Callable[[LoadContext], None]]] = [
 ]
 
 
-def load_site(content_dir: Path, as_of: datetime.date | None = None,
-              caches: LoadCaches | None = None) -> tuple[SiteModel | None, Diagnostics]:
+def load_site(content_dir: Path, as_of: datetime.date | None = None, caches: LoadCaches | None = None,
+              overlay: Mapping[Path, str | None] | None = None) -> tuple[SiteModel | None, Diagnostics]:
     """Read and validate all content, collecting every problem of every file.
 
-    The model is None when any error was found; the diagnostics hold them all.
+    The model is None when any error was found; the diagnostics hold them all. ``overlay`` maps
+    content files (absolute paths) to the text to read instead of the file's (None: as if deleted).
     """
     diagnostics = Diagnostics(content_dir)
     registry = load_registry(content_dir / "data", diagnostics)
@@ -211,7 +225,7 @@ def load_site(content_dir: Path, as_of: datetime.date | None = None,
     caches = caches or LoadCaches()
     images = ImageStore(content_dir, caches.image_variants)
     ctx = LoadContext(content_dir, registry, diagnostics, MarkdownRenderer(images, caches.markdown),
-                      sources=caches.sources)
+                      sources=caches.sources, overlay=dict(overlay or {}))
     try:
         for _name, loader in LOADERS:
             loader(ctx)

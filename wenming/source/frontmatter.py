@@ -63,6 +63,11 @@ def _read_source(path: Path, model: type[ContentModel], diagnostics: Diagnostics
     text = read_text_file(path, diagnostics)
     if text is None:
         return None
+    return parse_source(path, text, model, diagnostics)
+
+
+def parse_source(path: Path, text: str, model: type[ContentModel], diagnostics: Diagnostics) -> SourceFile | None:
+    """Validate the text of the content file ``path`` (read already, or not yet written: the CMS)."""
     try:
         parsed = split_front_matter(text)
     except FrontMatterError as exc:

@@ -1,0 +1,227 @@
+"""The CMS API end to end: the editorial workflow, versions and conflicts, validation, security, media,
+preview and publishing to the live site (real app, real git repository, real builds)."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+from bs4 import BeautifulSoup
+from cmskit import PASSWORD, git, make_cms_site
+from PIL import Image
+
+from wenming.build.pipeline import read_and_validate
+
+NEW_REPORT = {"fields": {"title": "城北街道开展“茶乡微讲堂”进社区活动", "date": "2022-06-01", "units": ["城北街道"],
+                         "village": "北关社区"},
+              "body": "6月1日，城北街道在北关社区开展微讲堂。\n\n居民踊跃参加。"}
+
+
+def test_a_report_goes_from_draft_to_review_to_the_public_site(tmp_path):
+    site = make_cms_site(tmp_path)
+    editor, reviewer = site.login("chengbei"), site.login("reviewer")
+    created = site.client.post("/api/news", headers=editor, json=NEW_REPORT)
+    assert created.status_code == 201, created.text
+    entry = created.json()
+    assert entry["status"] == "draft" and entry["path"] == f"news/2022/06/{entry['slug']}.md"
+    text = (site.content / entry["path"]).read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: 城北街道开展“茶乡微讲堂”进社区活动\ndate: 2022-06-01\nunits: [城北街道]\n")
+    assert site.client.post(f"/api/news/{entry['slug']}/submit", headers=editor).json()["status"] == "review"
+    site.cms.worker.start()
+    try:
+        published = site.client.post(f"/api/news/{entry['slug']}/publish", headers=reviewer)
+        assert published.status_code == 200 and published.json()["status"] == "published"
+        head = git(site.root, "rev-parse", "HEAD").strip()
+        assert site.cms.worker.wait_until_live(head, timeout=120)
+        state = site.client.get("/api/build", headers=reviewer).json()
+        assert state["state"] == "idle" and state["revision"] == head
+        page = site.output / "site" / "news" / entry["slug"] / "index.html"
+        title = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("h1", id="report-title")
+        assert title.get_text() == NEW_REPORT["fields"]["title"]
+    finally:
+        site.cms.worker.stop()
+    assert site.commits()[:3] == [f"reviewer用户|发布：{NEW_REPORT['fields']['title']}",
+                                  f"chengbei用户|提交审核：{NEW_REPORT['fields']['title']}",
+                                  f"chengbei用户|新增报道：{NEW_REPORT['fields']['title']}"]
+    authors = git(site.root, "log", "-3", "--format=%ae").split()
+    assert authors == ["reviewer@example.test", "chengbei@example.test", "chengbei@example.test"]
+
+
+def test_returning_needs_a_comment_which_goes_into_the_history(tmp_path):
+    site = make_cms_site(tmp_path)
+    reviewer = site.login("reviewer")
+    assert site.client.post("/api/news/chengbei-review/return", headers=reviewer, json={}).status_code == 400
+    returned = site.client.post("/api/news/chengbei-review/return", headers=reviewer, json={"comment": "请补充人数。"})
+    assert returned.json()["status"] == "draft"
+    history = site.client.get("/api/news/chengbei-review/history", headers=reviewer).json()["items"]
+    assert history[0]["message"] == "退回：城北街道待审（意见：请补充人数。）"
+    assert site.client.post("/api/news/chengbei-review/publish", headers=reviewer).status_code == 200
+
+
+def test_a_transition_from_the_wrong_status_is_a_conflict(tmp_path):
+    site = make_cms_site(tmp_path)
+    response = site.client.post("/api/news/chengbei-published/submit", headers=site.login("reviewer"))
+    assert response.status_code == 409
+
+
+def test_two_editors_saving_the_same_version_one_gets_409_and_nothing_is_lost(tmp_path):
+    site = make_cms_site(tmp_path)
+    first, second = site.login("chengbei"), site.login("reviewer")
+    entry = site.client.get("/api/news/chengbei-draft", headers=first).json()
+    saves = []
+    for headers, body in ((first, "第一位编辑的正文。"), (second, "第二位编辑的正文。")):
+        saves.append(site.client.put("/api/news/chengbei-draft", headers=headers, json={
+            "fields": entry["fields"], "body": body, "version": entry["version"]}))
+    assert [s.status_code for s in saves] == [200, 409]
+    assert saves[1].json()["current"]["body"] == "第一位编辑的正文。"
+    assert "第一位编辑的正文。" in (site.content / entry["path"]).read_text(encoding="utf-8")
+
+
+def test_a_change_committed_with_plain_git_meanwhile_gets_409(tmp_path):
+    site = make_cms_site(tmp_path)
+    editor = site.login("chengbei")
+    entry = site.client.get("/api/news/chengbei-draft", headers=editor).json()
+    path = site.content / entry["path"]
+    path.write_text(path.read_text(encoding="utf-8") + "\n用 git 直接加的一段。\n", encoding="utf-8")
+    git(site.root, "commit", "-qam", "直接提交")
+    response = site.client.put("/api/news/chengbei-draft", headers=editor, json={
+        "fields": entry["fields"], "body": "浏览器里的正文。", "version": entry["version"]})
+    assert response.status_code == 409
+    assert "用 git 直接加的一段。" in response.json()["current"]["body"]
+    assert "用 git 直接加的一段。" in path.read_text(encoding="utf-8")
+
+
+def test_twenty_concurrent_writes_give_a_linear_history_and_valid_files(tmp_path):
+    site = make_cms_site(tmp_path)
+    tokens = [site.login(name) for name in ("chengbei", "reviewer", "admin", "chengbei")]
+    before = len(site.commits())
+    results = []
+
+    def write(index: int) -> None:
+        body = {"fields": {**NEW_REPORT["fields"], "title": f"并发报道{index}"}, "body": f"第{index}篇。"}
+        results.append(site.client.post("/api/news", headers=tokens[index % 4], json=body).status_code)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [201] * 20
+    assert len(site.commits()) == before + 20
+    assert git(site.root, "rev-list", "--merges", "HEAD").strip() == ""
+    assert git(site.root, "status", "--porcelain").strip() == ""
+    model = read_and_validate(site.content)
+    assert sum(1 for item in model.news if item.title.startswith("并发报道")) == 20
+
+
+def test_invalid_fields_get_422_with_the_check_diagnostics_in_chinese(tmp_path, monkeypatch):
+    monkeypatch.setenv("WENMING_LANG", "zh")
+    site = make_cms_site(tmp_path)
+    body = {**NEW_REPORT, "fields": {**NEW_REPORT["fields"], "units": ["城北街办"]}}
+    response = site.client.post("/api/news", headers=site.login("reviewer"), json=body)
+    assert response.status_code == 422
+    diagnostic, village = response.json()["diagnostics"]
+    assert (diagnostic["code"], diagnostic["field"]) == ("E201", "units.0")
+    assert (village["code"], village["field"]) == ("E207", "village")  # no valid town left for the village
+    assert diagnostic["message"].startswith("“城北街办”不是登记的单位。您是不是要写“城北街道”？")
+    assert len(site.commits()) == 1
+
+
+def test_cookie_sessions_need_the_csrf_token(tmp_path):
+    site = make_cms_site(tmp_path)
+    login = site.client.post("/api/login", json={"username": "chengbei", "password": PASSWORD})
+    assert "httponly" in login.headers["set-cookie"].lower() and "samesite=strict" in login.headers["set-cookie"].lower()
+    csrf = login.json()["csrf_token"]
+    assert site.client.get("/api/news/chengbei-draft").status_code == 200  # reading needs no token
+    assert site.client.post("/api/news", json=NEW_REPORT).status_code == 403
+    assert site.client.post("/api/news", json=NEW_REPORT, headers={"X-CSRF-Token": "wrong"}).status_code == 403
+    assert site.client.post("/api/news", json=NEW_REPORT, headers={"X-CSRF-Token": csrf}).status_code == 201
+
+
+def test_login_is_rate_limited(tmp_path):
+    site = make_cms_site(tmp_path)
+    statuses = [site.client.post("/api/login", json={"username": "chengbei", "password": "wrong-guess"}).status_code
+                for _ in range(6)]
+    assert statuses == [401] * 5 + [429]
+    right = site.client.post("/api/login", json={"username": "chengbei", "password": PASSWORD})
+    assert right.status_code == 429
+
+
+def test_slugs_and_paths_cannot_escape_the_content_folder(tmp_path):
+    site = make_cms_site(tmp_path)
+    admin = site.login("admin")
+    for slug in ("..", "..%2F..%2Fetc%2Fpasswd", "a..b", "A", "%00"):
+        assert site.client.get(f"/api/news/{slug}", headers=admin).status_code in (400, 404), slug
+    created = site.client.post("/api/news", headers=admin, json={**NEW_REPORT, "slug": "../../evil"})
+    assert created.status_code == 400
+    assert site.client.get("/api/data/../../etc/passwd", headers=admin).status_code == 404
+    assert not list(tmp_path.glob("**/evil*"))
+
+
+def jpeg_with_gps() -> bytes:
+    image = Image.new("RGB", (640, 480), (142, 27, 27))
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (33.0, 0.0, 0.0)}  # GPS latitude
+    exif[0x0112] = 6  # rotated
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def test_uploaded_images_are_decoded_stripped_and_committed(tmp_path):
+    site = make_cms_site(tmp_path)
+    editor = site.login("chengbei")
+    response = site.client.post("/api/media", headers=editor,
+                                files={"file": ("../../家/照片.jpg", jpeg_with_gps(), "image/jpeg")})
+    assert response.status_code == 201, response.text
+    path = response.json()["path"]
+    assert path.startswith("images/") and ".." not in path
+    with Image.open(site.content / path) as stored:
+        assert stored.size == (480, 640)  # the orientation was applied
+        assert not stored.getexif()
+    assert site.commits()[0] == f"chengbei用户|上传图片：{path}"
+    fake = site.client.post("/api/media", headers=editor, files={"file": ("x.jpg", b"not an image", "image/jpeg")})
+    assert fake.status_code in (400, 415)
+
+
+def test_raw_html_written_through_the_api_is_sanitised(tmp_path):
+    site = make_cms_site(tmp_path)
+    body = {**NEW_REPORT, "body": '正文。\n\n<p onclick="steal()">段落<script>alert(1)</script></p>'}
+    entry = site.client.post("/api/news", headers=site.login("chengbei"), json=body).json()
+    stored = (site.content / entry["path"]).read_text(encoding="utf-8")
+    assert "<script" not in stored and "onclick" not in stored and "<p>段落" in stored
+
+
+def test_an_editor_sees_its_own_units_villages_in_the_schema(tmp_path):
+    site = make_cms_site(tmp_path)
+    schema = site.client.get("/api/schema/news", headers=site.login("chengbei")).json()
+    villages = schema["properties"]["village"]
+    choices = villages.get("x-choices") or next(b["x-choices"] for b in villages.get("anyOf", []) if "x-choices" in b)
+    assert choices == ["北关社区", "东关社区", "西关社区", "南关社区"]
+
+
+def test_lists_filter_and_hide_other_units_drafts(tmp_path):
+    site = make_cms_site(tmp_path)
+    listing = site.client.get("/api/news", headers=site.login("chengbei"), params={"per_page": 100}).json()
+    slugs = [item["slug"] for item in listing["items"]]
+    assert "yanghe-draft" not in slugs and "yanghe-published" in slugs
+    assert slugs[:3] == ["chengbei-draft", "chengbei-published", "chengbei-review"]  # own unit first
+    queue = site.client.get("/api/news", headers=site.login("reviewer"), params={"status": "review"}).json()
+    assert {item["slug"] for item in queue["items"]} == {"chengbei-review", "yanghe-review"}
+    assert queue["counts"] == {"draft": 2, "review": 2, "published": 2}
+
+
+def test_preview_renders_the_report_with_the_site_templates(tmp_path):
+    site = make_cms_site(tmp_path)
+    site.cms.worker.start()
+    try:
+        site.cms.worker.request()
+        assert site.cms.worker.wait_until_live(git(site.root, "rev-parse", "HEAD").strip(), timeout=120)
+        response = site.client.post("/api/preview/news", headers=site.login("chengbei"), json=NEW_REPORT)
+    finally:
+        site.cms.worker.stop()
+    assert response.status_code == 200, response.text
+    page = BeautifulSoup(response.json()["html"], "html.parser")
+    assert page.find("h1", id="report-title").get_text() == NEW_REPORT["fields"]["title"]
+    assert "北关社区" in page.find("dl", class_="facts").get_text()
+    assert not (site.content / "news" / "2022" / "06").exists()  # a preview writes nothing

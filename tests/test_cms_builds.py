@@ -1,0 +1,167 @@
+"""The CMS's build worker: one build at a time, coalesced requests, failures reported and survived."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from wenming.cms.builds import BuildWorker
+from wenming.source.diagnostics import ContentError, Diagnostic
+
+WAIT = 10  # seconds: only reached when something is broken
+
+
+class FakeSite:
+    """A build function that counts its builds, can be held running, and fails when told to."""
+
+    def __init__(self) -> None:
+        self.revision = "r1"
+        self.builds: list[str] = []  # the revision each build published
+        self.started = threading.Semaphore(0)
+        self.hold = threading.Event()
+        self.hold.set()
+        self.failures: list[Exception] = []
+        self.warnings: list[str] = []
+
+    def current_revision(self) -> str:
+        return self.revision
+
+    def build(self) -> list[str]:
+        published = self.revision  # the files as they are when the build reads them
+        self.started.release()
+        assert self.hold.wait(WAIT)
+        if self.failures:
+            raise self.failures.pop(0)
+        self.builds.append(published)
+        return list(self.warnings)
+
+
+@pytest.fixture
+def site() -> FakeSite:
+    return FakeSite()
+
+
+@pytest.fixture
+def worker(site):
+    worker = BuildWorker(site.build, site.current_revision)
+    worker.start()
+    yield worker
+    site.hold.set()
+    worker.stop()
+
+
+def test_a_burst_of_requests_during_a_build_gives_exactly_one_more_build(site, worker):
+    site.hold.clear()
+    worker.request()
+    assert site.started.acquire(timeout=WAIT)
+    assert worker.state().state == "building"
+    site.revision = "r2"
+    for _ in range(9):
+        worker.request()
+    site.hold.set()
+    assert worker.wait_until_live("r2", WAIT)
+    worker.stop()
+    assert site.builds == ["r1", "r2"]
+    assert worker.state().state == "idle" and worker.state().revision == "r2"
+
+
+def test_requests_made_before_the_worker_starts_give_one_build(site):
+    worker = BuildWorker(site.build, site.current_revision)
+    for _ in range(10):
+        worker.request()
+    worker.start()
+    assert worker.wait_until_live("r1", WAIT)
+    worker.stop()
+    assert site.builds == ["r1"]
+
+
+def test_while_building_the_state_still_names_what_is_live(site, worker):
+    site.warnings = ["content/news/a.md:3: warning[W401]: …"]
+    worker.request()
+    assert worker.wait_until_live("r1", WAIT)
+    first = worker.state()
+    assert (first.state, first.revision, first.messages) == ("idle", "r1", site.warnings)
+    assert first.finished_at is not None and first.finished_at.utcoffset() is not None
+    site.hold.clear()
+    site.revision = "r2"
+    worker.request()
+    assert site.started.acquire(timeout=WAIT) and site.started.acquire(timeout=WAIT)
+    building = worker.state()
+    assert (building.state, building.revision, building.finished_at) == ("building", "r1", first.finished_at)
+
+
+def test_a_failed_build_is_reported_and_the_next_request_builds_again(site, worker):
+    worker.request()
+    assert worker.wait_until_live("r1", WAIT)
+    site.revision = "r2"
+    site.failures = [OSError("磁盘空间不足")]
+    worker.request()
+    assert not worker.wait_until_live("r2", WAIT)
+    failed = worker.state()
+    assert (failed.state, failed.revision, failed.messages) == ("failed", "r1", ["磁盘空间不足"])
+    worker.request()
+    assert worker.wait_until_live("r2", WAIT)
+    assert worker.state().state == "idle" and worker.state().messages == [] and site.builds == ["r1", "r2"]
+
+
+def test_a_content_error_reports_each_diagnostic(site, worker):
+    diagnostics = [Diagnostic.of("E910", "build.py serve", error="一"), Diagnostic.of("E910", "build.py serve",
+                                                                                      error="二")]
+    site.failures = [ContentError(diagnostics)]
+    worker.request()
+    assert not worker.wait_until_live("r1", WAIT)
+    assert worker.state().messages == [d.format() for d in diagnostics]
+    assert worker.state().state == "failed" and worker.state().revision is None
+
+
+def test_waiting_gives_up_at_once_when_the_build_that_would_publish_fails(site, worker):
+    site.hold.clear()
+    site.failures = [RuntimeError("boom")]
+    worker.request()
+    answers: list[bool] = []
+    waiter = threading.Thread(target=lambda: answers.append(worker.wait_until_live("r1", 3600)))
+    waiter.start()
+    site.hold.set()
+    waiter.join(WAIT)
+    assert answers == [False] and worker.state().messages == ["boom"]
+
+
+def test_a_later_build_makes_an_earlier_revision_live(site, worker):
+    site.hold.clear()
+    worker.request()
+    assert site.started.acquire(timeout=WAIT)
+    site.revision = "r2"
+    worker.request()  # the request for r2, committed while r1 was building
+    site.revision = "r3"  # another commit lands before the next build reads the revision
+    worker.request()
+    site.hold.set()
+    assert worker.wait_until_live("r2", WAIT)
+    assert site.builds == ["r1", "r3"]
+
+
+def test_waiting_without_a_build_times_out(site, worker):
+    assert not worker.wait_until_live("r1", 0.01)
+    assert worker.state().state == "idle" and site.builds == []
+
+
+def test_stop_ends_the_thread_after_the_running_build_and_releases_waiters(site):
+    worker = BuildWorker(site.build, site.current_revision)
+    worker.start()
+    site.hold.clear()
+    worker.request()
+    assert site.started.acquire(timeout=WAIT)
+    worker.request()
+    answers: list[bool] = []
+    waiter = threading.Thread(target=lambda: answers.append(worker.wait_until_live("never", 3600)))
+    waiter.start()
+    stopper = threading.Thread(target=worker.stop)
+    stopper.start()
+    waiter.join(WAIT)
+    assert answers == [False]
+    site.hold.set()
+    stopper.join(WAIT)
+    assert not stopper.is_alive() and site.builds == ["r1"]
+    assert not any(thread.name == "cms-builds" for thread in threading.enumerate())
+    worker.request()
+    assert not worker.wait_until_live("r9", 0.01) and site.builds == ["r1"]

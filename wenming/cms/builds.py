@@ -1,0 +1,150 @@
+"""The CMS's background build worker: rebuilds the public site after writes, one build at a time, coalescing requests.
+
+A request while a build runs causes exactly one more build after it, so a burst of publishes gives one or two
+builds. The state reports what is live: the revision of the last successful build, and the messages of the last
+build (its warnings, or why it failed). A failing build never stops the worker.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+logger = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class BuildState:
+    state: str  # "idle" | "building" | "failed"
+    revision: str | None  # the revision of the last successful build: what is live
+    finished_at: datetime.datetime | None  # when the last build (successful or not) finished, in UTC
+    messages: list[str]  # of the last build: its warnings, or its errors
+
+
+IDLE = BuildState("idle", None, None, [])
+
+
+def failure_messages(exc: Exception) -> list[str]:
+    """What a failed build says: each diagnostic of a content error, else the exception's text."""
+    diagnostics = getattr(exc, "diagnostics", None)
+    if isinstance(diagnostics, list) and diagnostics:
+        return [diagnostic.format() for diagnostic in diagnostics]
+    return [str(exc) or exc.__class__.__name__]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Outcome:
+    """One finished build: whether it succeeded, what it published and said, and which requests it covered."""
+
+    ok: bool
+    revision: str | None
+    messages: list[str]
+    covers: int  # every request numbered up to this one was made before the build read its revision
+
+
+class BuildWorker:
+    """A daemon thread that runs ``build()`` whenever asked, never two at once and never more than one queued."""
+
+    def __init__(self, build: Callable[[], list[str]], revision: Callable[[], str | None]) -> None:
+        self._build = build
+        self._revision = revision
+        self._changed = threading.Condition()  # guards every field below; notified on every change of state
+        self._state = IDLE
+        self._requests = 0  # requests made so far
+        self._pending = False  # a request not yet taken up by a build
+        self._running = False
+        self._stopping = False
+        self._last_success_covers = 0
+        self._last_failure_covers = 0
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start the worker thread (requests made before start are built then)."""
+        with self._changed:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._stopping = False
+            self._thread = threading.Thread(target=self._work, name="cms-builds", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 30) -> None:
+        """Stop after the running build (if any); requests not yet started are dropped."""
+        with self._changed:
+            self._stopping = True
+            self._changed.notify_all()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def request(self) -> None:
+        """Ask for a build of the current revision; coalesced with any request not yet taken up."""
+        with self._changed:
+            self._requests += 1
+            self._pending = True
+            self._changed.notify_all()
+
+    def state(self) -> BuildState:
+        with self._changed:
+            return dataclasses.replace(self._state, messages=list(self._state.messages))
+
+    def wait_until_live(self, revision: str, timeout: float) -> bool:
+        """Wait until ``revision`` is live: a successful build of it, or of a request made since it was asked for.
+
+        Call request() after committing and before waiting. False on timeout, when the worker stops, or when the
+        build that would have published it failed and no other build is coming."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            target = self._requests
+            while True:
+                if self._state.revision == revision or self._last_success_covers >= max(target, 1):
+                    return True
+                if self._stopping or self._gave_up(target):
+                    return False
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._changed.wait(remaining)
+
+    def _gave_up(self, target: int) -> bool:
+        return self._last_failure_covers >= max(target, 1) and not self._pending and not self._running
+
+    def _work(self) -> None:
+        while True:
+            with self._changed:
+                while not self._pending and not self._stopping:
+                    self._changed.wait()
+                if self._stopping:
+                    return
+                self._pending = False
+                self._running = True
+                covers = self._requests
+                self._state = dataclasses.replace(self._state, state="building")
+                self._changed.notify_all()
+            outcome = self._run_once(covers)
+            with self._changed:
+                self._finish(outcome)
+                self._changed.notify_all()
+
+    def _run_once(self, covers: int) -> _Outcome:
+        try:
+            revision = self._revision()
+            messages = list(self._build())
+        except Exception as exc:  # noqa: BLE001 - a failed build is reported in the state; the worker goes on
+            if getattr(exc, "diagnostics", None) is None:
+                logger.exception("the site build failed")
+            return _Outcome(False, None, failure_messages(exc), covers)
+        return _Outcome(True, revision, messages, covers)
+
+    def _finish(self, outcome: _Outcome) -> None:
+        now = datetime.datetime.now(datetime.timezone.utc)
+        self._running = False
+        if outcome.ok:
+            self._last_success_covers = outcome.covers
+            self._state = BuildState("idle", outcome.revision, now, outcome.messages)
+        else:
+            self._last_failure_covers = outcome.covers
+            self._state = BuildState("failed", self._state.revision, now, outcome.messages)

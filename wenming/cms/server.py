@@ -1,0 +1,67 @@
+"""Running the CMS: the content service, the background build worker and the web app in one process.
+
+Builds run in this process with the same incremental pipeline as ``build.py build``, so what the last
+build left in memory (the model, the templates) serves the previews.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+from wenming.build.pipeline import build
+from wenming.cms.accounts import AccountStore
+from wenming.cms.app import create_app
+from wenming.cms.builds import BuildWorker
+from wenming.cms.checker import ContentChecker
+from wenming.cms.preview import Previewer
+from wenming.cms.repository import Repository
+from wenming.cms.service import ContentService
+
+
+def default_database(content_dir: Path) -> Path:
+    """``.cms/cms.sqlite3`` beside the content folder (kept out of git by .gitignore)."""
+    return content_dir.resolve().parent / ".cms" / "cms.sqlite3"
+
+
+@dataclasses.dataclass
+class Cms:
+    app: FastAPI
+    service: ContentService
+    accounts: AccountStore
+    worker: BuildWorker
+
+
+def make_cms(content_dir: Path, output_dir: Path, database: Path | None = None, *,
+             accounts: AccountStore | None = None) -> Cms:
+    """Everything the CMS needs, ready to serve; call ``worker.start()`` to begin publishing."""
+    content_dir, output_dir = content_dir.resolve(), output_dir.resolve()
+    accounts = accounts or AccountStore(database or default_database(content_dir))
+    repository = Repository(content_dir)
+    previewer = Previewer()
+    first = threading.Event()
+
+    def build_site() -> list[str]:
+        # The first build of the process always runs (force), so previews have its templates and model.
+        result = build(content_dir, output_dir, force=not first.is_set())
+        first.set()
+        previewer.update(result.last)
+        return [d.format() for d in result.diagnostics.warnings]
+
+    worker = BuildWorker(build_site, repository.head)
+    service = ContentService(content_dir, accounts, repository, ContentChecker(content_dir), worker, previewer)
+    return Cms(create_app(service, accounts), service, accounts, worker)
+
+
+def serve(content_dir: Path, output_dir: Path, host: str, port: int, database: Path | None = None) -> None:
+    cms = make_cms(content_dir, output_dir, database)
+    cms.worker.start()
+    cms.worker.request()
+    try:
+        uvicorn.run(cms.app, host=host, port=port, log_level="info")
+    finally:
+        cms.worker.stop()

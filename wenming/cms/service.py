@@ -1,0 +1,373 @@
+"""The CMS's operations on content, each one a small transaction: check the permission, check the version,
+validate as ``build.py check`` does, write atomically and commit to git, write the audit row, and ask for
+a build when the public site changes. The web layer (wenming.cms.app) only translates HTTP to these calls.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from pathlib import Path
+
+from wenming.cms.accounts import AccountStore, User
+from wenming.cms.builds import BuildWorker
+from wenming.cms.checker import ContentChecker
+from wenming.cms.entries import COLLECTIONS, Collection, Entry, EntryFiles, collection, entry_text, typed_fields
+from wenming.cms.errors import CmsError
+from wenming.cms.media import store_upload
+from wenming.cms.policy import Target, allowed
+from wenming.cms.preview import Previewer
+from wenming.cms.repository import Author, Change, Repository, file_version
+from wenming.cms.sanitize import sanitize_body
+from wenming.model.registry import Registry
+from wenming.model.skeleton import news_slug
+from wenming.publish.api import json_schema
+from wenming.source.diagnostics import Diagnostic
+from wenming.source.slugs import pinyin_slug
+
+# action -> (statuses it starts from, the status it leaves, the commit message's verb)
+TRANSITIONS = {
+    "submit": (("draft",), "review", "提交审核"),
+    "publish": (("draft", "review"), "published", "发布"),
+    "unpublish": (("published",), "draft", "撤回发布"),
+    "return": (("review",), "draft", "退回"),
+}
+PER_PAGE_MAX = 100
+
+
+class InvalidEntry(CmsError):
+    """The edit does not validate: 422 with the diagnostics of ``build.py check --format json``."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("cms.invalid", 422, count=len(diagnostics))
+        self.diagnostics = diagnostics
+
+
+class StaleVersion(CmsError):
+    """The entry changed since the client read it: 409 with the current entry, nothing overwritten."""
+
+    def __init__(self, current: dict | None) -> None:
+        super().__init__("cms.stale_version", 409)
+        self.current = current
+
+
+@dataclasses.dataclass
+class ContentService:
+    content_dir: Path
+    accounts: AccountStore
+    repository: Repository
+    checker: ContentChecker
+    worker: BuildWorker
+    previewer: Previewer
+
+    def __post_init__(self) -> None:
+        self.content_dir = self.content_dir.resolve()
+        self.files = EntryFiles(self.content_dir)
+
+    # --- permissions -------------------------------------------------------------------------------
+    def registry(self) -> Registry:
+        registry = self.checker.registry()
+        if registry is None:
+            raise CmsError("cms.registry_broken", 503)
+        return registry
+
+    def _target(self, kind: Collection, fields: dict, registry: Registry) -> Target:
+        units = []
+        for name in kind.units_of(fields):
+            unit = registry.unit(name)
+            units.append(unit.name if unit is not None else name)
+        return Target(tuple(units), str(fields.get("status", "published")))
+
+    def canonical_unit(self, name: str) -> str:
+        """The registry name of a unit (an account's unit must be one)."""
+        unit = self.registry().unit(name)
+        if unit is None:
+            raise CmsError("cms.unknown_unit", 400, unit=name)
+        return unit.name
+
+    def require(self, user: User, action: str, target: Target = Target()) -> None:
+        if not allowed(user.role, user.unit, action, target):
+            raise CmsError("cms.forbidden", 403, action=action)
+
+    def _may(self, user: User, action: str, kind: Collection, entry: Entry, registry: Registry) -> bool:
+        return allowed(user.role, user.unit, action, self._target(kind, entry.fields, registry))
+
+    def _entry(self, user: User, kind: Collection, slug: str, registry: Registry) -> Entry:
+        entry = self.files.find(kind, slug)
+        if entry is None or not self._may(user, "read", kind, entry, registry):
+            raise CmsError("cms.not_found", 404, slug=slug)  # another unit's draft is not even acknowledged
+        return entry
+
+    # --- reading -----------------------------------------------------------------------------------
+    def list(self, user: User, name: str, *, unit: str | None = None, status: str | None = None,
+             kind: str | None = None, q: str | None = None, page: int = 1, per_page: int = 20) -> dict:
+        kind_of = collection(name)
+        registry = self.registry()
+        visible = [e for e in self.files.all(kind_of) if self._may(user, "read", kind_of, e, registry)]
+        counts = {s: sum(1 for e in visible if e.status == s) for s in ("draft", "review", "published")}
+        if unit:
+            wanted = registry.unit(unit)
+            name_wanted = wanted.name if wanted else unit
+            visible = [e for e in visible if name_wanted in self._target(kind_of, e.fields, registry).units]
+        if status:
+            visible = [e for e in visible if e.status == status]
+        if kind:
+            visible = [e for e in visible if e.fields.get("kind", registry.default_kind) == kind]
+        if q:
+            visible = [e for e in visible if q in str(e.fields.get("title", e.fields.get("name", ""))) or q in e.body]
+        own = user.unit
+        visible.sort(key=lambda e: (own not in self._target(kind_of, e.fields, registry).units if own else False,
+                                    _sort_date(e), e.slug))
+        per_page = max(1, min(per_page, PER_PAGE_MAX))
+        start = (max(page, 1) - 1) * per_page
+        return {"items": [_summary(kind_of, e, self.content_dir) for e in visible[start:start + per_page]],
+                "total": len(visible), "page": max(page, 1), "per_page": per_page, "counts": counts}
+
+    def get(self, user: User, name: str, slug: str) -> dict:
+        kind = collection(name)
+        return self._entry(user, kind, slug, self.registry()).as_json(self.content_dir)
+
+    def history(self, user: User, name: str, slug: str) -> list[dict]:
+        kind = collection(name)
+        entry = self._entry(user, kind, slug, self.registry())
+        return [{"commit": h.commit, "author": h.author, "email": h.email, "date": h.date.isoformat(),
+                 "message": h.message} for h in self.repository.history(entry.path)]
+
+    def schema(self, user: User, name: str) -> dict:
+        kind = collection(name)
+        registry = self.registry()
+        schema = json_schema(kind.model, registry)
+        unit = registry.unit(user.unit) if user.role == "editor" and user.unit else None
+        if unit is not None:
+            villages = [v.name for v in unit.villages]
+            for node in _walk(schema):
+                if node.get("x-registry") == "villages":
+                    node["x-choices"] = villages
+                if node.get("x-registry") == "units" and "x-choices" in node:
+                    node["x-default"] = unit.name
+        return schema
+
+    # --- writing -----------------------------------------------------------------------------------
+    def _author(self, user: User) -> Author:
+        return Author(user.display_name or user.username, user.email or f"{user.username}@cms.invalid")
+
+    def _clean(self, kind: Collection, fields: dict, body: str) -> tuple[dict, str]:
+        if not isinstance(fields, dict):
+            raise CmsError("cms.bad_fields", 400)
+        return typed_fields(kind.model, fields), sanitize_body(body or "")
+
+    def _validate(self, path: Path, text: str) -> None:
+        errors = [d for d in self.checker.check(path, text) if d.severity.value == "error"]
+        if errors:
+            raise InvalidEntry(errors)
+
+    def _commit(self, user: User, changes: list[Change], message: str, action: str, name: str | None,
+                slug: str | None, detail: str | None = None) -> str:
+        sha = self.repository.commit(changes, message, self._author(user))
+        self.accounts.audit(user, action, collection=name, slug=slug, detail=detail, commit=sha)
+        return sha
+
+    def create(self, user: User, name: str, fields: dict, body: str, slug: str | None = None) -> dict:
+        kind = collection(name)
+        registry = self.registry()
+        fields, body = self._clean(kind, fields, body)
+        fields["status"] = "draft"  # every entry starts as a draft; the workflow moves it on
+        target = self._target(kind, fields, registry)
+        if user.role == "editor" and not target.units:
+            raise CmsError("cms.editor_needs_unit", 403, unit=user.unit or "")
+        self.require(user, "create", target)
+        with self.repository.lock():
+            slug = slug or self._new_slug(kind, fields, registry)
+            if self.files.find(kind, slug) is not None:
+                raise CmsError("cms.slug_taken", 409, slug=slug)
+            path = self.files.new_path(kind, slug, fields)
+            if fields.get("slug") is None and path.stem != slug:
+                fields["slug"] = slug
+            text = entry_text(fields, body)
+            self._validate(path, text)
+            title = _title(fields, slug)
+            self._commit(user, [Change(path, text.encode("utf-8"))], f"新增{kind.label}：{title}", "create", name, slug)
+        return self.files.find(kind, slug).as_json(self.content_dir)
+
+    def update(self, user: User, name: str, slug: str, fields: dict, body: str, version: str) -> dict:
+        kind = collection(name)
+        registry = self.registry()
+        fields, body = self._clean(kind, fields, body)
+        with self.repository.lock():
+            entry = self._entry(user, kind, slug, registry)
+            if entry.version != version:
+                raise StaleVersion(entry.as_json(self.content_dir))
+            self.require(user, "edit", self._target(kind, entry.fields, registry))
+            fields["status"] = entry.status  # the status moves only through the workflow actions
+            if entry.fields.get("slug") is not None or entry.path.stem != slug:
+                fields["slug"] = slug  # the address of a published entry never changes by an edit
+            else:
+                fields.pop("slug", None)
+            text = entry_text(typed_fields(kind.model, fields), body)
+            self._validate(entry.path, text)
+            self.require(user, "edit", self._target(kind, fields, registry))  # nor hand it to another unit
+            self._commit(user, [Change(entry.path, text.encode("utf-8"))], f"修改{kind.label}：{_title(fields, slug)}",
+                         "edit", name, slug)
+        if entry.status == "published":
+            self.worker.request()
+        return self.files.find(kind, slug).as_json(self.content_dir)
+
+    def delete(self, user: User, name: str, slug: str, version: str) -> None:
+        kind = collection(name)
+        registry = self.registry()
+        with self.repository.lock():
+            entry = self._entry(user, kind, slug, registry)
+            if entry.version != version:
+                raise StaleVersion(entry.as_json(self.content_dir))
+            self.require(user, "delete", self._target(kind, entry.fields, registry))
+            errors = self.checker.check_removal(entry.path)
+            if errors:  # other files refer to it: deleting it would break them
+                raise InvalidEntry(errors)
+            self._commit(user, [Change(entry.path, None)], f"删除{kind.label}：{_title(entry.fields, slug)}",
+                         "delete", name, slug)
+        if entry.status == "published":
+            self.worker.request()
+
+    def transition(self, user: User, name: str, slug: str, action: str, version: str | None = None,
+                   comment: str | None = None) -> dict:
+        kind = collection(name)
+        if action not in TRANSITIONS:
+            raise CmsError("cms.not_found", 404, slug=action)
+        sources, status, verb = TRANSITIONS[action]
+        if action == "return" and not (comment or "").strip():
+            raise CmsError("cms.return_needs_comment", 400)
+        registry = self.registry()
+        with self.repository.lock():
+            entry = self._entry(user, kind, slug, registry)
+            if version is not None and entry.version != version:
+                raise StaleVersion(entry.as_json(self.content_dir))
+            self.require(user, action, self._target(kind, entry.fields, registry))
+            if entry.status not in sources:
+                raise CmsError("cms.wrong_status", 409, current=entry.status, action=verb)
+            fields = dict(entry.fields)
+            fields["status"] = status
+            text = entry_text(fields, entry.body)
+            if status == "published":
+                self._validate(entry.path, text)
+            message = f"{verb}：{_title(fields, slug)}"
+            if action == "return":
+                message += f"（意见：{comment.strip()}）"
+            self._commit(user, [Change(entry.path, text.encode("utf-8"))], message, action, name, slug,
+                         detail=(comment or "").strip() or None)
+        if "published" in (status, entry.status):
+            self.worker.request()
+        return self.files.find(kind, slug).as_json(self.content_dir)
+
+    def upload(self, user: User, filename: str, data: bytes) -> dict:
+        """Store an image (every role may upload) and commit it; the path goes into front matter or a body."""
+        with self.repository.lock():
+            relative = store_upload(self.content_dir, filename, data, today=datetime.date.today())
+            path = self.content_dir / relative
+            head_has_it = self.repository.version(path) is not None and self._committed(path)
+            if not head_has_it:
+                self._commit(user, [Change(path, path.read_bytes())], f"上传图片：{relative}", "upload", None, None,
+                             detail=relative)
+        return {"path": relative}
+
+    def _committed(self, path: Path) -> bool:
+        return any(True for _ in self.repository.history(path, limit=1))
+
+    def preview(self, user: User, name: str, fields: dict, body: str) -> dict:
+        kind = collection(name)
+        fields, body = self._clean(kind, fields, body)
+        slug = fields.get("slug") or "preview"
+        html, problems = self.previewer.render(kind, self.files.new_path(kind, _safe_slug(slug), fields), fields, body)
+        return {"html": html, "diagnostics": [d.as_dict() for d in problems]}
+
+    # --- registry data (admins) --------------------------------------------------------------------
+    def data_files(self, user: User) -> list[str]:
+        self.require(user, "registry")
+        data = self.content_dir / "data"
+        return sorted(p.relative_to(data).as_posix() for p in data.rglob("*")
+                      if p.is_file() and p.suffix in (".yml", ".yaml", ".csv"))
+
+    def _data_path(self, name: str) -> Path:
+        data = (self.content_dir / "data").resolve()
+        path = (data / name).resolve()
+        if not path.is_relative_to(data) or path.suffix not in (".yml", ".yaml", ".csv") or not path.is_file():
+            raise CmsError("cms.unknown_data_file", 404, name=name)
+        return path
+
+    def data_file(self, user: User, name: str) -> dict:
+        self.require(user, "registry")
+        path = self._data_path(name)
+        data = path.read_bytes()
+        return {"name": name, "text": data.decode("utf-8", errors="replace"), "version": file_version(data)}
+
+    def save_data_file(self, user: User, name: str, text: str, version: str) -> dict:
+        self.require(user, "registry")
+        with self.repository.lock():
+            path = self._data_path(name)
+            if file_version(path.read_bytes()) != version:
+                raise StaleVersion(self.data_file(user, name))
+            errors = self.checker.check_data_file(path, text)
+            if errors:
+                raise InvalidEntry(errors)
+            self._commit(user, [Change(path, text.encode("utf-8"))], f"修改登记表：{name}", "registry", None, None,
+                         detail=name)
+        self.worker.request()
+        return self.data_file(user, name)
+
+    def _new_slug(self, kind: Collection, fields: dict, registry: Registry) -> str:
+        taken = {e.slug for e in self.files.all(kind)}
+        if kind.dated:
+            units = kind.units_of(fields)
+            unit = registry.unit(units[0]) if units else None
+            try:
+                day = datetime.date.fromisoformat(str(fields.get("date")))
+            except ValueError:
+                day = datetime.date.today()
+            return news_slug(day, unit.slug if unit else "baodao", taken)
+        base = _safe_slug(pinyin_slug(str(fields.get("title") or fields.get("name") or kind.name))) or kind.name
+        slug, number = base[:80], 2
+        while slug in taken:
+            slug, number = f"{base[:80]}-{number}", number + 1
+        return slug
+
+
+def _safe_slug(text: str) -> str:
+    cleaned = "".join(c if c.isascii() and (c.isalnum() or c == "-") else "-" for c in str(text).lower())
+    return "-".join(part for part in cleaned.split("-") if part)[:100] or "preview"
+
+
+def _title(fields: dict, slug: str) -> str:
+    return str(fields.get("title") or fields.get("name") or slug)
+
+
+def _sort_date(entry: Entry) -> tuple:
+    value = entry.fields.get("date") or entry.fields.get("start") or ""
+    return (-datetime.date.fromisoformat(str(value)[:10]).toordinal(),) if _is_date(value) else (0,)
+
+
+def _is_date(value) -> bool:
+    try:
+        datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return False
+    return True
+
+
+def _summary(kind: Collection, entry: Entry, content_dir: Path) -> dict:
+    fields = entry.fields
+    return {"slug": entry.slug, "title": _title(fields, entry.slug), "status": entry.status,
+            "date": str(fields.get("date") or fields.get("start") or "") or None,
+            "units": kind.units_of(fields),
+            "version": entry.version, "path": entry.path.relative_to(content_dir).as_posix()}
+
+
+def _walk(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+__all__ = ["COLLECTIONS", "ContentService", "InvalidEntry", "StaleVersion"]
