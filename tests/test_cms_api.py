@@ -38,6 +38,8 @@ def test_a_report_goes_from_draft_to_review_to_the_public_site(tmp_path):
         page = site.output / "site" / "news" / entry["slug"] / "index.html"
         title = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("h1", id="report-title")
         assert title.get_text() == NEW_REPORT["fields"]["title"]
+        served = site.client.get(f"/news/{entry['slug']}/")  # the CMS serves the published site too
+        assert served.status_code == 200 and NEW_REPORT["fields"]["title"] in served.text
     finally:
         site.cms.worker.stop()
     assert site.commits()[:3] == [f"reviewer用户|发布：{NEW_REPORT['fields']['title']}",

@@ -4,11 +4,12 @@ images are checked, cached and published like inline ones; raw HTML loads nothin
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import soup
 from sitekit import make_site, news, write_news, write_picture
 
 from wenming.build.pipeline import build
-from wenming.media.markup import image_references
+from wenming.media.markup import image_references, render_markdown
 from wenming.model.site import load_site
 from wenming.source.diagnostics import ContentError
 
@@ -106,3 +107,21 @@ def test_reference_style_images_keep_their_variants_and_follow_a_replaced_file(t
     third = build(content, tmp_path / "output", force=True).site_dir
     [img_new] = _body_pictures(third)
     assert img_new["src"] != img["src"] and (third / img_new["src"].lstrip("/")).is_file()
+
+
+@pytest.mark.parametrize("body, attribute", [
+    ("[点这里](javascript:alert(1))", "href"),
+    ("[点这里](JaVa\tScRiPt:alert(1))", "href"),
+    ("[点这里](data:text/html,<script>alert(1)</script>)", "href"),
+    ("# 标题 {: onclick=\"alert(1)\" }", "onclick"),
+    ("段落。\n{: style=\"position:fixed\" }", "style"),
+])
+def test_markdown_syntax_cannot_carry_script(body, attribute):
+    html = BeautifulSoup(render_markdown(body), "html.parser")
+    assert not any(attribute in element.attrs for element in html.find_all(True))
+
+
+def test_safe_links_stay():
+    html = BeautifulSoup(render_markdown("[文明网](https://www.wenming.cn/) [本站](/column/) [信](mailto:a@b.cn)"),
+                         "html.parser")
+    assert [a["href"] for a in html.find_all("a")] == ["https://www.wenming.cn/", "/column/", "mailto:a@b.cn"]

@@ -9,11 +9,13 @@ with the status that fits (401, 403, 404, 409, 413, 415, 422, 429); no request e
 
 import logging
 import traceback
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Query, Request, Response, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -27,6 +29,7 @@ from wenming.source.messages import render
 SESSION_COOKIE = "wm_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+MAX_BODY = 200_000  # characters of Markdown: far beyond any report, well below what makes Markdown slow
 log = logging.getLogger("wenming.cms")
 
 CollectionName = Annotated[str, Field(pattern="^(" + "|".join(COLLECTIONS) + ")$")]
@@ -39,7 +42,7 @@ class LoginRequest(BaseModel):
 
 class EntryWrite(BaseModel):
     fields: dict[str, Any]
-    body: str = Field("", max_length=2_000_000)
+    body: str = Field("", max_length=MAX_BODY)
     slug: str | None = Field(None, max_length=120)
 
 
@@ -54,7 +57,7 @@ class Transition(BaseModel):
 
 class PreviewRequest(BaseModel):
     fields: dict[str, Any]
-    body: str = Field("", max_length=2_000_000)
+    body: str = Field("", max_length=MAX_BODY)
 
 
 class DataFileWrite(BaseModel):
@@ -71,6 +74,18 @@ class NewUser(BaseModel):
     email: str | None = Field(None, max_length=200)
 
 
+class SiteFiles(StaticFiles):
+    """The published site; before the first build (no folder yet) every page is simply not found."""
+
+    async def check_config(self) -> None:
+        return None
+
+    def lookup_path(self, path: str):
+        if self.directory is None or not Path(self.directory).is_dir():
+            return "", None
+        return super().lookup_path(path)
+
+
 def _user_json(user: User) -> dict:
     return {"username": user.username, "display_name": user.display_name, "email": user.email, "role": user.role,
             "unit": user.unit}
@@ -80,7 +95,9 @@ def _error(status: int, key: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"detail": detail, "key": key, **extra}, status_code=status)
 
 
-def create_app(service: ContentService, accounts: AccountStore, *, secure_cookies: bool = False) -> FastAPI:
+def create_app(service: ContentService, accounts: AccountStore, *, site_dir: Path | None = None,
+               secure_cookies: bool = False) -> FastAPI:
+    """The API under /api/; with ``site_dir``, the published site at / (as a web server would serve it)."""
     app = FastAPI(title="西乡县新时代文明实践中心 · 内容管理接口", version="1.0",
                   description="报道、活动、展品、品牌项目、志愿者和单页的编辑、审核与发布。所有消息均为中文。")
 
@@ -167,8 +184,8 @@ def create_app(service: ContentService, accounts: AccountStore, *, secure_cookie
         return service.preview(user, collection, body.fields, body.body)
 
     @app.post("/api/media", summary="上传图片", status_code=201)
-    async def upload(user: UserDep, file: Annotated[UploadFile, File()]) -> dict:
-        data = await file.read(MAX_UPLOAD_BYTES + 1)
+    def upload(user: UserDep, file: Annotated[UploadFile, File()]) -> dict:  # a worker thread: decoding takes time
+        data = file.file.read(MAX_UPLOAD_BYTES + 1)
         return service.upload(user, file.filename or "upload", data)
 
     @app.get("/api/data", summary="登记表文件列表（管理员）")
@@ -253,4 +270,6 @@ def create_app(service: ContentService, accounts: AccountStore, *, secure_cookie
         app.post(f"/api/{{collection}}/{{slug}}/{action}", summary=title, name=f"{action}_entry")(
             transition_endpoint(action))
 
+    if site_dir is not None:
+        app.mount("/", SiteFiles(directory=site_dir, html=True, check_dir=False), name="site")
     return app

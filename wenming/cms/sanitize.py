@@ -27,6 +27,8 @@ import markdown
 import nh3
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
+from wenming.media.markup import EXTENSIONS
+
 ALLOWED_TAGS = frozenset({
     "p", "br", "strong", "b", "em", "i", "u", "s", "sub", "sup", "span", "div", "blockquote", "ul", "ol", "li",
     "table", "thead", "tbody", "tr", "th", "td", "caption", "figure", "figcaption", "a", "abbr", "details",
@@ -41,7 +43,7 @@ DROPPED_WITH_CONTENT = frozenset({
 })
 VOID_TAGS = frozenset({"br"})
 # The extensions of the site's renderer (wenming.media.markup), which decides what is code and what raw HTML.
-SITE_MARKDOWN_EXTENSIONS = ("extra", "sane_lists")
+
 
 _SPACE = " \t\n\r\f"
 _ELEMENT_NAME = re.compile(r"[a-z][a-z0-9-]*")
@@ -90,7 +92,7 @@ def renders_clean(markdown_text: str) -> bool:
     Fenced code blocks are left out: the renderer takes them out first (so they are code whatever surrounds
     them) and stores their highlighted HTML beside the raw HTML, where it would look like raw HTML.
     """
-    renderer = markdown.Markdown(extensions=list(SITE_MARKDOWN_EXTENSIONS), output_format="html")
+    renderer = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
     renderer.convert(_without_fenced_blocks(markdown_text))
     # An element (not a string) is HTML with a ``markdown`` attribute, which clean markup never carries.
     return all(isinstance(raw, str) and clean_markup(raw) == raw for raw in renderer.htmlStash.rawHtmlBlocks)

@@ -54,7 +54,7 @@ def make_cms(content_dir: Path, output_dir: Path, database: Path | None = None, 
 
     worker = BuildWorker(build_site, repository.head)
     service = ContentService(content_dir, accounts, repository, ContentChecker(content_dir), worker, previewer)
-    return Cms(create_app(service, accounts), service, accounts, worker)
+    return Cms(create_app(service, accounts, site_dir=output_dir / "site"), service, accounts, worker)
 
 
 def serve(content_dir: Path, output_dir: Path, host: str, port: int, database: Path | None = None) -> None:

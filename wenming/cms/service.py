@@ -260,8 +260,8 @@ class ContentService:
 
     def upload(self, user: User, filename: str, data: bytes) -> dict:
         """Store an image (every role may upload) and commit it; the path goes into front matter or a body."""
+        relative = store_upload(self.content_dir, filename, data, today=datetime.date.today())  # atomic, idempotent
         with self.repository.lock():
-            relative = store_upload(self.content_dir, filename, data, today=datetime.date.today())
             path = self.content_dir / relative
             head_has_it = self.repository.version(path) is not None and self._committed(path)
             if not head_has_it:

@@ -26,7 +26,7 @@ from markdown.treeprocessors import Treeprocessor
 from wenming.media.images import ImageProblem, ImageStore
 
 # No "smarty": Chinese text already uses “” and its inline patterns cost a third of the render time.
-_EXTENSIONS = ["extra", "sane_lists"]
+EXTENSIONS = ("extra", "sane_lists")  # the site's Markdown dialect (the CMS's sanitiser renders with it too)
 _TAG = re.compile(r"<[^>]+>")
 # A URL on another host: http://…, https://…, //host/…
 REMOTE_URL = re.compile(r"^\s*([a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
@@ -192,6 +192,39 @@ class _PictureProcessor(Treeprocessor):
             parent.insert(index, picture)
 
 
+_URL_ATTRIBUTES = ("href", "src", "srcset", "action", "formaction", "poster", "cite", "data")
+_SAFE_SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def is_safe_url(value: str) -> bool:
+    """A link a page may carry: http(s), mailto or relative (browsers ignore spaces and controls in schemes)."""
+    match = _SCHEME.match(_INVISIBLE.sub("", value).lower())
+    return match is None or match.group(1) in _SAFE_SCHEMES
+
+
+class _SafeAttributes(Treeprocessor):
+    """What Markdown syntax itself makes stays inert: no event handlers or styles (``{: onclick=…}`` of
+    attribute lists) and no ``javascript:``-style links (``[x](javascript:…)``). Raw HTML is not in this
+    tree: it is checked separately (remote resources) and cleaned on the way in by the CMS."""
+
+    def run(self, root):
+        for element in root.iter():
+            for name in list(element.attrib):
+                lowered = name.lower()
+                if lowered.startswith("on") or lowered == "style" or (
+                        lowered in _URL_ATTRIBUTES and not is_safe_url(element.attrib[name])):
+                    del element.attrib[name]
+
+
+class SafeMarkupExtension(Extension):
+    """Registers ``_SafeAttributes`` last, after everything that makes or rewrites elements."""
+
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
+        md.treeprocessors.register(_SafeAttributes(md), "wm_safe_attributes", -10)
+
+
 class _BodyExtension(Extension):
     def __init__(self, images: ImageStore | None) -> None:
         super().__init__()
@@ -214,7 +247,8 @@ class _Converter:
 
     def __init__(self, images: ImageStore | None) -> None:
         self.extension = _BodyExtension(images)
-        self.markdown = markdown.Markdown(extensions=[*_EXTENSIONS, self.extension], output_format="html")
+        self.markdown = markdown.Markdown(extensions=[*EXTENSIONS, self.extension, SafeMarkupExtension()],
+                                          output_format="html")
 
     def convert(self, text: str, publish: bool = True) -> tuple[str, BodyScan, list[ImageProblem], tuple]:
         pictures = self.extension.pictures

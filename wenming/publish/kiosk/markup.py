@@ -12,7 +12,8 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from wenming.media.markup import _EXTENSIONS as SITE_EXTENSIONS
+from wenming.media.markup import EXTENSIONS as SITE_EXTENSIONS
+from wenming.media.markup import SafeMarkupExtension
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,5 +74,6 @@ def kiosk_body(text: str, public: Callable[[str], str]) -> tuple[str, list[Outsi
         return None
 
     links: list[OutsideLink] = []
-    md = markdown.Markdown(extensions=[*SITE_EXTENSIONS, _LinkExtension(resolve, links)], output_format="html")
+    md = markdown.Markdown(extensions=[*SITE_EXTENSIONS, _LinkExtension(resolve, links), SafeMarkupExtension()],
+                           output_format="html")
     return md.convert(text), links
