@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
-# Install the project, build the demo site from the bundled sample content and serve it on 127.0.0.1.
+# Install the project, build the demo site from the bundled sample content and serve it on 127.0.0.1:8000
+# (live reload); start the CMS with demo accounts on 127.0.0.1:8080 (see the README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-env.sh
-exec .venv/bin/python build.py serve "$@"
+scripts/demo-cms.sh
+.venv/bin/python build.py cms --content .demo/content --output .demo/output --db .demo/cms.sqlite3 --port 8080 \
+  >.demo/cms.log 2>&1 &
+cms=$!
+trap 'kill "$cms" 2>/dev/null || true' EXIT INT TERM
+echo "CMS: http://127.0.0.1:8080/api/ (OpenAPI at /openapi.json; its published site at /) — log in as demo-editor," \
+     "demo-reviewer or demo-admin, password wenming-demo; log in .demo/cms.log"
+.venv/bin/python build.py serve "$@"

@@ -98,7 +98,7 @@ def _error(status: int, key: str, detail: str, **extra: Any) -> JSONResponse:
 def create_app(service: ContentService, accounts: AccountStore, *, site_dir: Path | None = None,
                secure_cookies: bool = False) -> FastAPI:
     """The API under /api/; with ``site_dir``, the published site at / (as a web server would serve it)."""
-    app = FastAPI(title="西乡县新时代文明实践中心 · 内容管理接口", version="1.0",
+    app = FastAPI(title="西乡县新时代文明实践中心 · 内容管理接口", version="1.0", docs_url=None, redoc_url=None,
                   description="报道、活动、展品、品牌项目、志愿者和单页的编辑、审核与发布。所有消息均为中文。")
 
     @app.exception_handler(InvalidEntry)
