@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
-import os
-import tempfile
 import unicodedata
 import warnings
 from pathlib import Path, PurePosixPath
@@ -21,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from PIL import Image, ImageCms, ImageOps
 
 from wenming.cms.errors import CmsError
+from wenming.cms.repository import write_atomically
 from wenming.source.messages import Text
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -148,17 +147,7 @@ def _write_once(content_dir: Path, relative: PurePosixPath, data: bytes) -> None
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_file() and target.read_bytes() == data:
         return
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; the site build and git readers need to read it
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(target, data, 0o644)  # readable by the site build and by git
 
 
 def _megabytes(size: int) -> str:

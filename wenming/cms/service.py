@@ -21,7 +21,7 @@ from wenming.cms.repository import Author, Change, Repository, file_version
 from wenming.cms.sanitize import sanitize_body
 from wenming.model.registry import Registry
 from wenming.model.skeleton import news_slug
-from wenming.publish.api import json_schema
+from wenming.publish.api import json_schema, schema_nodes
 from wenming.source.diagnostics import Diagnostic
 from wenming.source.slugs import pinyin_slug
 
@@ -140,7 +140,7 @@ class ContentService:
         unit = registry.unit(user.unit) if user.role == "editor" and user.unit else None
         if unit is not None:
             villages = [v.name for v in unit.villages]
-            for node in _walk(schema):
+            for node in schema_nodes(schema):
                 if node.get("x-registry") == "villages":
                     node["x-choices"] = villages
                 if node.get("x-registry") == "units" and "x-choices" in node:
@@ -358,16 +358,6 @@ def _summary(kind: Collection, entry: Entry, content_dir: Path) -> dict:
             "date": str(fields.get("date") or fields.get("start") or "") or None,
             "units": kind.units_of(fields),
             "version": entry.version, "path": entry.path.relative_to(content_dir).as_posix()}
-
-
-def _walk(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
 
 
 __all__ = ["COLLECTIONS", "ContentService", "InvalidEntry", "StaleVersion"]

@@ -88,7 +88,7 @@ def json_schema(model: type[BaseModel], registry: Registry) -> dict:
     """
     result = copy.deepcopy(model.model_json_schema())
     choices = _registry_choices(registry)
-    for node in _walk(result):
+    for node in schema_nodes(result):
         name = node.get("x-registry")
         if name not in choices:
             continue
@@ -103,14 +103,15 @@ def json_schema(model: type[BaseModel], registry: Registry) -> dict:
     return result
 
 
-def _walk(node: typing.Any):
+def schema_nodes(node: typing.Any):
+    """Every object of a JSON Schema, depth first (where registry choices are filled in)."""
     if isinstance(node, dict):
         yield node
         for value in node.values():
-            yield from _walk(value)
+            yield from schema_nodes(value)
     elif isinstance(node, list):
         for value in node:
-            yield from _walk(value)
+            yield from schema_nodes(value)
 
 
 def schema_name(model: type[BaseModel]) -> str:
