@@ -17,66 +17,25 @@ import re
 import threading
 import xml.etree.ElementTree as etree
 from concurrent.futures import ProcessPoolExecutor
-from html.parser import HTMLParser
 
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from wenming.media.bodyscan import (
+    PICTURE_TAGS,
+    REMOTE_URL,
+    BodyProblem,
+    BodyScan,
+    scan_parsed,
+)
 from wenming.media.images import ImageProblem, ImageStore
+from wenming.media.safemarkup import SafeMarkupExtension
 
 # No "smarty": Chinese text already uses “” and its inline patterns cost a third of the render time.
 EXTENSIONS = ("extra", "sane_lists")  # the site's Markdown dialect (the CMS's sanitiser renders with it too)
 _TAG = re.compile(r"<[^>]+>")
-# A URL on another host: http://…, https://…, //host/…
-REMOTE_URL = re.compile(r"^\s*([a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
-# Raw-HTML elements that load a resource, and the attributes naming it.
-RESOURCE_ATTRIBUTES = {
-    "img": ("src", "srcset"), "source": ("src", "srcset"), "video": ("src", "poster"), "audio": ("src",),
-    "track": ("src",), "iframe": ("src",), "frame": ("src",), "embed": ("src",), "script": ("src",),
-    "link": ("href",), "object": ("data",), "input": ("src",),
-}
-PICTURE_TAGS = ("img", "source")  # local pictures in raw HTML would be published unprocessed: not at all
 _SCAN_MEMO = 4096  # bodies whose scan image_references keeps in memory
-
-
-@dataclasses.dataclass(frozen=True)
-class BodyImage:
-    """A Markdown image of a body: 0-based line offset in the body, alt text, path or URL."""
-
-    offset: int
-    alt: str
-    src: str
-
-
-@dataclasses.dataclass(frozen=True)
-class HtmlResource:
-    """A resource a raw-HTML element of a body loads: line offset, tag and URL."""
-
-    offset: int
-    tag: str
-    url: str
-
-    @property
-    def is_remote(self) -> bool:
-        return bool(REMOTE_URL.match(self.url))
-
-
-@dataclasses.dataclass(frozen=True)
-class BodyScan:
-    """What a body shows besides text, in the order it appears."""
-
-    images: tuple[BodyImage, ...] = ()
-    resources: tuple[HtmlResource, ...] = ()
-
-
-@dataclasses.dataclass(frozen=True)
-class BodyProblem:
-    """Something wrong with a body's media: line offset in the body, catalog code and parameters."""
-
-    offset: int
-    code: str
-    params: dict
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,66 +45,6 @@ class Rendered:
     html: str
     scan: BodyScan
     digests: tuple[tuple[str, str], ...]
-
-
-class _ResourceFinder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, str]] = []
-
-    def handle_starttag(self, tag, attrs) -> None:
-        names = RESOURCE_ATTRIBUTES.get(tag, ())
-        for name, value in attrs:
-            if name in names and value:
-                urls = [c.split()[0] for c in value.split(",") if c.strip()] if name == "srcset" else [value]
-                self.found.extend((tag, url.strip()) for url in urls)
-
-    handle_startendtag = handle_starttag
-
-
-def _raw_resources(blocks) -> list[tuple[str, str]]:
-    """(tag, url) of every resource the raw HTML Python-Markdown stashed loads."""
-    found: list[tuple[str, str]] = []
-    for block in blocks:
-        if isinstance(block, str):
-            finder = _ResourceFinder()
-            finder.feed(block)
-            finder.close()
-            found.extend(finder.found)
-        else:  # an element (md_in_html)
-            for element in block.iter():
-                for name in RESOURCE_ATTRIBUTES.get(element.tag, ()):
-                    if element.get(name):
-                        found.append((element.tag, element.get(name)))
-    return found
-
-
-class _Locator:
-    """Line offsets of strings in a body, found in order (falling back to the first occurrence)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.cursor = 0
-
-    def offset(self, *needles: str) -> int:
-        """The line of the first of ``needles`` found after the previous one (or anywhere)."""
-        for needle in filter(None, needles):
-            position = self.text.find(needle, self.cursor)
-            if position < 0:
-                position = self.text.find(needle)
-            if position >= 0:
-                self.cursor = position + len(needle)
-                return self.text.count("\n", 0, position)
-        return self.text.count("\n", 0, self.cursor)
-
-
-def _scan(text: str, images: list[tuple[str, str]], blocks) -> BodyScan:
-    locate = _Locator(text)
-    # The image's own "![alt]" (a reference-style image's too), else its path (as in its definition).
-    found = tuple(BodyImage(locate.offset(f"![{alt}]", src), alt, src) for alt, src in images)
-    locate = _Locator(text)
-    resources = tuple(HtmlResource(locate.offset(url), tag, url) for tag, url in _raw_resources(blocks))
-    return BodyScan(found, resources)
 
 
 class _ImageCollector(Treeprocessor):
@@ -192,39 +91,6 @@ class _PictureProcessor(Treeprocessor):
             parent.insert(index, picture)
 
 
-_URL_ATTRIBUTES = ("href", "src", "srcset", "action", "formaction", "poster", "cite", "data")
-_SAFE_SCHEMES = ("http", "https", "mailto")
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
-_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
-
-
-def is_safe_url(value: str) -> bool:
-    """A link a page may carry: http(s), mailto or relative (browsers ignore spaces and controls in schemes)."""
-    match = _SCHEME.match(_INVISIBLE.sub("", value).lower())
-    return match is None or match.group(1) in _SAFE_SCHEMES
-
-
-class _SafeAttributes(Treeprocessor):
-    """What Markdown syntax itself makes stays inert: no event handlers or styles (``{: onclick=…}`` of
-    attribute lists) and no ``javascript:``-style links (``[x](javascript:…)``). Raw HTML is not in this
-    tree: it is checked separately (remote resources) and cleaned on the way in by the CMS."""
-
-    def run(self, root):
-        for element in root.iter():
-            for name in list(element.attrib):
-                lowered = name.lower()
-                if lowered.startswith("on") or lowered == "style" or (
-                        lowered in _URL_ATTRIBUTES and not is_safe_url(element.attrib[name])):
-                    del element.attrib[name]
-
-
-class SafeMarkupExtension(Extension):
-    """Registers ``_SafeAttributes`` last, after everything that makes or rewrites elements."""
-
-    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
-        md.treeprocessors.register(_SafeAttributes(md), "wm_safe_attributes", -10)
-
-
 class _BodyExtension(Extension):
     def __init__(self, images: ImageStore | None) -> None:
         super().__init__()
@@ -255,7 +121,7 @@ class _Converter:
         if pictures is not None:
             pictures.publish = publish
         output = self.markdown.reset().convert(text)
-        scan = _scan(text, self.extension.collector.found, self.markdown.htmlStash.rawHtmlBlocks)
+        scan = scan_parsed(text, self.extension.collector.found, self.markdown.htmlStash.rawHtmlBlocks)
         if pictures is None:
             return output, scan, [], ()
         return output, scan, list(pictures.problems), tuple(pictures.digests)

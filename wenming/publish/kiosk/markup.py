@@ -13,7 +13,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from wenming.media.markup import EXTENSIONS as SITE_EXTENSIONS
-from wenming.media.markup import SafeMarkupExtension
+from wenming.media.safemarkup import SafeMarkupExtension
 
 
 @dataclasses.dataclass(frozen=True)
