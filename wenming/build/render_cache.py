@@ -42,7 +42,7 @@ from pelican.writers import Writer
 from wenming.build.cache import PickledCache, Stamp, Timeline
 from wenming.media.images import ImageStore
 from wenming.model.news import NewsItem
-from wenming.output import link_or_copy
+from wenming.output import link_or_copy, write_bytes
 
 SETTING = "WM_RENDER_CACHE"
 ALWAYS_RENDER = {"home.html"}
@@ -268,5 +268,4 @@ def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report
             link_or_copy(previous, target)
             return
         cache.pages[name] = (key, ())
-    with open(target, "wb") as file:
-        file.write(make())
+    write_bytes(writer.output_path, name, make())

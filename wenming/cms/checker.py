@@ -22,6 +22,7 @@ class ContentChecker:
         self.content_dir = content_dir.resolve()
         self._caches = LoadCaches()
         self._lock = threading.Lock()
+        self._registry: tuple[tuple, Registry | None] | None = None
 
     def display_path(self, path: Path) -> str:
         return Diagnostics(self.content_dir).display_path(path)
@@ -62,7 +63,13 @@ class ContentChecker:
         return [d for d in diagnostics.sorted() if d.severity.value == "error"]
 
     def registry(self) -> Registry | None:
-        return load_registry(self.content_dir / "data", Diagnostics(self.content_dir))
+        """The registry, read again only when a file under data/ changed (every request asks for it)."""
+        data = self.content_dir / "data"
+        stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(data.rglob("*.y*ml")))
+        with self._lock:
+            if self._registry is None or self._registry[0] != stamp:
+                self._registry = (stamp, load_registry(data, Diagnostics(self.content_dir)))
+            return self._registry[1]
 
 
 def _link(source: str, target: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -149,21 +150,35 @@ class EntryFiles:
 
     def __init__(self, content_dir: Path) -> None:
         self.content_dir = content_dir.resolve()
+        self._parsed: dict[Path, tuple[tuple[int, int], Entry]] = {}  # path -> ((mtime, size), entry)
+        self._lock = threading.Lock()
 
     def folder(self, kind: Collection) -> Path:
         return self.content_dir / kind.folder
 
+    def entry(self, path: Path) -> Entry | None:
+        """The entry in ``path``, parsed again only when the file changed (by the CMS, git or anyone)."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            known = self._parsed.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        entry = parse_entry(path, path.read_bytes())
+        after = path.stat()
+        if (after.st_mtime_ns, after.st_size) == stamp:  # not changed while being read: keep it
+            with self._lock:
+                self._parsed[path] = (stamp, entry)
+        return entry
+
     def all(self, kind: Collection) -> list[Entry]:
-        return [parse_entry(path, path.read_bytes()) for path in content_files(self.folder(kind))]
+        return [e for e in map(self.entry, content_files(self.folder(kind))) if e is not None]
 
     def find(self, kind: Collection, slug: str) -> Entry | None:
         check_slug(slug)
-        folder = self.folder(kind)
-        for path in content_files(folder):  # a file named after its slug is the usual case: look there first
-            if path.stem == slug:
-                entry = parse_entry(path, path.read_bytes())
-                if entry.slug == slug:
-                    return entry
         return next((e for e in self.all(kind) if e.slug == slug), None)
 
     def new_path(self, kind: Collection, slug: str, fields: dict) -> Path:

@@ -67,9 +67,9 @@ class SlugClaims:
     def __init__(self, diagnostics: Diagnostics, reserved: Mapping[str, str] | None = None) -> None:
         self.diagnostics = diagnostics
         self.reserved = dict(reserved or {})
-        self.holders: dict[str, str | Text] = {}
+        self.holders: dict[str, Path | Text] = {}
 
-    def hold(self, slug: str, holder: str | Text) -> None:
+    def hold(self, slug: str, holder: Text) -> None:
         """Record a slug taken by something other than a content file (a generated page)."""
         self.holders.setdefault(slug, holder)
 
@@ -80,7 +80,9 @@ class SlugClaims:
             self.diagnostics.add("E402", source.path, url=self.reserved[slug], **where)
             return False
         if slug in self.holders:
-            self.diagnostics.add("E401", source.path, other=self.holders[slug], **where)
+            holder = self.holders[slug]
+            other = self.diagnostics.display_path(holder) if isinstance(holder, Path) else holder
+            self.diagnostics.add("E401", source.path, other=other, **where)
             return False
-        self.holders[slug] = self.diagnostics.display_path(source.path)
+        self.holders[slug] = source.path  # shown as a display path only when another file collides
         return True
