@@ -227,3 +227,48 @@ def test_preview_renders_the_report_with_the_site_templates(tmp_path):
     assert page.find("h1", id="report-title").get_text() == NEW_REPORT["fields"]["title"]
     assert "北关社区" in page.find("dl", class_="facts").get_text()
     assert not (site.content / "news" / "2022" / "06").exists()  # a preview writes nothing
+
+
+def test_registry_choices_history_diff_and_wechat_export(tmp_path):
+    site = make_cms_site(tmp_path)
+    reviewer = site.login("reviewer")
+    registry = site.client.get("/api/registry", headers=reviewer).json()
+    assert {"name": "西乡融媒", "aliases": ["融媒"], "level": "县级"} in registry["outlets"]
+    chengbei = next(u for u in registry["units"] if u["name"] == "城北街道")
+    assert chengbei["kind"] == "town" and "北关社区" in chengbei["villages"]
+    entry = site.client.get("/api/news/chengbei-draft", headers=reviewer).json()
+    saved = site.client.put("/api/news/chengbei-draft", headers=reviewer, json={
+        "fields": entry["fields"], "body": "第一段。\n\n[专栏](/column/)\n\n<script>alert(1)</script>",
+        "version": entry["version"]}).json()
+    commit = site.client.get("/api/news/chengbei-draft/history", headers=reviewer).json()["items"][0]["commit"]
+    diff = site.client.get("/api/news/chengbei-draft/diff", headers=reviewer, params={"commit": commit}).json()["diff"]
+    assert "+第一段。" in diff.splitlines()
+    assert site.client.get("/api/news/chengbei-draft/diff", headers=reviewer,
+                           params={"commit": "--output=x"}).status_code == 400
+    assert saved["url"] is None  # a draft is not on the site
+    published = site.client.post("/api/news/chengbei-published/unpublish", headers=reviewer).json()
+    assert published["url"] is None
+    exported = site.client.get("/api/news/chengbei-draft/wechat", headers=reviewer).json()["html"]
+    page = BeautifulSoup(exported, "html.parser")
+    assert page.find("script") is None and page.find("link") is None and page.find("style") is None
+    assert page.find("h1").get_text() == "城北街道草稿" and page.find("h1")["style"]
+    assert all(tag.get("style") for tag in page.find_all(["p", "h1", "a"]))
+    assert [a["href"] for a in page.find_all("a")] == ["https://example.test/column/"]  # absolute
+    assert "alert(1)" not in exported  # the API cleaned the script away when it was saved
+
+
+def test_wechat_export_shows_raw_html_as_text_and_makes_pictures_absolute(tmp_path):
+    from sitekit import write_picture, write_registry
+
+    from wenming.media.images import ImageStore
+    from wenming.publish.wechat import wechat_html
+
+    content = write_registry(tmp_path / "content")
+    write_picture(content, "images/a.jpg")
+    exported = wechat_html("标题", "2022年5月12日 · 城北街道", "![合影](images/a.jpg)\n\n<b onclick=x>粗</b>",
+                           "https://example.test/", "news/a/", ImageStore(content))
+    page = BeautifulSoup(exported, "html.parser")
+    assert page.find("b") is None and "&lt;b onclick=x&gt;" in exported
+    src = page.find("img")["src"]
+    assert src.startswith("https://example.test/media/") and page.find("img")["alt"] == "合影"
+    assert page.find_all("a")[-1]["href"] == "https://example.test/news/a/"

@@ -29,6 +29,7 @@ from wenming.source.messages import render
 SESSION_COOKIE = "wm_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+ADMIN_DIR = Path(__file__).resolve().parent / "admin"  # the web editor: static files, a client of this API
 MAX_BODY = 200_000  # characters of Markdown: far beyond any report, well below what makes Markdown slow
 log = logging.getLogger("wenming.cms")
 
@@ -175,6 +176,10 @@ def create_app(service: ContentService, accounts: AccountStore, *, site_dir: Pat
                 "finished_at": state.finished_at.isoformat() if state.finished_at else None,
                 "messages": list(state.messages)}
 
+    @app.get("/api/registry", summary="登记表的选项（单位及其村（社区）、媒体及其级别等）")
+    def registry(user: UserDep) -> dict:
+        return service.registry_json(user)
+
     @app.get("/api/schema/{collection}", summary="内容类型的表单结构（JSON Schema）")
     def schema(collection: CollectionName, user: UserDep) -> dict:
         return service.schema(user, collection)
@@ -258,6 +263,15 @@ def create_app(service: ContentService, accounts: AccountStore, *, site_dir: Pat
     def history(collection: CollectionName, slug: str, user: UserDep) -> dict:
         return {"items": service.history(user, collection, slug)}
 
+    @app.get("/api/{collection}/{slug}/diff", summary="某次修改的差异")
+    def diff(collection: CollectionName, slug: str, user: UserDep,
+             commit: Annotated[str, Query(max_length=64)]) -> dict:
+        return service.diff(user, collection, slug, commit)
+
+    @app.get("/api/{collection}/{slug}/wechat", summary="公众号格式（带内联样式的 HTML）")
+    def wechat(collection: CollectionName, slug: str, user: UserDep) -> dict:
+        return service.wechat(user, collection, slug)
+
     def transition_endpoint(action: str):
         def transition(collection: CollectionName, slug: str, user: UserDep, body: Transition | None = None) -> dict:
             body = body or Transition()
@@ -270,6 +284,7 @@ def create_app(service: ContentService, accounts: AccountStore, *, site_dir: Pat
         app.post(f"/api/{{collection}}/{{slug}}/{action}", summary=title, name=f"{action}_entry")(
             transition_endpoint(action))
 
+    app.mount("/admin", SiteFiles(directory=ADMIN_DIR, html=True, check_dir=False), name="admin")
     if site_dir is not None:
         app.mount("/", SiteFiles(directory=site_dir, html=True, check_dir=False), name="site")
     return app

@@ -12,8 +12,11 @@ import tempfile
 import threading
 from pathlib import Path
 
+from wenming.model.hall import HALL_FILE
 from wenming.model.registry import Registry, load_registry
 from wenming.model.site import LoadCaches, load_site
+from wenming.schema.hall import HallConfig
+from wenming.source.datafile import load_data_file
 from wenming.source.diagnostics import Diagnostic, Diagnostics
 
 
@@ -61,6 +64,14 @@ class ContentChecker:
             target.write_text(text, encoding="utf-8")
             _model, diagnostics = load_site(view)
         return [d for d in diagnostics.sorted() if d.severity.value == "error"]
+
+    def hall_sections(self) -> list[dict]:
+        """The hall's sections (id and name) from content/data/hall.yml, for the exhibit form."""
+        path = self.content_dir / "data" / HALL_FILE
+        if not path.is_file():
+            return []
+        loaded = load_data_file(path, HallConfig, Diagnostics(self.content_dir))
+        return [] if loaded is None else [{"id": s.id, "name": s.name} for s in loaded[0].sections]
 
     def registry(self) -> Registry | None:
         """The registry, read again only when a file under data/ changed (every request asks for it)."""

@@ -18,6 +18,7 @@ import yaml
 
 from wenming.cms.errors import CmsError
 from wenming.cms.repository import file_version
+from wenming.model import urls
 from wenming.schema.base import ContentModel
 from wenming.schema.content import CONTENT_TYPES
 from wenming.source.discovery import content_files
@@ -80,9 +81,17 @@ class Entry:
     def status(self) -> str:
         return str(self.fields.get("status", "published"))
 
-    def as_json(self, content_dir: Path) -> dict:
+    def public_url(self, kind: Collection) -> str | None:
+        """Where the public site shows the entry (site-relative), once it is published."""
+        if self.status != "published":
+            return None
+        return {"news": f"{urls.NEWS}{self.slug}/", "pages": f"{self.slug}/", "volunteers": urls.volunteer(self.slug),
+                "projects": urls.project(self.slug), "events": urls.ACTIVITIES, "exhibits": urls.HALL}[kind.name]
+
+    def as_json(self, kind: Collection, content_dir: Path) -> dict:
         return {"slug": self.slug, "fields": _jsonable(self.fields), "body": self.body, "version": self.version,
-                "status": self.status, "path": self.path.relative_to(content_dir).as_posix()}
+                "status": self.status, "path": self.path.relative_to(content_dir).as_posix(),
+                "url": self.public_url(kind)}
 
 
 def _jsonable(value):

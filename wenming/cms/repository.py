@@ -204,6 +204,17 @@ class Repository:
         records = found.stdout.decode("utf-8", "replace").split(RECORD)
         return [self._history_entry(record.strip("\n")) for record in records if record.strip()]
 
+    def diff(self, path: Path, commit: str) -> str:
+        """The change ``commit`` made to the file, as a unified diff (empty when it did not touch it)."""
+        if not re.fullmatch(r"[0-9a-f]{7,64}", commit or ""):
+            raise CmsError("cms.repo.bad_commit", 400, commit=str(commit)[:64])
+        target = self._target(path)
+        try:
+            found = self._git("show", "--format=", "--no-color", "--encoding=UTF-8", commit, "--", target.name)
+        except GitFailed as exc:
+            raise CmsError("cms.repo.bad_commit", 404, commit=commit) from exc
+        return found.stdout.decode("utf-8", "replace")
+
     @staticmethod
     def _history_entry(record: str) -> HistoryEntry:
         commit, author, email, date, message = record.split(FIELD, 4)

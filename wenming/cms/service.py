@@ -19,9 +19,12 @@ from wenming.cms.policy import Target, allowed
 from wenming.cms.preview import Previewer
 from wenming.cms.repository import Author, Change, Repository, file_version
 from wenming.cms.sanitize import sanitize_body
+from wenming.media.images import ImageStore
+from wenming.model.dates import cn_date
 from wenming.model.registry import Registry
 from wenming.model.skeleton import news_slug
 from wenming.publish.api import json_schema, schema_nodes
+from wenming.publish.wechat import wechat_html
 from wenming.source.diagnostics import Diagnostic
 from wenming.source.slugs import pinyin_slug
 
@@ -125,13 +128,44 @@ class ContentService:
 
     def get(self, user: User, name: str, slug: str) -> dict:
         kind = collection(name)
-        return self._entry(user, kind, slug, self.registry()).as_json(self.content_dir)
+        return self._entry(user, kind, slug, self.registry()).as_json(kind, self.content_dir)
 
     def history(self, user: User, name: str, slug: str) -> list[dict]:
         kind = collection(name)
         entry = self._entry(user, kind, slug, self.registry())
         return [{"commit": h.commit, "author": h.author, "email": h.email, "date": h.date.isoformat(),
                  "message": h.message} for h in self.repository.history(entry.path)]
+
+    def registry_json(self, user: User) -> dict:
+        """The registry's choices for forms: units with aliases and villages, outlets with their level, …"""
+        registry = self.registry()
+        names = {key: [n.name for n in getattr(registry, key)] for key in ("platforms", "tasks", "kinds", "topics",
+                                                                            "teams")}
+        hall = self.checker.hall_sections()
+        return {
+            "units": [{"name": u.name, "kind": u.kind, "aliases": list(u.aliases),
+                       "villages": [v.name for v in u.villages]} for u in registry.units],
+            "outlets": [{"name": o.name, "aliases": list(o.aliases), "level": o.level} for o in registry.outlets],
+            "levels": registry.level_names(), "default_kind": registry.default_kind, **names,
+            "hall_sections": hall,
+        }
+
+    def diff(self, user: User, name: str, slug: str, commit: str) -> dict:
+        kind = collection(name)
+        entry = self._entry(user, kind, slug, self.registry())
+        return {"commit": commit, "diff": self.repository.diff(entry.path, commit)}
+
+    def wechat(self, user: User, name: str, slug: str) -> dict:
+        """The entry as inline-styled HTML for the WeChat official-account editor."""
+        kind = collection(name)
+        registry = self.registry()
+        entry = self._entry(user, kind, slug, registry)
+        fields = entry.fields
+        units = "、".join(self._target(kind, fields, registry).units)
+        meta = " · ".join(part for part in (_cn_date(fields.get("date")), units) if part)
+        html = wechat_html(_title(fields, slug), meta, entry.body, registry.site.base_url, entry.public_url(kind),
+                           ImageStore(self.content_dir), source=f"{registry.site.title} ")
+        return {"html": html}
 
     def schema(self, user: User, name: str) -> dict:
         kind = collection(name)
@@ -187,7 +221,7 @@ class ContentService:
             self._validate(path, text)
             title = _title(fields, slug)
             self._commit(user, [Change(path, text.encode("utf-8"))], f"新增{kind.label}：{title}", "create", name, slug)
-        return self.files.find(kind, slug).as_json(self.content_dir)
+        return self.files.find(kind, slug).as_json(kind, self.content_dir)
 
     def update(self, user: User, name: str, slug: str, fields: dict, body: str, version: str) -> dict:
         kind = collection(name)
@@ -196,7 +230,7 @@ class ContentService:
         with self.repository.lock():
             entry = self._entry(user, kind, slug, registry)
             if entry.version != version:
-                raise StaleVersion(entry.as_json(self.content_dir))
+                raise StaleVersion(entry.as_json(kind, self.content_dir))
             self.require(user, "edit", self._target(kind, entry.fields, registry))
             fields["status"] = entry.status  # the status moves only through the workflow actions
             if entry.fields.get("slug") is not None or entry.path.stem != slug:
@@ -210,7 +244,7 @@ class ContentService:
                          "edit", name, slug)
         if entry.status == "published":
             self.worker.request()
-        return self.files.find(kind, slug).as_json(self.content_dir)
+        return self.files.find(kind, slug).as_json(kind, self.content_dir)
 
     def delete(self, user: User, name: str, slug: str, version: str) -> None:
         kind = collection(name)
@@ -218,7 +252,7 @@ class ContentService:
         with self.repository.lock():
             entry = self._entry(user, kind, slug, registry)
             if entry.version != version:
-                raise StaleVersion(entry.as_json(self.content_dir))
+                raise StaleVersion(entry.as_json(kind, self.content_dir))
             self.require(user, "delete", self._target(kind, entry.fields, registry))
             errors = self.checker.check_removal(entry.path)
             if errors:  # other files refer to it: deleting it would break them
@@ -240,7 +274,7 @@ class ContentService:
         with self.repository.lock():
             entry = self._entry(user, kind, slug, registry)
             if version is not None and entry.version != version:
-                raise StaleVersion(entry.as_json(self.content_dir))
+                raise StaleVersion(entry.as_json(kind, self.content_dir))
             self.require(user, action, self._target(kind, entry.fields, registry))
             if entry.status not in sources:
                 raise CmsError("cms.wrong_status", 409, current=entry.status, action=verb)
@@ -256,7 +290,7 @@ class ContentService:
                          detail=(comment or "").strip() or None)
         if "published" in (status, entry.status):
             self.worker.request()
-        return self.files.find(kind, slug).as_json(self.content_dir)
+        return self.files.find(kind, slug).as_json(kind, self.content_dir)
 
     def upload(self, user: User, filename: str, data: bytes) -> dict:
         """Store an image (every role may upload) and commit it; the path goes into front matter or a body."""
@@ -333,6 +367,12 @@ class ContentService:
 def _safe_slug(text: str) -> str:
     cleaned = "".join(c if c.isascii() and (c.isalnum() or c == "-") else "-" for c in str(text).lower())
     return "-".join(part for part in cleaned.split("-") if part)[:100] or "preview"
+
+
+def _cn_date(value) -> str:
+    if isinstance(value, datetime.date):
+        return cn_date(value)
+    return cn_date(datetime.date.fromisoformat(str(value)[:10])) if _is_date(value) else ""
 
 
 def _title(fields: dict, slug: str) -> str:
