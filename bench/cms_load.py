@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import datetime
 import os
 import random
 import shutil
@@ -34,6 +33,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import generate, report_text  # noqa: E402
+
+from wenming.cms.entries import jsonable  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password-2022"
@@ -199,16 +200,6 @@ def wait_for_build(client: httpx.Client, revision: str | None, timeout: float, i
 # --- realistic requests -------------------------------------------------------------------------------------
 
 
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    return value
-
-
 def load_registry(content: Path) -> dict:
     data = content / "data"
     return {name: yaml.safe_load((data / f"{name}.yml").read_text(encoding="utf-8"))
@@ -220,7 +211,7 @@ def unit_report(index: int, registry: dict) -> dict:
     towns = [t for t in registry["units"]["towns"] if t["name"] == UNIT]
     text = report_text(index, random.Random(index), {**registry, "units": {**registry["units"], "towns": towns}})
     _, front, body = text.split("---\n", 2)
-    fields = _jsonable(yaml.safe_load(front))
+    fields = jsonable(yaml.safe_load(front))
     fields.pop("slug", None)
     return {"fields": fields, "body": body.strip("\n")}
 

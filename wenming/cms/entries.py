@@ -89,16 +89,17 @@ class Entry:
                 "projects": urls.project(self.slug), "events": urls.ACTIVITIES, "exhibits": urls.HALL}[kind.name]
 
     def as_json(self, kind: Collection, content_dir: Path) -> dict:
-        return {"slug": self.slug, "fields": _jsonable(self.fields), "body": self.body, "version": self.version,
+        return {"slug": self.slug, "fields": jsonable(self.fields), "body": self.body, "version": self.version,
                 "status": self.status, "path": self.path.relative_to(content_dir).as_posix(),
                 "url": self.public_url(kind)}
 
 
-def _jsonable(value):
+def jsonable(value):
+    """Front-matter values as JSON can carry them (dates as ISO text)."""
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return value
