@@ -125,3 +125,25 @@ def test_plugins_load_under_their_namespace_not_as_top_level_modules(built_site)
     assert "wenming_plugins.writer" in loaded and "wenming_plugins.feeds" in loaded
     generic = {"writer", "feeds", "services", "projects", "quota", "hall", "column", "towns", "volunteers"}
     assert generic & loaded == set()
+
+
+# Which subpackages each may import: data flows one way, files -> model -> numbers and outputs.
+LAYERS = {
+    "schema": set(),
+    "source": {"schema"},
+    "media": {"schema", "source"},
+    "model": {"schema", "source", "media"},
+    "metrics": {"schema", "source", "media", "model"},
+}
+
+
+def test_the_core_subpackages_depend_one_way():
+    offenders = []
+    for package, allowed in LAYERS.items():
+        for path in (PACKAGE / package).rglob("*.py"):
+            for imported in imports_of(path):
+                parts = imported.split(".")
+                if parts[0] == "wenming" and len(parts) > 1 and (PACKAGE / parts[1]).is_dir():
+                    if parts[1] not in allowed | {package}:
+                        offenders.append(f"{module_name(path)} imports {imported}")
+    assert offenders == []

@@ -8,8 +8,8 @@ import pytest
 from sitekit import QUOTA_2022, write_quota, write_stats
 
 from wenming.metrics.quotas import QuotaCalculator
-from wenming.metrics.volunteer_stats import VolunteerStats
 from wenming.model.site import load_site
+from wenming.model.volunteer_stats import VolunteerStats
 
 HEADER = "镇（街道）,注册志愿者人数,活跃志愿者人数,服务时长（小时）\n"
 PATH = "content/data/volunteer-stats/2022.csv"

@@ -21,8 +21,8 @@ import dataclasses
 import datetime
 import math
 
-from wenming.metrics.quota_rules import DEFAULT_KINDS, PACED_METRICS, RATIO_METRICS, QuotaRules
 from wenming.model.news import NewsItem, ResolvedPublication
+from wenming.model.quota_rules import DEFAULT_KINDS, PACED_METRICS, RATIO_METRICS, QuotaRules
 from wenming.model.registry import Registry, Unit
 from wenming.schema.registry import BAYOU_STANDARDS
 

@@ -16,10 +16,10 @@ from typing import NamedTuple
 
 from pypinyin import lazy_pinyin
 
-from wenming.metrics.quota_rules import QuotaRules
 from wenming.metrics.quotas import QuotaCalculator, default_as_of
 from wenming.model import urls
 from wenming.model.dates import cn_date
+from wenming.model.quota_rules import QuotaRules
 
 TIE_RULE = ("名次按数值从高到低排列；数值相同者名次并列，其后的名次顺延（如 1、2、2、4）。"
             "名次并列时，镇（街道）和志愿服务队按登记顺序排列，志愿者按姓名拼音排列。")

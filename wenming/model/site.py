@@ -17,17 +17,17 @@ from pathlib import Path
 
 from wenming.media.images import ImageStore
 from wenming.media.markup import MarkdownRenderer, derive_summary, render_markdown
-from wenming.metrics.quota_rules import load_quotas
-from wenming.metrics.volunteer_stats import load_volunteer_stats
 from wenming.model import urls
 from wenming.model.events import load_events
 from wenming.model.exhibits import load_exhibits
 from wenming.model.hall import load_hall
 from wenming.model.news import NewsItem, newest_first, resolve_news
 from wenming.model.projects import load_projects
+from wenming.model.quota_rules import load_quotas
 from wenming.model.references import References
 from wenming.model.registry import Registry, load_registry
 from wenming.model.services import load_services
+from wenming.model.volunteer_stats import load_volunteer_stats
 from wenming.model.volunteers import load_volunteers
 from wenming.schema.content import NewsReport, Page
 from wenming.source.diagnostics import Diagnostics

@@ -13,8 +13,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
-from wenming.source.messages import Text, render
-
 Status = Literal["published", "review", "draft"]
 STATUS_LABELS = {"published": "已发布", "review": "待审核", "draft": "草稿"}
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -30,10 +28,9 @@ def character_name(character: str) -> str:
 
 
 def schema_error(code: str, **params: Any) -> PydanticCustomError:
-    """A validation error with the catalog ``code`` and its parameters (its message is the English text)."""
-    shown = {name: Text("source.value", {"value": value}) if name == "value" else value
-             for name, value in params.items()}
-    return PydanticCustomError(f"wm_{code}", render(code, shown, "en"), params)
+    """A validation error with the catalog ``code`` and its parameters; wenming.source.validation turns it into
+    the diagnostic ``code`` with its message from the catalog (the schema itself knows no message text)."""
+    return PydanticCustomError(f"wm_{code}", code, params)
 
 
 def _control_character(value: Any, at: tuple = ()) -> tuple[tuple, str] | None:

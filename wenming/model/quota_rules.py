@@ -1,6 +1,6 @@
 """Yearly quota rules (content/data/quotas/<year>.yml): which targets apply to whom, and how much.
 
-The metric *definitions* are code (wenming.quotas); which metrics a year
+The metric *definitions* are code (wenming.metrics.quotas); which metrics a year
 uses, their targets and who they apply to are data, so next year's plan is a
 new YAML file.
 """
