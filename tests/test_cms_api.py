@@ -8,6 +8,7 @@ import threading
 
 from bs4 import BeautifulSoup
 from cmskit import PASSWORD, git, make_cms_site
+from fastapi.testclient import TestClient
 from PIL import Image
 
 from wenming.build.pipeline import read_and_validate
@@ -272,3 +273,26 @@ def test_wechat_export_shows_raw_html_as_text_and_makes_pictures_absolute(tmp_pa
     src = page.find("img")["src"]
     assert src.startswith("https://example.test/media/") and page.find("img")["alt"] == "合影"
     assert page.find_all("a")[-1]["href"] == "https://example.test/news/a/"
+
+
+def test_preview_shows_a_photo_no_build_has_published_yet(tmp_path):
+    site = make_cms_site(tmp_path)
+    editor = site.login("chengbei")
+    site.cms.worker.start()
+    try:
+        site.cms.worker.request()
+        assert site.cms.worker.wait_until_live(git(site.root, "rev-parse", "HEAD").strip(), timeout=120)
+        path = site.client.post("/api/media", headers=editor,
+                                files={"file": ("p.jpg", jpeg_with_gps(), "image/jpeg")}).json()["path"]
+        body = {**NEW_REPORT, "body": f"正文。\n\n![合影]({path})"}
+        html = site.client.post("/api/preview/news", headers=editor, json=body).json()["html"]
+    finally:
+        site.cms.worker.stop()
+    img = BeautifulSoup(html, "html.parser").find("div", class_="report-body").find("img")
+    assert img["src"].startswith("/api/preview-image?path=")
+    shown = site.client.get(img["src"], headers=editor)
+    assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
+    with Image.open(io.BytesIO(shown.content)) as picture:
+        assert not picture.getexif()
+    assert TestClient(site.cms.app).get(img["src"]).status_code == 401  # not for the public (no session cookie)
+    assert site.client.get("/api/preview-image", headers=editor, params={"path": "../cms.sqlite3"}).status_code == 404

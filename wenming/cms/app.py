@@ -188,6 +188,11 @@ def create_app(service: ContentService, accounts: AccountStore, *, site_dir: Pat
     def preview(collection: CollectionName, body: PreviewRequest, user: UserDep) -> dict:
         return service.preview(user, collection, body.fields, body.body)
 
+    @app.get("/api/preview-image", summary="预览用图片（尚未发布的照片，已去除元数据）")
+    def preview_image(user: UserDep, path: Annotated[str, Query(max_length=300)]) -> Response:
+        data, media_type = service.preview_image(user, path)
+        return Response(data, media_type=media_type, headers={"Cache-Control": "private, max-age=300"})
+
     @app.post("/api/media", summary="上传图片", status_code=201)
     def upload(user: UserDep, file: Annotated[UploadFile, File()]) -> dict:  # a worker thread: decoding takes time
         data = file.file.read(MAX_UPLOAD_BYTES + 1)

@@ -9,6 +9,7 @@ the other collections show their body in the page layout, under their title.
 from __future__ import annotations
 
 import threading
+import urllib.parse
 from pathlib import Path
 
 from pelican.contents import Article
@@ -18,6 +19,7 @@ from wenming.build.engine import article_metadata, page_metadata
 from wenming.build.quick_render import LastBuild
 from wenming.cms.entries import Collection, entry_text
 from wenming.cms.errors import CmsError
+from wenming.media.images import ImageProblem
 from wenming.media.markup import derive_summary, render_markdown
 from wenming.model.news import resolve_news
 from wenming.model.site import PageItem, known_slugs
@@ -65,11 +67,31 @@ class Previewer:
             html = generator.get_template("article").render({
                 **context, "article": article, "category": article.category, "blog": True, "url": article.url,
                 "all_articles": generator.articles, "page_name": article.url.rstrip("/")})
-            return html, []
+            return self._unpublished_pictures(last, html, [item.cover, *self._pictures(model, source.body)]), []
         html_body = render_markdown(source.body, model.markdown, publish=False)
         title = getattr(source.meta, "title", None) or getattr(source.meta, "name", None) or kind.label
         item = PageItem(path, slug_for(source), title, derive_summary(html_body), 0, "published", html_body)
         page = PelicanPage(content=html_body, metadata=page_metadata(item, settings), settings=settings,
                            source_path=str(path), context=context)
         html = generator.get_template("page").render({**context, "page": page, "page_name": item.slug})
-        return html, []
+        return self._unpublished_pictures(last, html, self._pictures(model, source.body)), []
+
+    @staticmethod
+    def _pictures(model, body: str) -> list[str]:
+        return [image.src for image in model.markdown.scan(body).images]
+
+    @staticmethod
+    def _unpublished_pictures(last: LastBuild, html: str, pictures: list[str | None]) -> str:
+        """Point the variants no build has published yet (a photo just uploaded) at the CMS's preview images."""
+        for src in filter(None, pictures):
+            try:
+                info = last.model.images.inspect(src)
+            except ImageProblem:
+                continue
+            replacement = f"/api/preview-image?path={urllib.parse.quote(src)}"
+            for width in info.widths():
+                for ext in ("webp", info.fallback_ext):
+                    url = info.url(width, ext)
+                    if not (last.site_dir / url.lstrip("/")).is_file():
+                        html = html.replace(url, replacement)
+        return html

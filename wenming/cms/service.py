@@ -14,7 +14,7 @@ from wenming.cms.builds import BuildWorker
 from wenming.cms.checker import ContentChecker
 from wenming.cms.entries import COLLECTIONS, Collection, Entry, EntryFiles, collection, entry_text, typed_fields
 from wenming.cms.errors import CmsError
-from wenming.cms.media import store_upload
+from wenming.cms.media import MAX_PIXELS, decode_upload, encode_clean, store_upload
 from wenming.cms.policy import Target, allowed
 from wenming.cms.preview import Previewer
 from wenming.cms.repository import Author, Change, Repository, file_version
@@ -302,6 +302,17 @@ class ContentService:
                 self._commit(user, [Change(path, path.read_bytes())], f"上传图片：{relative}", "upload", None, None,
                              detail=relative)
         return {"path": relative}
+
+    def preview_image(self, user: User, relative: str) -> tuple[bytes, str]:
+        """An image under content/images/ for previews, before a build publishes its variants: decoded, at most
+        1600 px wide and without any metadata (the same cleaning as an upload), for logged-in users only."""
+        images = (self.content_dir / "images").resolve()
+        path = (self.content_dir / relative).resolve()
+        if not path.is_relative_to(images) or not path.is_file():
+            raise CmsError("cms.not_found", 404, slug=relative[:120])
+        image, image_format = decode_upload(path.read_bytes(), path.name, MAX_PIXELS)
+        image.thumbnail((1600, 1600))
+        return encode_clean(image, image_format), f"image/{image_format.lower()}"
 
     def _committed(self, path: Path) -> bool:
         return any(True for _ in self.repository.history(path, limit=1))
