@@ -21,9 +21,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wenming.cms.accounts import ROLES, AccountStore, Session, User
 from wenming.cms.entries import COLLECTIONS
-from wenming.cms.errors import CmsError
+from wenming.cms.errors import CmsError, InvalidEntry, StaleVersion
 from wenming.cms.media import MAX_UPLOAD_BYTES
-from wenming.cms.service import ContentService, InvalidEntry, StaleVersion
+from wenming.cms.service import ContentService
 from wenming.source.messages import render
 
 SESSION_COOKIE = "wm_session"

@@ -12,12 +12,13 @@ from pathlib import Path
 from wenming.cms.accounts import AccountStore, User
 from wenming.cms.builds import BuildWorker
 from wenming.cms.checker import ContentChecker
+from wenming.cms.datafiles import RegistryFiles
 from wenming.cms.entries import COLLECTIONS, Collection, Entry, EntryFiles, collection, entry_text, typed_fields
-from wenming.cms.errors import CmsError
+from wenming.cms.errors import CmsError, InvalidEntry, StaleVersion
 from wenming.cms.media import MAX_PIXELS, decode_upload, encode_clean, store_upload
 from wenming.cms.policy import Target, allowed
 from wenming.cms.preview import Previewer
-from wenming.cms.repository import Author, Change, Repository, file_version
+from wenming.cms.repository import Author, Change, Repository
 from wenming.cms.sanitize import sanitize_body
 from wenming.media.images import ImageStore
 from wenming.model.dates import cn_date
@@ -25,7 +26,6 @@ from wenming.model.registry import Registry
 from wenming.model.skeleton import news_slug
 from wenming.publish.api import json_schema, schema_nodes
 from wenming.publish.wechat import wechat_html
-from wenming.source.diagnostics import Diagnostic
 from wenming.source.slugs import pinyin_slug
 
 # action -> (statuses it starts from, the status it leaves, the commit message's verb)
@@ -38,24 +38,8 @@ TRANSITIONS = {
 PER_PAGE_MAX = 100
 
 
-class InvalidEntry(CmsError):
-    """The edit does not validate: 422 with the diagnostics of ``build.py check --format json``."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__("cms.invalid", 422, count=len(diagnostics))
-        self.diagnostics = diagnostics
-
-
-class StaleVersion(CmsError):
-    """The entry changed since the client read it: 409 with the current entry, nothing overwritten."""
-
-    def __init__(self, current: dict | None) -> None:
-        super().__init__("cms.stale_version", 409)
-        self.current = current
-
-
 @dataclasses.dataclass
-class ContentService:
+class ContentService(RegistryFiles):
     content_dir: Path
     accounts: AccountStore
     repository: Repository
@@ -324,40 +308,6 @@ class ContentService:
         html, problems = self.previewer.render(kind, self.files.new_path(kind, _safe_slug(slug), fields), fields, body)
         return {"html": html, "diagnostics": [d.as_dict() for d in problems]}
 
-    # --- registry data (admins) --------------------------------------------------------------------
-    def data_files(self, user: User) -> list[str]:
-        self.require(user, "registry")
-        data = self.content_dir / "data"
-        return sorted(p.relative_to(data).as_posix() for p in data.rglob("*")
-                      if p.is_file() and p.suffix in (".yml", ".yaml", ".csv"))
-
-    def _data_path(self, name: str) -> Path:
-        data = (self.content_dir / "data").resolve()
-        path = (data / name).resolve()
-        if not path.is_relative_to(data) or path.suffix not in (".yml", ".yaml", ".csv") or not path.is_file():
-            raise CmsError("cms.unknown_data_file", 404, name=name)
-        return path
-
-    def data_file(self, user: User, name: str) -> dict:
-        self.require(user, "registry")
-        path = self._data_path(name)
-        data = path.read_bytes()
-        return {"name": name, "text": data.decode("utf-8", errors="replace"), "version": file_version(data)}
-
-    def save_data_file(self, user: User, name: str, text: str, version: str) -> dict:
-        self.require(user, "registry")
-        with self.repository.lock():
-            path = self._data_path(name)
-            if file_version(path.read_bytes()) != version:
-                raise StaleVersion(self.data_file(user, name))
-            errors = self.checker.check_data_file(path, text)
-            if errors:
-                raise InvalidEntry(errors)
-            self._commit(user, [Change(path, text.encode("utf-8"))], f"修改登记表：{name}", "registry", None, None,
-                         detail=name)
-        self.worker.request()
-        return self.data_file(user, name)
-
     def _new_slug(self, kind: Collection, fields: dict, registry: Registry) -> str:
         taken = {e.slug for e in self.files.all(kind)}
         if kind.dated:
@@ -411,4 +361,4 @@ def _summary(kind: Collection, entry: Entry, content_dir: Path) -> dict:
             "version": entry.version, "path": entry.path.relative_to(content_dir).as_posix()}
 
 
-__all__ = ["COLLECTIONS", "ContentService", "InvalidEntry", "StaleVersion"]
+__all__ = ["COLLECTIONS", "ContentService"]
