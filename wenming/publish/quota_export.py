@@ -18,8 +18,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font, PatternFill
 
-from wenming.metrics.quota_rules import RATIO_METRICS
 from wenming.metrics.quotas import METRIC_LABELS, STATUS_LABELS, MetricResult, QuotaReport
+from wenming.model.quota_rules import RATIO_METRICS
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 STATUS_FILLS = {"met": "C6EFCE", "on_track": "FFEB9C", "behind": "FFC7CE", "no_data": "EDEDED"}
