@@ -188,8 +188,7 @@ class ContentService(RegistryFiles):
     def create(self, user: User, name: str, fields: dict, body: str, slug: str | None = None) -> dict:
         kind = collection(name)
         registry = self.registry()
-        fields, body = self._clean(kind, fields, body)
-        fields["status"] = "draft"  # every entry starts as a draft; the workflow moves it on
+        fields, body = self._clean(kind, {**fields, "status": "draft"}, body)  # every entry starts as a draft
         target = self._target(kind, fields, registry)
         if user.role == "editor" and not target.units:
             raise CmsError("cms.editor_needs_unit", 403, unit=user.unit or "")

@@ -11,7 +11,7 @@ import { showLogin } from "./login.js";
 import { showEditor } from "./editor.js";
 import { forget } from "./registry.js";
 
-const state = { user: null, screen: null };
+const state = { user: null, screen: null, route: 0 };
 
 function main() {
   return document.getElementById("main");
@@ -45,6 +45,7 @@ function renderHeader() {
 }
 
 async function route() {
+  const number = ++state.route; // a screen that loads slowly must not replace one the user has moved on to
   if (state.screen && state.screen.leave) state.screen.leave();
   state.screen = null;
   const status = document.getElementById("status");
@@ -60,12 +61,17 @@ async function route() {
     location.replace("#/news");
     return;
   }
-  if (parts.length === 1) {
-    state.screen = await showList(main(), { collection, params, user: state.user });
-  } else {
-    const slug = parts[1] === "new" ? null : parts[1];
-    state.screen = await showEditor(main(), { collection, slug, user: state.user });
+  // Each screen is built in a container of its own and shown only if no later route() started meanwhile.
+  const container = h("div", { class: "screen" });
+  const screen = parts.length === 1
+    ? await showList(container, { collection, params, user: state.user })
+    : await showEditor(container, { collection, slug: parts[1] === "new" ? null : parts[1], user: state.user });
+  if (number !== state.route) {
+    if (screen && screen.leave) screen.leave();
+    return;
   }
+  replace(main(), container);
+  state.screen = screen;
 }
 
 function onLoggedIn(data) {
