@@ -16,11 +16,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from cmskit import FAST_HASHER, PASSWORD, USERS, git, report
+from cmskit import PASSWORD, add_accounts, git, make_repository
 from PIL import Image
-from sitekit import make_site, write_content
-
-from wenming.cms.accounts import AccountStore
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60  # seconds for the server to answer
@@ -89,30 +86,6 @@ class CmsServer:
     def commits(self) -> list[str]:
         """``author name|subject`` of every commit, newest first."""
         return git(self.root, "log", "--format=%an|%s").splitlines()
-
-
-def make_repository(tmp_path: Path) -> Path:
-    """The content tree of cmskit (two towns' drafts, reports under review and published ones) in git."""
-    root = tmp_path / "repo"
-    content = make_site(root, {
-        "2022/05/chengbei-draft.md": report("城北街道草稿", "[城北街道]", "draft", "chengbei-draft"),
-        "2022/05/chengbei-review.md": report("城北街道待审", "[城北街道]", "review", "chengbei-review"),
-        "2022/05/chengbei-published.md": report("城北街道已发布", "[城北街道]", "published", "chengbei-published"),
-        "2022/05/yanghe-draft.md": report("杨河镇草稿", "[杨河镇]", "draft", "yanghe-draft"),
-        "2022/05/yanghe-review.md": report("杨河镇待审", "[杨河镇]", "review", "yanghe-review"),
-        "2022/05/yanghe-published.md": report("杨河镇已发布", "[杨河镇]", "published", "yanghe-published"),
-    })
-    write_content(content, "pages", "about.md", "---\ntitle: 关于我们\n---\n\n中心简介。\n")
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "内容初始化")
-    return root
-
-
-def add_accounts(database: Path) -> None:
-    accounts = AccountStore(database, hasher=FAST_HASHER)
-    for name, (role, unit) in USERS.items():
-        accounts.add_user(name, PASSWORD, role, unit=unit, display_name=f"{name}用户", email=f"{name}@example.test")
 
 
 def free_port() -> int:

@@ -50,7 +50,8 @@ class CmsSite:
         return git(self.root, "log", "--format=%an|%s").splitlines()
 
 
-def make_cms_site(tmp_path: Path, reports: dict[str, str] | None = None) -> CmsSite:
+def make_repository(tmp_path: Path, reports: dict[str, str] | None = None) -> Path:
+    """A content tree (by default two towns' drafts, reports under review and published ones) in git."""
     root = tmp_path / "repo"
     content = make_site(root, reports if reports is not None else {
         "2022/05/chengbei-draft.md": report("城北街道草稿", "[城北街道]", "draft", "chengbei-draft"),
@@ -64,8 +65,19 @@ def make_cms_site(tmp_path: Path, reports: dict[str, str] | None = None) -> CmsS
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "内容初始化")
-    accounts = AccountStore(tmp_path / "cms.sqlite3", hasher=FAST_HASHER)
+    return root
+
+
+def add_accounts(database: Path) -> AccountStore:
+    """The accounts of USERS, all with PASSWORD (hashed fast: tests need no strong hashes)."""
+    accounts = AccountStore(database, hasher=FAST_HASHER)
     for name, (role, unit) in USERS.items():
         accounts.add_user(name, PASSWORD, role, unit=unit, display_name=f"{name}用户", email=f"{name}@example.test")
-    cms = make_cms(content, tmp_path / "output", accounts=accounts)
+    return accounts
+
+
+def make_cms_site(tmp_path: Path, reports: dict[str, str] | None = None) -> CmsSite:
+    root = make_repository(tmp_path, reports)
+    content = root / "content"
+    cms = make_cms(content, tmp_path / "output", accounts=add_accounts(tmp_path / "cms.sqlite3"))
     return CmsSite(root, content, tmp_path / "output", cms, TestClient(cms.app))

@@ -257,7 +257,7 @@ def test_a_report_goes_from_the_form_through_review_to_the_site(tabs, cms):
     saved = cms.api("GET", f"/api/news/{slug}", "reviewer")
     assert saved["status"] == "review"
     assert saved["fields"]["village"] == "北关社区" and saved["fields"]["units"] == ["城北街道"]
-    assert saved["fields"]["publications"] == [{"outlet": "融媒", "level": "县级"}]
+    assert saved["fields"]["publications"] == [{"outlet": "西乡融媒", "level": "县级"}]  # the alias 融媒 saved as the registered name
     image = re.search(r"\]\((images/[^)]+)\)", saved["body"]).group(1)
     assert (cms.content / image).is_file()
 

@@ -3,7 +3,7 @@
 // textarea while an IME composition is in progress.
 
 import { announce, h, uid } from "./dom.js";
-import { hasFiles } from "./fields.js";
+import { hasFiles } from "./widgets.js";
 import { askAltText, uploadWithProgress } from "./media.js";
 
 /** Replace text[start:end] by `insert`, keeping the browser's undo history where possible. */
