@@ -4,7 +4,8 @@
   from the previous build instead of rendered (wenming.render_cache; the
   pipeline puts the previous build's keys into ``WM_RENDER_CACHE``).
 * Absolute links in feeds: feed readers need them, while pages keep
-  site-relative links for local preview.
+  site-relative links for local preview. Each feed has its own Atom id (its URL)
+  and the center as its author, as Atom requires (no empty <author><name/>).
 """
 
 from __future__ import annotations
@@ -19,6 +20,17 @@ class SiteWriter(IncrementalWriter):
                    feed_title=None):
         context = {**context, "SITEURL": context["FEED_DOMAIN"]}
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+
+    def _create_new_feed(self, feed_type, feed_title, context):
+        feed = super()._create_new_feed(feed_type, feed_title, context)
+        feed.feed["id"] = self.feed_url  # Pelican gives every feed the site's URL as its id
+        feed.feed["author_name"] = context["SITENAME"]  # the feed's author covers its entries
+        return feed
+
+    def _add_item_to_the_feed(self, feed, item):
+        super()._add_item_to_the_feed(feed, item)
+        if not feed.items[-1]["author_name"]:
+            feed.items[-1]["author_name"] = None  # no empty <author><name/>
 
 
 def get_writer(pelican):
