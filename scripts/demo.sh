@@ -9,6 +9,6 @@ scripts/demo-cms.sh
   >.demo/cms.log 2>&1 &
 cms=$!
 trap 'kill "$cms" 2>/dev/null || true' EXIT INT TERM
-echo "CMS: http://127.0.0.1:8080/api/ (OpenAPI at /openapi.json; its published site at /) — log in as demo-editor," \
+echo "CMS web editor: http://127.0.0.1:8080/admin/ (API at /api/, its published site at /) — log in as demo-editor," \
      "demo-reviewer or demo-admin, password wenming-demo; log in .demo/cms.log"
 .venv/bin/python build.py serve "$@"
