@@ -7,11 +7,19 @@ from pathlib import Path
 
 from wenming.model.registry import Registry
 from wenming.source.discovery import content_files
+from wenming.source.messages import render
 from wenming.source.suggest import did_you_mean
 
 
 class SkeletonError(ValueError):
-    pass
+    """A refused ``build.py new``: a catalog message (``cli.*``) and its parameters."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key, self.params = key, params
+
+    def __str__(self) -> str:
+        return render(self.key, self.params)
 
 
 def news_slug(date: datetime.date, unit_slug: str, taken: set[str]) -> str:
@@ -33,9 +41,9 @@ def new_news(content_dir: Path, registry: Registry, unit_name: str, title: str,
     unit = registry.unit(unit_name)
     if unit is None:
         hint = did_you_mean(unit_name, registry.unit_choices(), lambda m: registry.unit(m).name)
-        raise SkeletonError(f"--unit: {unit_name} is not a registry unit{hint}")
+        raise SkeletonError("cli.new_unknown_unit", unit=unit_name, hint=hint)
     if not title.strip():
-        raise SkeletonError("--title: the title must not be empty")
+        raise SkeletonError("cli.new_empty_title")
     news_dir = content_dir / "news"
     taken = {p.stem for p in content_files(news_dir)}
     slug = news_slug(date, unit.slug, taken)
