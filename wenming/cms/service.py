@@ -26,6 +26,7 @@ from wenming.model.registry import Registry
 from wenming.model.skeleton import news_slug
 from wenming.publish.api import json_schema, schema_nodes
 from wenming.publish.wechat import wechat_html
+from wenming.source.messages import Text
 from wenming.source.slugs import pinyin_slug
 
 # action -> (statuses it starts from, the status it leaves, the commit message's verb)
@@ -74,7 +75,7 @@ class ContentService(RegistryFiles):
 
     def require(self, user: User, action: str, target: Target = Target()) -> None:
         if not allowed(user.role, user.unit, action, target):
-            raise CmsError("cms.forbidden", 403, action=action)
+            raise CmsError("cms.forbidden", 403, action=Text(f"cms.action.{action}"))
 
     def _may(self, user: User, action: str, kind: Collection, entry: Entry, registry: Registry) -> bool:
         return allowed(user.role, user.unit, action, self._target(kind, entry.fields, registry))
