@@ -26,6 +26,7 @@ class ContentChecker:
         self._caches = LoadCaches()
         self._lock = threading.Lock()
         self._registry: tuple[tuple, Registry | None] | None = None
+        self._registry_lock = threading.Lock()
 
     def display_path(self, path: Path) -> str:
         return Diagnostics(self.content_dir).display_path(path)
@@ -76,8 +77,8 @@ class ContentChecker:
     def registry(self) -> Registry | None:
         """The registry, read again only when a file under data/ changed (every request asks for it)."""
         data = self.content_dir / "data"
-        stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(data.rglob("*.y*ml")))
-        with self._lock:
+        stamp = tuple((str(p), s.st_mtime_ns, s.st_size) for p in sorted(data.rglob("*.y*ml")) for s in [p.stat()])
+        with self._registry_lock:  # not the check lock: a request must not wait for another's site check
             if self._registry is None or self._registry[0] != stamp:
                 self._registry = (stamp, load_registry(data, Diagnostics(self.content_dir)))
             return self._registry[1]

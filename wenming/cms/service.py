@@ -91,12 +91,14 @@ class ContentService(RegistryFiles):
              kind: str | None = None, q: str | None = None, page: int = 1, per_page: int = 20) -> dict:
         kind_of = collection(name)
         registry = self.registry()
-        visible = [e for e in self.files.all(kind_of) if self._may(user, "read", kind_of, e, registry)]
+        entries = self.files.all(kind_of)
+        targets = {e.path: self._target(kind_of, e.fields, registry) for e in entries}  # units resolved once
+        visible = [e for e in entries if allowed(user.role, user.unit, "read", targets[e.path])]
         counts = {s: sum(1 for e in visible if e.status == s) for s in ("draft", "review", "published")}
         if unit:
             wanted = registry.unit(unit)
             name_wanted = wanted.name if wanted else unit
-            visible = [e for e in visible if name_wanted in self._target(kind_of, e.fields, registry).units]
+            visible = [e for e in visible if name_wanted in targets[e.path].units]
         if status:
             visible = [e for e in visible if e.status == status]
         if kind:
@@ -104,8 +106,7 @@ class ContentService(RegistryFiles):
         if q:
             visible = [e for e in visible if q in str(e.fields.get("title", e.fields.get("name", ""))) or q in e.body]
         own = user.unit
-        visible.sort(key=lambda e: (own not in self._target(kind_of, e.fields, registry).units if own else False,
-                                    _sort_date(e), e.slug))
+        visible.sort(key=lambda e: (own not in targets[e.path].units if own else False, _sort_date(e), e.slug))
         per_page = max(1, min(per_page, PER_PAGE_MAX))
         start = (max(page, 1) - 1) * per_page
         return {"items": [_summary(kind_of, e, self.content_dir) for e in visible[start:start + per_page]],
@@ -281,8 +282,7 @@ class ContentService(RegistryFiles):
         relative = store_upload(self.content_dir, filename, data, today=datetime.date.today())  # atomic, idempotent
         with self.repository.lock():
             path = self.content_dir / relative
-            head_has_it = self.repository.version(path) is not None and self._committed(path)
-            if not head_has_it:
+            if not self.repository.history(path, limit=1):  # the same photo uploaded again: committed already
                 self._commit(user, [Change(path, path.read_bytes())], f"上传图片：{relative}", "upload", None, None,
                              detail=relative)
         return {"path": relative}
@@ -297,9 +297,6 @@ class ContentService(RegistryFiles):
         image, image_format = decode_upload(path.read_bytes(), path.name, MAX_PIXELS)
         image.thumbnail((1600, 1600))
         return encode_clean(image, image_format), f"image/{image_format.lower()}"
-
-    def _committed(self, path: Path) -> bool:
-        return any(True for _ in self.repository.history(path, limit=1))
 
     def preview(self, user: User, name: str, fields: dict, body: str) -> dict:
         kind = collection(name)
