@@ -156,6 +156,11 @@ def _email(email: str | None) -> str:
     return address
 
 
+def default_database(content_dir: Path) -> Path:
+    """``.cms/cms.sqlite3`` beside the content folder (kept out of git by .gitignore)."""
+    return content_dir.resolve().parent / ".cms" / "cms.sqlite3"
+
+
 class AccountStore:
     """Accounts, sessions, failed logins and the audit log in the SQLite file ``path``.
 

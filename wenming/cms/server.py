@@ -14,18 +14,13 @@ import uvicorn
 from fastapi import FastAPI
 
 from wenming.build.pipeline import build
-from wenming.cms.accounts import AccountStore
+from wenming.cms.accounts import AccountStore, default_database
 from wenming.cms.app import create_app
 from wenming.cms.builds import BuildWorker
 from wenming.cms.checker import ContentChecker
 from wenming.cms.preview import Previewer
 from wenming.cms.repository import Repository
 from wenming.cms.service import ContentService
-
-
-def default_database(content_dir: Path) -> Path:
-    """``.cms/cms.sqlite3`` beside the content folder (kept out of git by .gitignore)."""
-    return content_dir.resolve().parent / ".cms" / "cms.sqlite3"
 
 
 @dataclasses.dataclass
