@@ -17,7 +17,7 @@ from wenming.model.site import SiteModel
 PLUGIN_PACKAGE = "wenming_plugins"  # plugins/ is installed under this name (pyproject.toml)
 # Plugin order matters only for generators: the sitemap collects what the others wrote.
 PLUGINS = ["writer", "column", "towns", "feeds", "json_api", "quota", "hall", "volunteers",
-           "projects", "activities", "services", "rankings", "sitemap_xml"]
+           "projects", "activities", "services", "rankings", "sitemap_xml", "search_terms"]
 
 
 
