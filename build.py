@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Command line of the publishing system: build | check | new | serve | cms.
+"""Command line of the publishing system: build | check | new | serve | cms | handbook.
 
 Exit codes: 0 success, 1 content errors (or a failed build), 2 usage errors.
 """
@@ -134,7 +134,7 @@ def cmd_serve(args) -> int:
 
     builds = PreviewBuilds(full_build, state, report)
     builds.first_build()
-    server = make_server(args.output / "site", args.port, preview=state)
+    server = make_server(args.output / "site", args.port, preview=state, handbook_dir=args.output / "handbook")
     watcher = Watcher([args.content, ROOT / "theme", ROOT / "plugins", ROOT / "wenming"], changed,
                       ignored=[args.output])
     watcher.start()
@@ -148,6 +148,18 @@ def cmd_serve(args) -> int:
         server.stopping = True
         watcher.stop()
         server.server_close()
+    return 0
+
+
+def cmd_handbook(args) -> int:
+    from wenming.handbook.builder import HandbookError, build_handbook  # imported when it runs
+
+    try:
+        folder = build_handbook(args.output)
+    except HandbookError as exc:
+        print(f"error[{exc.code}]: {exc}", file=sys.stderr)
+        return 1
+    print("✓ " + render("handbook.built", {"path": folder}))
     return 0
 
 
@@ -195,6 +207,8 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
     serve.set_defaults(handler=cmd_serve)
     cms_cli.add_parser(commands, ROOT / "content", ROOT / "output")
+    handbook = with_output(commands.add_parser("handbook", help="build the editors' handbook into <output>/handbook/"))
+    handbook.set_defaults(handler=cmd_handbook)
     return parser
 
 

@@ -134,6 +134,8 @@ LAYERS = {
     "media": {"schema", "source"},
     "model": {"schema", "source", "media"},
     "metrics": {"schema", "source", "media", "model"},
+    # the handbook reads the schemas and the catalog; only the atomic swap comes from build/
+    "handbook": {"schema", "source", "model", "build"},
 }
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Query, Request, Response, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -24,6 +24,7 @@ from wenming.cms.entries import COLLECTIONS
 from wenming.cms.errors import CmsError, InvalidEntry, StaleVersion
 from wenming.cms.media import MAX_UPLOAD_BYTES
 from wenming.cms.service import ContentService
+from wenming.handbook.missing import handbook_built, not_built_page
 from wenming.source.messages import render
 
 SESSION_COOKIE = "wm_session"
@@ -86,6 +87,15 @@ class SiteFiles(StaticFiles):
         if self.directory is None or not Path(self.directory).is_dir():
             return "", None
         return super().lookup_path(path)
+
+
+class HandbookFiles(SiteFiles):
+    """The editors' handbook (``build.py handbook``); until it is built, a page saying how to build it."""
+
+    async def get_response(self, path: str, scope):
+        if self.directory is None or not handbook_built(Path(self.directory)):
+            return HTMLResponse(not_built_page(), status_code=404)
+        return await super().get_response(path, scope)
 
 
 def _user_json(user: User) -> dict:
@@ -292,5 +302,7 @@ def create_app(service: ContentService, accounts: AccountStore, *, site_dir: Pat
 
     app.mount("/admin", SiteFiles(directory=ADMIN_DIR, html=True, check_dir=False), name="admin")
     if site_dir is not None:
+        app.mount("/handbook", HandbookFiles(directory=site_dir.parent / "handbook", html=True, check_dir=False),
+                  name="handbook")
         app.mount("/", SiteFiles(directory=site_dir, html=True, check_dir=False), name="site")
     return app

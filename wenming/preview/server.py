@@ -13,9 +13,11 @@ import http.server
 import socket
 from pathlib import Path
 
+from wenming.handbook.missing import handbook_built, not_built_page
 from wenming.preview.live import CLIENT_JS, CLIENT_PATH, CLIENT_SCRIPT, EVENTS_PATH, PreviewState, event_message
 from wenming.source.messages import render
 
+HANDBOOK_PATH = "/handbook/"
 WAITING_PAGE = ("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>预览</title></head>"
                 "<body><h1>网站尚未生成</h1><p>请根据下方提示修改内容，保存后自动重新生成。</p></body></html>")
 LOOPBACK_NAMES = ("127.0.0.1", "localhost")
@@ -24,6 +26,7 @@ WILDCARD_ADDRESSES = ("", "0.0.0.0", "::")
 
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
     preview: PreviewState | None = None
+    handbook_dir: Path | None = None  # served at HANDBOOK_PATH, as on the published site
 
     def parse_request(self) -> bool:
         """The request line and headers, and the Host check (DNS-rebinding guard) before anything is served."""
@@ -46,7 +49,21 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
         self.send_error(404)
         return None
 
+    def _in_handbook(self) -> bool:
+        path = self.path.split("?")[0]
+        return self.handbook_dir is not None and (path + "/").startswith(HANDBOOK_PATH)
+
+    def translate_path(self, path):
+        if self.directory == str(self.handbook_dir):  # a handbook request: its path below HANDBOOK_PATH
+            path = "/" + path[len(HANDBOOK_PATH):]
+        return super().translate_path(path)
+
     def do_GET(self):  # noqa: N802 - http.server's API name
+        if self._in_handbook():  # the handbook's files, without live reload; its own 404 page
+            if not handbook_built(self.handbook_dir):
+                return self._send(404, not_built_page(), "text/html; charset=utf-8")
+            self.directory = str(self.handbook_dir)
+            return super().do_GET()
         if self.preview is not None and self.path == EVENTS_PATH:
             return self._events()
         if self.preview is not None and self.path == CLIENT_PATH:
@@ -58,6 +75,11 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
             if page is not None:
                 return self._send(200, self._inject(page.read_bytes()), "text/html; charset=utf-8")
         return super().do_GET()
+
+    def do_HEAD(self):  # noqa: N802 - http.server's API name
+        if self._in_handbook() and handbook_built(self.handbook_dir):
+            self.directory = str(self.handbook_dir)
+        return super().do_HEAD()
 
     def _html_page(self) -> Path | None:
         """The HTML file a request names (a folder URL ending in '/' means its index.html), if any."""
@@ -123,7 +145,7 @@ class PreviewServer(http.server.ThreadingHTTPServer):
 
 
 def make_server(site_dir: Path, port: int, host: str = "127.0.0.1",
-                preview: PreviewState | None = None) -> PreviewServer:
-    handler_class = type("SiteHandler", (_SiteHandler,), {"preview": preview})
+                preview: PreviewState | None = None, handbook_dir: Path | None = None) -> PreviewServer:
+    handler_class = type("SiteHandler", (_SiteHandler,), {"preview": preview, "handbook_dir": handbook_dir})
     handler = functools.partial(handler_class, directory=str(site_dir))
     return PreviewServer((host, port), handler)
