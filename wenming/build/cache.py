@@ -38,7 +38,9 @@ OUTPUT_LIBRARIES = (
     "openpyxl", "icalendar", "pagefind", "pagefind-bin-extended", "segno", "fonttools", "pylopdf-fonts-zh-cn",
 )
 # Dependencies that shape no output (the file watcher of ``build.py serve``).
-TOOL_LIBRARIES = ("watchdog", "fastapi", "uvicorn", "python-multipart", "argon2-cffi", "nh3")  # serve and the CMS
+# serve, the CMS and the editors' handbook (which is not the site)
+TOOL_LIBRARIES = ("watchdog", "fastapi", "uvicorn", "python-multipart", "argon2-cffi", "nh3", "mkdocs",
+                  "mkdocs-material", "jieba")
 
 
 def _tree_digest(folders: tuple[Path, ...]) -> str:
