@@ -36,3 +36,26 @@ def test_refusals_are_clear_and_exit_1(tmp_path):
     short = cms(content, db, "adduser", "lisi", "--role", "reviewer", "--password-stdin", password="short\n")
     assert short.returncode == 1 and "密码" in short.stderr and "Traceback" not in short.stderr
     assert cms(content, db, "deluser", "nobody").returncode == 1
+
+
+def test_the_session_cookie_is_secure_only_when_asked_for(tmp_path):
+    """Behind a TLS proxy (`build.py cms --secure-cookies`) the session cookie is Secure; on plain loopback
+    HTTP it cannot be, or the browser would never send it back."""
+    from fastapi.testclient import TestClient
+
+    from cmskit import PASSWORD, add_accounts, make_repository
+    from wenming.cms.server import make_cms
+
+    root = make_repository(tmp_path)
+    cookies = {}
+    for secure in (False, True):
+        cms = make_cms(root / "content", tmp_path / f"output-{secure}",
+                       accounts=add_accounts(tmp_path / f"cms-{secure}.sqlite3"), secure_cookies=secure)
+        response = TestClient(cms.app).post("/api/login", json={"username": "chengbei", "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        cookies[secure] = response.headers["set-cookie"].lower()
+    assert "secure" not in cookies[False].split("; ")
+    assert "secure" in cookies[True].split("; ")
+    usage = subprocess.run([sys.executable, str(ROOT / "build.py"), "cms", "--help"], capture_output=True, text=True,
+                           check=True).stdout
+    assert "--secure-cookies" in usage

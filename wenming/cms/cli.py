@@ -27,6 +27,8 @@ def add_parser(commands, content_default: Path, output_default: Path) -> None:
     cms.add_argument("--output", type=Path, default=output_default, help="output folder (default: output/)")
     cms.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     cms.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    cms.add_argument("--secure-cookies", action="store_true",
+                     help="mark the session cookie Secure (behind a TLS proxy such as nginx; see the handbook)")
     cms.set_defaults(handler=cmd_serve)
     accounts = cms.add_subparsers(dest="cms_command", metavar="ACCOUNTS")
     add = accounts.add_parser("adduser", help="create an account")
@@ -67,7 +69,7 @@ def cmd_serve(args) -> int:
     # Imported here: the web stack (FastAPI, uvicorn) would add ~0.2 s to every other build.py command.
     from wenming.cms.server import serve
 
-    serve(args.content, args.output, args.host, args.port, args.db)
+    serve(args.content, args.output, args.host, args.port, args.db, secure_cookies=args.secure_cookies)
     return 0
 
 

@@ -32,7 +32,7 @@ class Cms:
 
 
 def make_cms(content_dir: Path, output_dir: Path, database: Path | None = None, *,
-             accounts: AccountStore | None = None) -> Cms:
+             accounts: AccountStore | None = None, secure_cookies: bool = False) -> Cms:
     """Everything the CMS needs, ready to serve; call ``worker.start()`` to begin publishing."""
     content_dir, output_dir = content_dir.resolve(), output_dir.resolve()
     accounts = accounts or AccountStore(database or default_database(content_dir))
@@ -49,11 +49,13 @@ def make_cms(content_dir: Path, output_dir: Path, database: Path | None = None, 
 
     worker = BuildWorker(build_site, repository.head)
     service = ContentService(content_dir, accounts, repository, ContentChecker(content_dir), worker, previewer)
-    return Cms(create_app(service, accounts, site_dir=output_dir / "site"), service, accounts, worker)
+    return Cms(create_app(service, accounts, site_dir=output_dir / "site",
+                                 secure_cookies=secure_cookies), service, accounts, worker)
 
 
-def serve(content_dir: Path, output_dir: Path, host: str, port: int, database: Path | None = None) -> None:
-    cms = make_cms(content_dir, output_dir, database)
+def serve(content_dir: Path, output_dir: Path, host: str, port: int, database: Path | None = None,
+          secure_cookies: bool = False) -> None:
+    cms = make_cms(content_dir, output_dir, database, secure_cookies=secure_cookies)
     cms.worker.start()
     cms.worker.request()
     try:
