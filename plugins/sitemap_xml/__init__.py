@@ -1,4 +1,5 @@
-"""sitemap.xml of every HTML page the other generators wrote (collected via content_written)."""
+"""sitemap.xml of every HTML page the other generators wrote (collected via content_written), except pages
+rendered with ``noindex`` (the placeholders after a list's newest archive page)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ EXCLUDED = {"404.html", "embed/latest.html"}
 
 def record_written(path, context):
     written = context.get(WRITTEN_KEY)
-    if written is not None and path.endswith(".html"):
+    if written is not None and path.endswith(".html") and not context.get("noindex"):
         written.append(path)
 
 

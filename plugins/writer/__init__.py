@@ -3,6 +3,9 @@
 * Incremental rendering: pages whose inputs did not change are hard-linked
   from the previous build instead of rendered (wenming.render_cache; the
   pipeline puts the previous build's keys into ``WM_RENDER_CACHE``).
+* Stable pagination: list pages numbered from the oldest report, so a full
+  page keeps its URL and content (wenming.build.pagination); each page is
+  then keyed and rendered (or kept) by the incremental writer.
 * Absolute links in feeds: feed readers need them, while pages keep
   site-relative links for local preview. Each feed has its own Atom id (its URL)
   and the center as its author, as Atom requires (no empty <author><name/>).
@@ -12,10 +15,11 @@ from __future__ import annotations
 
 from pelican import signals
 
+from wenming.build.pagination import PaginatingWriter
 from wenming.build.render_cache import IncrementalWriter
 
 
-class SiteWriter(IncrementalWriter):
+class SiteWriter(PaginatingWriter, IncrementalWriter):
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
                    feed_title=None):
         context = {**context, "SITEURL": context["FEED_DOMAIN"]}

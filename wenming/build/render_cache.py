@@ -15,6 +15,14 @@ Every page Pelican writes gets a key, hashed from:
   handed: its own report, a month's reports, the reports on one page of a
   paginated list.
 
+A page of a paginated list (wenming.build.pagination) shows the shell, its
+own reports and its place in the list, nothing else: it is keyed by the shell
+key, its reports' front matter and content, and ListPage.key (an archive
+page's number; the first page's number and the list's length). So adding a
+report renders again only the first page of each list it is in, and a full
+archive page is kept. The first page of a template in SITE_WIDE_FIRST_PAGES
+shows more of the site (the column's sub-column counts): it has the site key.
+
 When a page's key equals the one recorded for the file in the previous build
 and that file is still in the previous site, the file is hard-linked into the
 staged site instead of rendered. A linked file is never written to: Pelican's
@@ -36,10 +44,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pelican.contents import Content
-from pelican.paginator import Page as PaginatorPage
 from pelican.writers import Writer
 
 from wenming.build.cache import PickledCache, Stamp, Timeline
+from wenming.build.pagination import ListPage, list_pages, page_arguments
 from wenming.media.images import ImageStore
 from wenming.model.news import NewsItem
 from wenming.output import link_or_copy, write_bytes
@@ -50,6 +58,11 @@ ALWAYS_RENDER = {"home.html"}
 # other reports: their key uses the shell key and their report's front matter, so adding or retitling
 # one report does not render every report page again.
 OWN_REPORT_TEMPLATES = {"article.html"}
+# Lists that are not paginated and show only the reports handed to them and the shell (a month's or a
+# year's archive): keyed the same way, so adding a report renders again only its own month and year.
+OWN_LIST_TEMPLATES = {"period_archives.html"}
+# Paginated templates whose first page shows more than its own list (the column index's sub-column counts).
+SITE_WIDE_FIRST_PAGES = {"index.html"}
 # Arguments Pelican passes that our templates never show (the period archives get every report).
 IGNORED_ARGUMENTS = {"all_articles"}
 # The argument of pages that show the time (an activity 进行中, the calendar's 今天): their key has the
@@ -125,14 +138,14 @@ class RenderCache:
                 pages.pop(name, None)
             store.save(pages)
 
-    def reuse(self, name: str, key: str, page: bool = True) -> Path | None:
+    def reuse(self, name: str, key: str, page: bool = True) -> str | None:
         """The previous build's file for ``name`` if it was made from the same inputs (its images are
         marked as used, as rendering would have done)."""
         recorded = self.previous.get(name)
         if self.previous_site is None or recorded is None or recorded[0] != key:
             return None
-        previous = self.previous_site / name
-        if not previous.is_file():
+        previous = os.path.join(self.previous_site, name)  # strings: called for every page of the site
+        if not os.path.isfile(previous):
             return None
         self.images.mark_used(recorded[1])
         self.pages[name] = recorded
@@ -171,10 +184,10 @@ class _Digests:
             value = getattr(value, "report", None)
         if isinstance(value, NewsItem):
             out.append(self.of(value))
-            if front_matter:
-                out.append(value.front_matter_digest)
-        elif isinstance(value, PaginatorPage):
-            out.append(f"page {value.number}/{value.paginator.num_pages}")
+            if front_matter:  # and the slug, which a file's name may give: a list shows the report's URL
+                out.append(f"{value.slug}\0{value.front_matter_digest}")
+        elif isinstance(value, ListPage):
+            out.append(value.key)
             self.collect(value.object_list, out, front_matter)
         elif isinstance(value, (list, tuple)):
             for element in value:
@@ -187,23 +200,27 @@ class _Digests:
 class _KeyedTemplate:
     """Stands in for a template: renders only when the page's key changed."""
 
-    def __init__(self, writer: IncrementalWriter, template, arguments: set[str], paginated: set[str]) -> None:
+    def __init__(self, writer: IncrementalWriter, template, arguments: set[str]) -> None:
         self.writer = writer
         self.template = template
         self.name = template.name
         self.arguments = arguments
-        self.paginated = paginated
 
     def render(self, localcontext) -> str:
         writer = self.writer
         name = localcontext["output_file"]
-        own = self.name in OWN_REPORT_TEMPLATES
+        lists = list_pages({argument: localcontext.get(argument) for argument in self.arguments})
+        if lists:  # a page of a paginated list: its reports and its place in the list
+            own = not (self.name in SITE_WIDE_FIRST_PAGES and any(page.is_first for page in lists.values()))
+        else:
+            own = self.name in OWN_REPORT_TEMPLATES or self.name in OWN_LIST_TEMPLATES
         keys = writer.cache.site_keys
         parts = [keys.shell if own else keys.site, self.name, name]
-        for argument in sorted(self.arguments - self.paginated - IGNORED_ARGUMENTS):
+        listed = set().union(*(page_arguments(list_name) for list_name in lists))
+        for argument in sorted(self.arguments - listed - IGNORED_ARGUMENTS):
             writer.digests.collect(localcontext.get(argument), parts, front_matter=own)
-        for argument in sorted(self.paginated):
-            writer.digests.collect(localcontext.get(f"{argument}_page"), parts, front_matter=own)
+        for _, page in sorted(lists.items()):
+            writer.digests.collect(page, parts, front_matter=own)
         if TIME_ARGUMENT in self.arguments:
             parts.append(keys.timeline.state(localcontext[TIME_ARGUMENT]))
         key = hashlib.sha1("\n".join(parts).encode()).hexdigest()
@@ -221,18 +238,12 @@ class IncrementalWriter(Writer):
         super().__init__(output_path, settings=settings)
         self.cache: RenderCache | None = (settings or {}).get(SETTING)
         self.digests = _Digests()
-        self.reuse: dict[str, Path] = {}
+        self.reuse: dict[str, str] = {}
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):
         if self.cache is not None and name:
-            if paginated is None:
-                pages = {key for key in kwargs if key in {"articles", "dates"}}
-            else:
-                pages = set(paginated)
-            if template_name not in self.settings["PAGINATED_TEMPLATES"]:
-                pages = set()
-            template = _KeyedTemplate(self, template, set(kwargs), pages)
+            template = _KeyedTemplate(self, template, set(kwargs))
         return super().write_file(name, template, context, relative_urls, paginated, template_name,
                                   override_output, url, **kwargs)
 

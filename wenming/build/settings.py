@@ -66,10 +66,8 @@ def pelican_settings(model: SiteModel, output_path: Path, cache_dir: Path | None
         "MONTH_ARCHIVE_URL": "column/{date:%Y}/{date:%m}/",
         "DEFAULT_PAGINATION": site.per_page,
         "PAGINATED_TEMPLATES": {"index": None, "subcolumn": None},
-        "PAGINATION_PATTERNS": (
-            (1, "{url}", "{save_as}"),
-            (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
-        ),
+        # Lists are paginated from the oldest report (wenming.build.pagination), not by PAGINATION_PATTERNS.
+        "WM_ARCHIVE_PAGE_URL": "{list_url}page/{number}/",
         "FEED_ATOM": urls.NEWS_FEED_ATOM,
         "FEED_MAX_ITEMS": 50,
         "READERS": {"html": None, "htm": None},
