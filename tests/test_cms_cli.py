@@ -5,8 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from cmskit import PASSWORD, add_accounts, make_repository
 from conftest import ROOT
+from fastapi.testclient import TestClient
 from sitekit import write_registry
+
+from wenming.cms.server import make_cms
 
 
 def cms(content, db, *args, password: str | None = None, lang: str = "zh"):
@@ -41,11 +45,6 @@ def test_refusals_are_clear_and_exit_1(tmp_path):
 def test_the_session_cookie_is_secure_only_when_asked_for(tmp_path):
     """Behind a TLS proxy (`build.py cms --secure-cookies`) the session cookie is Secure; on plain loopback
     HTTP it cannot be, or the browser would never send it back."""
-    from fastapi.testclient import TestClient
-
-    from cmskit import PASSWORD, add_accounts, make_repository
-    from wenming.cms.server import make_cms
-
     root = make_repository(tmp_path)
     cookies = {}
     for secure in (False, True):
