@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-env.sh test
 scripts/install-browser.sh
+scripts/install-checkers.sh
 exec .venv/bin/python -m pytest "$@"

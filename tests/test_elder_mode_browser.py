@@ -8,13 +8,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from browser_support import allow_only, browser  # noqa: F401 (fixture)
+from quality_tools import assert_accessible  # axe-core from npm (tools/package.json)
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 REPORT = "news/20220110-chengnan-chunlian/"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture(scope="module")
@@ -83,12 +82,6 @@ def assert_elder_text(page) -> None:
 def assert_fits(page, width: int = 390) -> None:
     scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
     assert scroll_width <= width, f"{page.url} is {scroll_width}px wide in a {width}px window"
-
-
-def assert_accessible(page, what: str) -> None:
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
-                                       "resultTypes": ["violations"]})
-    assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

@@ -49,6 +49,10 @@
   function openViewer(button) {
     var picture = button.querySelector("img");
     var image = viewer.querySelector("img");
+    if (!image) { // made here: an <img> without src is not valid HTML
+      image = document.createElement("img");
+      viewer.insertBefore(image, viewer.firstChild);
+    }
     image.src = picture.src;
     image.alt = picture.alt;
     viewer.hidden = false;

@@ -7,8 +7,9 @@
   var dialog = document.querySelector("dialog.lightbox");
   var links = Array.prototype.slice.call(document.querySelectorAll(".gallery-link"));
   if (!dialog || !links.length || typeof dialog.showModal !== "function") { return; }
-  var image = dialog.querySelector("img");
   var caption = dialog.querySelector("figcaption");
+  var image = document.createElement("img"); // made here: an <img> without src is not valid HTML
+  caption.parentNode.insertBefore(image, caption);
   var count = dialog.querySelector(".lightbox-count");
   var current = 0;
   var opener = null;

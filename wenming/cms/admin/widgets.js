@@ -208,7 +208,7 @@ export function imageWidget(common, ctx) {
   const { name, title, required, description, nullable } = common;
   const id = uid(name);
   const control = h("input", { id, name, type: "text", required, autocomplete: "off", placeholder: "images/……" });
-  const thumb = h("img", { class: "thumb", alt: "", hidden: true });
+  const thumb = h("div", { class: "thumb-slot" }); // the <img> comes with a picture: one without src is not valid HTML
   const fileId = uid("file");
   const file = h("input", { id: fileId, type: "file", accept: "image/jpeg,image/png,image/webp", class: "visually-hidden-file" });
   const pick = h("label", { for: fileId, class: "button button-quiet file-button" }, "选择照片上传");
@@ -217,7 +217,7 @@ export function imageWidget(common, ctx) {
     control: [h("div", { class: "image-row" }, control, file, pick), progress, thumb] });
   const setPath = (path, localUrl) => {
     control.value = path;
-    if (localUrl) { thumb.src = localUrl; thumb.hidden = false; }
+    if (localUrl) thumb.replaceChildren(h("img", { class: "thumb", src: localUrl, alt: "" }));
     control.dispatchEvent(new Event("input", { bubbles: true }));
   };
   const start = (chosen) => ctx.uploadImage && ctx.uploadImage(chosen, { widget: name, progress, onDone: setPath });
