@@ -10,6 +10,7 @@ import pytest
 from browser_support import allow_only, browser  # noqa: F401 (fixture)
 from conftest import run_cli
 from playwright.sync_api import expect
+from quality_tools import assert_accessible, vnu_errors
 
 from wenming.preview.server import make_server
 
@@ -89,4 +90,21 @@ def test_pages_load_everything_from_the_handbook_itself(tab, handbook_url):
         assert images.nth(index).evaluate("img => img.complete && img.naturalWidth > 600")
     font = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert "Roboto" not in font
+    assert blocked == [] and errors == []
+
+
+def test_handbook_pages_pass_the_html_checker(handbook_url, tmp_path_factory):
+    """Every page of the built handbook is valid HTML (the Nu HTML Checker, as for the site and the kiosk)."""
+    folder = next(tmp_path_factory.getbasetemp().glob("handbook-browser*")) / "handbook"
+    pages = sorted(folder.rglob("*.html"))
+    assert len(pages) > 15
+    errors = vnu_errors(*pages)
+    assert errors == [], "\n".join(str(error) for error in errors)
+
+
+@pytest.mark.parametrize("path", ["/handbook/", "/handbook/writing/news.html", "/handbook/reference/codes.html"])
+def test_handbook_pages_have_no_accessibility_violations(tab, handbook_url, path):
+    page, blocked, errors = tab
+    page.goto(handbook_url + path)
+    assert_accessible(page, f"handbook {path}")
     assert blocked == [] and errors == []

@@ -26,6 +26,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 HANDBOOK_FOLDER = "handbook"
 # Words jieba must keep whole when it segments the search index (one per line: word, frequency).
 USER_WORDS = Path(__file__).resolve().parent / "words.txt"
+HOOKS = Path(__file__).resolve().parent / "hooks.py"  # MkDocs hooks every handbook build uses
 
 
 class HandbookError(Exception):
@@ -47,6 +48,7 @@ def staged_config(project_dir: Path, docs_dir: Path, site_dir: Path) -> dict:
     config = yaml.safe_load((project_dir / "mkdocs.yml").read_text(encoding="utf-8"))
     config["docs_dir"] = str(docs_dir)
     config["site_dir"] = str(site_dir)
+    config["hooks"] = [*config.get("hooks", []), str(HOOKS)]
     for plugin in config.get("plugins", []):
         if isinstance(plugin, dict) and isinstance(plugin.get("search"), dict):
             plugin["search"]["jieba_dict_user"] = str(USER_WORDS)

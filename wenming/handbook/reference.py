@@ -112,7 +112,15 @@ def codes_page() -> str:
              "以 **W** 开头的是警告：网站照常生成，但最好看一看。", "",
              "本页由程序根据消息目录（wenming/source/catalog/）自动生成。消息中〈〉括起来的部分，"
              "实际显示时会换成具体内容（文件名、填写的值等）。"]
-    for message in codes():
+    messages = codes()
+    first = {}  # each area's first code: areas in that order (source E0xx, registry E1xx, ...)
+    for message in messages:
+        first[message.area] = min(first.get(message.area, message.key), message.key)
+    area = None
+    for message in sorted(messages, key=lambda m: (first[m.area], m.key)):
+        if message.area != area:  # one section per area, so the codes sit under an h2
+            area = message.area
+            lines += ["", f"## {_AREAS.get(area, area)} {{#area-{_anchor(area)}}}"]
         lines += _code_entry(message)
     return "\n".join(lines) + "\n"
 
