@@ -31,6 +31,7 @@ from wenming.media.bodyscan import (
 )
 from wenming.media.images import ImageProblem, ImageStore
 from wenming.media.safemarkup import SafeMarkupExtension
+from wenming.media.tables import TableExtension
 
 # No "smarty": Chinese text already uses “” and its inline patterns cost a third of the render time.
 EXTENSIONS = ("extra", "sane_lists")  # the site's Markdown dialect (the CMS's sanitiser renders with it too)
@@ -113,7 +114,8 @@ class _Converter:
 
     def __init__(self, images: ImageStore | None) -> None:
         self.extension = _BodyExtension(images)
-        self.markdown = markdown.Markdown(extensions=[*EXTENSIONS, self.extension, SafeMarkupExtension()],
+        self.markdown = markdown.Markdown(extensions=[*EXTENSIONS, self.extension, TableExtension(),
+                                                      SafeMarkupExtension()],
                                           output_format="html")
 
     def convert(self, text: str, publish: bool = True) -> tuple[str, BodyScan, list[ImageProblem], tuple]:
