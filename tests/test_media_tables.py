@@ -33,3 +33,9 @@ def test_a_table_without_a_caption_line_still_gets_header_scopes():
     assert page.select_one("table caption") is None
     assert [th["scope"] for th in page.select("th")] == ["col", "col"]
     assert [p.get_text() for p in page.select("p")] == ["普通的一段。"]
+
+
+def test_each_table_scrolls_in_its_own_box():
+    page = soup(f"{TABLE}\n\n一段。\n\n{TABLE}")
+    assert [table.parent.get("class") for table in page.select("table")] == [["table-scroll"], ["table-scroll"]]
+    assert [element.name for element in page.find_all(recursive=False) if element.name] == ["div", "p", "div"]

@@ -7,7 +7,9 @@
       | 镇（街道） | 人数 |
       | --- | --- |
 
-  (the editors' handbook shows this under 报道 → 表格).
+  (the editors' handbook shows this under 写内容 → 表格).
+* The table is wrapped in ``<div class="table-scroll">`` (the site's style): on a phone a wide table scrolls
+  sideways in its box instead of widening the page.
 """
 
 from __future__ import annotations
@@ -23,19 +25,23 @@ CAPTION = re.compile(r"^表\s*[:：]\s*")
 
 class _TableProcessor(Treeprocessor):
     def run(self, root):
-        for parent in root.iter():
-            children = list(parent)
-            for index, table in enumerate(children):
-                if table.tag != "table":
-                    continue
-                for cell in table.iter("th"):
-                    cell.set("scope", "col")
-                before = children[index - 1] if index else None
-                if before is not None and before.tag == "p" and len(before) == 0 and CAPTION.match(before.text or ""):
-                    caption = etree.Element("caption")
-                    caption.text = CAPTION.sub("", before.text).strip()
-                    table.insert(0, caption)
-                    parent.remove(before)
+        # Found first, changed after: the tree is not walked while tables are being moved into their boxes.
+        found = [(parent, table) for parent in root.iter() for table in parent if table.tag == "table"]
+        for parent, table in found:
+            for cell in table.iter("th"):
+                cell.set("scope", "col")
+            index = list(parent).index(table)
+            before = parent[index - 1] if index else None
+            if before is not None and before.tag == "p" and len(before) == 0 and CAPTION.match(before.text or ""):
+                caption = etree.Element("caption")
+                caption.text = CAPTION.sub("", before.text).strip()
+                table.insert(0, caption)
+                parent.remove(before)
+                index -= 1
+            wrapper = etree.Element("div", {"class": "table-scroll"})
+            parent.remove(table)
+            parent.insert(index, wrapper)
+            wrapper.append(table)
 
 
 class TableExtension(Extension):
