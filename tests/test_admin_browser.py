@@ -4,21 +4,23 @@ WeChat export, draft protection, accessibility (axe-core, WCAG 2.1 AA) and the h
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 from adminkit import ROOT, jpeg_bytes, running_cms
-from axe_playwright_python.sync_playwright import Axe
 from browser_support import allow_only, browser  # noqa: F401 (fixture)
 from bs4 import BeautifulSoup
 from cmskit import PASSWORD, git
 from playwright.sync_api import expect
+from quality_tools import assert_accessible
 from sitekit import write_picture
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = ROOT / "docs" / "assets" / "screenshots"  # the handbook's pictures, committed
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LIVE_TIMEOUT = 90_000  # ms for a publication to reach the site
 TITLE = "城北街道开展“茶乡微讲堂”进社区活动"
 
@@ -100,13 +102,6 @@ def tabs(browser, cms):  # noqa: F811 (the imported fixture)
         tab.close()
 
 
-def assert_accessible(page, screen: str) -> None:
-    """axe-core finds no WCAG 2.1 A/AA violation (the preview frames show the site's own pages, tested there)."""
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
-                                       "resultTypes": ["violations"], "iframes": False})
-    assert results.violations_count == 0, f"{screen}:\n{results.generate_report()}"
-
-
 def assert_fits(page, screen: str) -> None:
     """Nothing makes the page scroll sideways."""
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -117,10 +112,6 @@ def assert_fits(page, screen: str) -> None:
 def screenshot(page, name: str) -> None:
     """A picture of the screen for the editors' handbook: docs/assets/screenshots/cms-<name>.png when
     WENMING_SCREENSHOTS=1 (scripts/screenshots.sh refreshes them), else in a temporary folder."""
-    import os
-    import tempfile
-    from pathlib import Path
-
     refresh = os.environ.get("WENMING_SCREENSHOTS") == "1"
     folder = SCREENSHOTS if refresh else Path(tempfile.gettempdir()) / "wenming-screenshots"
     folder.mkdir(parents=True, exist_ok=True)
