@@ -68,7 +68,8 @@ def test_many_reports_are_dealt_into_shards_within_the_limit(monkeypatch):
     plan = plan_bundles(reports, others)
     assert plan[PRIMARY_BUNDLE] == others
     shards = [bundle for bundle in plan if bundle != PRIMARY_BUNDLE]
-    assert len(shards) == math.ceil(1000 / (50 * search_index.SHARD_FILL))
+    assert math.ceil(1000 / 50) <= len(shards) <= 2 * math.ceil(1000 / 50)
+    assert min(len(plan[bundle]) for bundle in shards) > 50 // 8  # halves of full shards, not crumbs
     assert all(bundle.startswith("pagefind-shards/") for bundle in shards)
     assert sorted(page for bundle in shards for page in plan[bundle]) == reports
     assert max(len(pages) for pages in plan.values()) <= 50
@@ -123,6 +124,35 @@ def test_an_added_report_changes_one_shard_only(monkeypatch):
     assert plan.keys() == grown.keys()
     changed = [bundle for bundle in plan if plan[bundle] != grown[bundle]]
     assert len(changed) == 1 and "news/new-report/index.html" in grown[changed[0]]
+
+
+def test_growing_one_report_at_a_time_touches_at_most_two_shards_each_time(monkeypatch):
+    """Whatever the count (also when the number of shards changes), an added report changes the shard it
+    falls into, or splits that shard in two: every other shard keeps exactly its pages (and its index)."""
+    monkeypatch.setattr(search_index, "SHARD_SIZE", 20)
+    reports = report_paths(400)
+    previous = plan_bundles(reports[:30], ["about/index.html"])
+    shard_counts = set()
+    for count in range(31, 400):
+        plan = plan_bundles(reports[:count], ["about/index.html"])
+        kept = {tuple(pages) for pages in plan.values()} & {tuple(pages) for pages in previous.values()}
+        assert len(plan) - len(kept) in (1, 2), count
+        assert len(previous) - len(kept) == 1, count  # the one shard the report fell into is replaced
+        assert all(len(pages) <= 20 for pages in plan.values())
+        shard_counts.add(len(plan))
+        previous = plan
+    assert len(shard_counts) > 5  # the number of shards grew along the way
+
+
+def test_a_removed_report_changes_at_most_two_shards(monkeypatch):
+    monkeypatch.setattr(search_index, "SHARD_SIZE", 20)
+    reports = report_paths(300)
+    plan = plan_bundles(reports, [])
+    for gone in reports[:40]:
+        shrunk = plan_bundles([r for r in reports if r != gone], [])
+        old = {tuple(pages) for pages in plan.values()}
+        new = {tuple(pages) for pages in shrunk.values()}
+        assert 1 <= len(old - new) <= 2 and len(new - old) == 1, gone
 
 
 # --- the indexer on hand-made sites -------------------------------------------------------------------------

@@ -7,7 +7,8 @@ previously published site untouched.
 Each stage reuses what the previous build left in ``<output>/.cache`` and in
 the previous site: parsed files and rendered Markdown (site_model), page keys
 (render_cache: unchanged pages are hard-linked, not rendered), image variants
-(images) and search bundles (search_index). Search indexing runs in a
+(images), search bundles (search_index) and the kiosk's pictures, QR codes and
+font subset (publish.kiosk.cache). Search indexing runs in a
 background thread from the moment Pelican has written the pages it indexes.
 """
 
@@ -60,9 +61,9 @@ class BuildResult:
     last: LastBuild | None = None  # what quick preview renders start from
 
 
-# Output trees written next to site/ (the kiosk bundle, say): (name, writer(model, tree_dir, site_dir)).
+# Output trees written next to site/ (the kiosk bundle, say): (name, writer(model, tree_dir, site_dir, cache_dir)).
 # Each is staged with the site and swapped into place with it.
-OUTPUT_TREES: list[tuple[str, Callable[[SiteModel, Path, Path], None]]] = [
+OUTPUT_TREES: list[tuple[str, Callable[[SiteModel, Path, Path, Path], None]]] = [
     ("kiosk", write_kiosk),
 ]
 
@@ -267,7 +268,7 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         progress(f"images: {written} variants ({processed} newly processed, the rest from the cache)")
         for name, write_tree in OUTPUT_TREES:
             progress(f"writing {name}")
-            write_tree(model, staging / name, staging / "site")
+            write_tree(model, staging / name, staging / "site", cache_dir)
         progress("waiting for the search index")
         progress(search.finish())
         progress(f"swapping into {output_dir}")

@@ -39,6 +39,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
+import io
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -253,7 +254,7 @@ class IncrementalWriter(Writer):
             return super()._open_w(filename, encoding, override)
         self._written_files.add(filename)
         link_or_copy(previous, filename)
-        return open(os.devnull, "w", encoding=encoding)
+        return io.StringIO()  # Pelican writes the (empty) rendering here; the linked file is never opened
 
 
 def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report: NewsItem | None = None) -> None:

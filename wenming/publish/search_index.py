@@ -12,10 +12,12 @@ page merges in the browser (``pagefind.mergeIndex``):
 * the primary bundle ``pagefind/`` (it holds the ``pagefind.js`` the search
   page loads) with the static pages, and with the reports too while they fit
   in one bundle;
-* otherwise the reports in shards ``pagefind-shards/1/``, ``pagefind-shards/2/``
+* otherwise the reports in shards ``pagefind-shards/s00/``, ``pagefind-shards/s01/``
   ..., each of at most SHARD_SIZE pages. A report's shard follows from a hash
-  of its path, so editing, adding or removing one report changes one shard
-  (until the number of shards changes).
+  of its path (the shards are the leaves of a binary trie over the hash bits),
+  so editing, adding or removing one report changes one shard (or, when it
+  overflows, splits it in two). Shards are small so that an edit re-indexes a
+  few hundred pages, not thousands.
 
 Each bundle is built by its own Pagefind process, one at a time (memory stays
 that of one shard), over a farm of hard links to just its pages outside the
@@ -35,7 +37,6 @@ search page can name its bundles; indexing started once the pages exist):
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import queue
 import shutil
@@ -52,58 +53,70 @@ from wenming.output import link_or_copy
 
 PRIMARY_BUNDLE = "pagefind"
 SHARDS_DIR = "pagefind-shards"
-# Most pages one Pagefind process indexes. Measured on the 10,000-report benchmark site (pages of
-# ~6 KB): peak memory is about 57 MB + 87 KB per page (2,000 pages: 227 MB; 2,500: 274 MB; all
-# 10,000 in one run: 930 MB). With SHARD_FILL, 10,000 reports make 5 shards of 1,940-2,091 pages.
-SHARD_SIZE = 2500
-# Shards are planned this full on average, so that the spread of the hash seldom overfills one.
-SHARD_FILL = 0.8
+# Most reports in one shard: what an edit costs (Pagefind reads and indexes the whole shard again, about
+# 0.3 s + 2 ms a page of CPU) against how many bundles the search page merges (about 1-2 per SHARD_SIZE
+# reports). Peak memory of a Pagefind run is about 57 MB + 87 KB a page (all 10,000 in one run: 930 MB).
+SHARD_SIZE = 500
 DIGEST_FILE = "wenming-input.sha256"
 FORMAT = "wenming-search-1"  # part of every digest: change it to rebuild every bundle
-PAGEFIND_COMMAND = [sys.executable, "-m", "pagefind"]
+PAGEFIND_COMMAND: list[str] | None = None  # None: the pagefind[extended] binary (see pagefind_command)
 TIMEOUT = 600  # seconds for one bundle
+_RANK_BITS = 64
 
 
 class SearchIndexError(RuntimeError):
     pass
 
 
+def pagefind_command() -> list[str]:
+    """How Pagefind is run: its extended binary directly (``python -m pagefind`` costs a Python start-up)."""
+    if PAGEFIND_COMMAND is not None:
+        return list(PAGEFIND_COMMAND)
+    try:
+        from pagefind_bin_extended import get_executable
+        return [str(get_executable().absolute())]
+    except (ImportError, FileNotFoundError):
+        return [sys.executable, "-m", "pagefind"]
+
+
 def _rank(path: str) -> int:
     """A stable hash of a page path (Python's hash() changes between runs)."""
-    return int.from_bytes(hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest(), "big")
+    return int.from_bytes(hashlib.blake2b(path.encode("utf-8"), digest_size=_RANK_BITS // 8).digest(), "big")
 
 
-def shard_bundle(number: int) -> str:
-    return f"{SHARDS_DIR}/{number}"
+def shard_bundle(prefix: str) -> str:
+    """The shard of the reports whose path hash starts with the bits ``prefix`` ("0110")."""
+    return f"{SHARDS_DIR}/s{prefix}"
+
+
+def _leaves(reports: list[tuple[int, str]], prefix: str = "") -> list[tuple[str, list[str]]]:
+    """Split (rank, path) pairs by the next bit of their rank until no part holds more than SHARD_SIZE."""
+    depth = len(prefix)
+    if len(reports) <= SHARD_SIZE or depth >= _RANK_BITS:
+        return [(prefix, [path for _, path in reports])] if reports else []
+    bit = _RANK_BITS - 1 - depth
+    zero = [(rank, path) for rank, path in reports if not rank >> bit & 1]
+    one = [(rank, path) for rank, path in reports if rank >> bit & 1]
+    return _leaves(zero, prefix + "0") + _leaves(one, prefix + "1")
 
 
 def plan_bundles(report_pages: list[str], other_pages: list[str]) -> dict[str, list[str]]:
     """Which pages go into which bundle (relative bundle dir -> sorted relative HTML paths), primary first.
 
-    All pages share the primary bundle while they fit in one; beyond that the
-    primary holds the static pages and the reports are dealt into
-    ``ceil(reports / (SHARD_SIZE * SHARD_FILL))`` shards by a hash of their
-    path. A shard the hash overfills keeps its first SHARD_SIZE pages in hash
-    order and passes the rest on to the next shard. With no static pages the
-    first shard is the primary bundle. Empty bundles are left out.
+    All pages share the primary bundle while they fit in one (SHARD_SIZE); beyond that the primary holds
+    the static pages and the reports are split into shards by the bits of a hash of their path, like a
+    binary trie: a part with more than SHARD_SIZE reports is split in two by the next bit. The shards
+    are a function of the set of reports alone (a cold build makes the same ones), and adding or
+    removing a report changes the one shard it falls into: when that shard overflows, it becomes
+    two, and when two halves fit together again, one (whatever the number of reports, never more).
+    With no static pages the first shard is the primary bundle. Empty bundles are left out.
     """
     reports, others = sorted(set(report_pages)), sorted(set(other_pages) - set(report_pages))
     if len(reports) + len(others) <= SHARD_SIZE:
         return {PRIMARY_BUNDLE: sorted(others + reports)} if reports or others else {}
-    count = math.ceil(len(reports) / (SHARD_SIZE * SHARD_FILL))
-    shards: list[list[str]] = [[] for _ in range(count)]
-    for path in sorted(reports, key=lambda p: (_rank(p), p)):
-        shards[_rank(path) % count].append(path)
-    carried: list[str] = []
-    for step in range(2 * count):  # total room exceeds the reports, so two rounds place them all
-        shard = shards[step % count]
-        shard.extend(carried)
-        carried = shard[SHARD_SIZE:]
-        del shard[SHARD_SIZE:]
     plan = {PRIMARY_BUNDLE: others} if others else {}
-    for number, pages in enumerate(shards, start=1):
-        if pages:
-            plan[shard_bundle(number) if plan else PRIMARY_BUNDLE] = sorted(pages)
+    for prefix, pages in _leaves(sorted((_rank(path), path) for path in reports)):
+        plan[shard_bundle(prefix) if plan else PRIMARY_BUNDLE] = sorted(pages)
     return plan
 
 
@@ -283,7 +296,7 @@ class SearchIndexer:
                 link_or_copy(os.path.join(self.site_dir, page), os.path.join(farm, page))
             if self._cancelled.is_set():
                 raise SearchIndexError("search indexing was cancelled")
-            command = [*PAGEFIND_COMMAND, "--site", str(farm), "--output-path", str(target)]
+            command = [*pagefind_command(), "--site", str(farm), "--output-path", str(target)]
             self._process = subprocess.Popen(command, cwd=farm, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                              stderr=subprocess.PIPE, text=True, errors="replace")
             try:

@@ -23,6 +23,8 @@ from wenming.model.hall import ExhibitItem, Hall, Picture, Section
 from wenming.model.site import SiteModel
 from wenming.output import write_text
 from wenming.publish.kiosk import fonts
+from wenming.publish.kiosk.cache import FOLDER as CACHE_FOLDER
+from wenming.publish.kiosk.cache import KioskCache, code_digest, key_of
 from wenming.publish.kiosk.images import SIZES, resize_picture
 from wenming.publish.kiosk.markup import kiosk_body
 from wenming.publish.kiosk.search import INDEX_FILE, search_entries, search_index_script
@@ -43,26 +45,31 @@ def exhibit_page(item: ExhibitItem) -> str:
 class KioskMedia:
     """Files the pages refer to, written into the bundle the first time a page asks for them.
 
-    Each method returns the file's path relative to the bundle's root.
+    Each method returns the file's path relative to the bundle's root. Pictures and QR codes are made
+    once into the kiosk cache and linked from there (see wenming.publish.kiosk.cache).
     """
 
-    def __init__(self, tree_dir: Path) -> None:
+    def __init__(self, tree_dir: Path, cache: KioskCache | None = None) -> None:
         self.tree_dir = tree_dir
+        self.cache = cache or KioskCache(None)
         self.written: set[str] = set()
         self.texts: list[str] = []  # text shown that is not in the pages' HTML (captions), for the font
 
     def picture(self, picture: Picture, size: str) -> str:
         relative = f"media/{picture.info.digest}-{size}.jpg"
         if relative not in self.written:
-            resize_picture(picture.path, self.tree_dir / relative, SIZES[size])
+            name = key_of(code_digest("publish/kiosk/images.py"), picture.info.digest, str(SIZES[size])) + ".jpg"
+            self.cache.place(name, self.tree_dir / relative,
+                             lambda path: resize_picture(picture.path, path, SIZES[size]))
             self.written.add(relative)
         return relative
 
     def copy(self, item: ExhibitItem, path: Path) -> str:
         relative = f"media/{item.section.id}-{item.slug}-{path.name}"
         if relative not in self.written:
-            (self.tree_dir / "media").mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, self.tree_dir / relative)
+            stat = path.stat()
+            name = key_of(str(path), str(stat.st_size), str(stat.st_mtime_ns)) + path.suffix
+            self.cache.place(name, self.tree_dir / relative, lambda target: _copy(path, target))
             self.written.add(relative)
         return relative
 
@@ -75,9 +82,18 @@ class KioskMedia:
     def qr(self, url: str, title: str) -> str:
         relative = f"qr/{hashlib.sha1(url.encode('utf-8')).hexdigest()[:16]}.svg"
         if relative not in self.written:
-            write_text(self.tree_dir, relative, qr_svg(url, title))
+            name = key_of(code_digest("media/qr.py"), url, title) + ".svg"
+            self.cache.place(name, self.tree_dir / relative, lambda path: _write_qr(path, url, title))
             self.written.add(relative)
         return relative
+
+
+def _copy(source: Path, target: Path) -> None:
+    shutil.copyfile(source, target)
+
+
+def _write_qr(path: Path, url: str, title: str) -> None:
+    path.write_text(qr_svg(url, title), encoding="utf-8")
 
 
 def kiosk_environment(hall: Hall, media: KioskMedia, font_file: str, font_format: str) -> jinja2.Environment:
@@ -119,15 +135,29 @@ def search_keywords(hall: Hall) -> list[str]:
     return words
 
 
-def write_kiosk(model: SiteModel, tree_dir: Path, site_dir: Path) -> None:
-    """Output-tree writer: the kiosk bundle of the model's hall (an empty folder when there is none)."""
+def write_font(cache: KioskCache, text: str, target: Path) -> list[str]:
+    """The font subset for ``text`` at ``target`` (from the cache when the characters are the same); returns
+    the characters the font lacks."""
+    characters = "".join(sorted(set(text)))
+    name = key_of(code_digest("publish/kiosk/fonts.py"), characters) + target.suffix
+    missing = cache.place(name, target, lambda path: fonts.write_subset(characters, path))
+    fonts.write_licence(target.parent / "OFL.txt")
+    return missing
+
+
+def write_kiosk(model: SiteModel, tree_dir: Path, site_dir: Path, cache_dir: Path | None = None) -> None:
+    """Output-tree writer: the kiosk bundle of the model's hall (an empty folder when there is none).
+
+    With ``cache_dir`` (the build cache), pictures, QR codes and the font subset are kept there between builds.
+    """
     tree_dir.mkdir(parents=True, exist_ok=True)
     hall: Hall | None = model.extras.get("hall")
     if hall is None:
         return
     font_file, font_format = fonts.bundle_font_name()
     fonts.source_font()  # fail before the slow work when the font is missing
-    media = KioskMedia(tree_dir)
+    cache = KioskCache(cache_dir / CACHE_FOLDER if cache_dir is not None else None)
+    media = KioskMedia(tree_dir, cache)
     pages = render_pages(hall, kiosk_environment(hall, media, font_file, font_format), media)
     index_script = search_index_script(search_entries(hall, exhibit_page))
     texts = [*pages.values(), *media.texts, index_script]
@@ -135,9 +165,10 @@ def write_kiosk(model: SiteModel, tree_dir: Path, site_dir: Path) -> None:
     for asset in sorted((KIOSK_THEME / "static").iterdir()):
         shutil.copyfile(asset, tree_dir / ASSETS / asset.name)
         texts.append(asset.read_text(encoding="utf-8"))
-    missing = fonts.write_subset("".join(texts), tree_dir / ASSETS / font_file)
+    missing = write_font(cache, "".join(texts), tree_dir / ASSETS / font_file)
     if missing:
         model.diagnostics.add("W905", "kiosk", characters="".join(missing))
     for relative, html in pages.items():
         write_text(tree_dir, relative, html)
     write_text(tree_dir, INDEX_FILE, index_script)
+    cache.prune()

@@ -15,9 +15,6 @@ import shutil
 import string
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
-
 from wenming.source.diagnostics import ContentError, Diagnostic
 
 FONT_DISTRIBUTION = "pylopdf-fonts-zh-cn"
@@ -51,11 +48,14 @@ def source_font() -> Path:
 
 
 def write_subset(text: str, target: Path) -> list[str]:
-    """Write the font subset to the characters of ``text`` (plus ASCII) to ``target``.
+    """Write the font subset to the characters of ``text`` (plus ASCII) to ``target`` (see write_licence).
 
     Returns the characters of ``text`` the font has no glyph for, which the kiosk shows as boxes.
     """
-    font = TTFont(source_font())
+    from fontTools import subset  # imported here: most builds take the subset from the kiosk cache
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(source_font(), recalcTimestamp=False)  # the same bytes for the same characters
     cmap = font.getBestCmap()
     wanted = set(text) | set(ALWAYS_INCLUDED)
     missing = sorted(c for c in set(text) if ord(c) not in cmap and not c.isspace() and c.isprintable())
@@ -67,11 +67,10 @@ def write_subset(text: str, target: Path) -> list[str]:
     subsetter.subset(font)
     target.parent.mkdir(parents=True, exist_ok=True)
     font.save(target)
-    _copy_license(target.parent / "OFL.txt")
     return missing
 
 
-def _copy_license(target: Path) -> None:
+def write_licence(target: Path) -> None:
     """The font's licence travels with it, as the SIL Open Font License asks."""
     files = importlib.metadata.distribution(FONT_DISTRIBUTION).files or []
     licence = next((f for f in files if f.name == "LICENSE"), None)

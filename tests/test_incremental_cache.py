@@ -1,0 +1,109 @@
+"""The parsed-files cache between builds (wenming.build.entry_store): a row per entry, a save writes only
+the entries that changed, and a store made by other code is never used."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import sqlite3
+
+import pytest
+from sitekit import make_site, news, write_news
+
+from wenming.build import entry_store
+from wenming.build.entry_store import EntryStore
+from wenming.build.pipeline import build
+
+
+@dataclasses.dataclass
+class Entry:
+    size: int
+    text: str
+
+
+@pytest.fixture(params=["from the file", "from this process's memory"])
+def remembered(request, monkeypatch):
+    """Run a test with stores read from their file, and again with what this process saved last."""
+    if request.param == "from the file":
+        monkeypatch.setattr(entry_store, "_SAVED_BY_THIS_PROCESS", _Forgetful())
+    return request.param
+
+
+class _Forgetful(dict):
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
+def test_a_save_writes_only_what_changed_and_deletes_what_is_gone(tmp_path, remembered):
+    path = tmp_path / "store.sqlite3"
+    first = EntryStore(path, "code-1")
+    assert first.load() == {}
+    first.save({"a.md": Entry(1, "甲"), "b.md": Entry(2, "乙"), ("key", 3): Entry(3, "丙")})
+    assert first.written == 3
+
+    second = EntryStore(path, "code-1")
+    entries = second.load()
+    assert entries == {"a.md": Entry(1, "甲"), "b.md": Entry(2, "乙"), ("key", 3): Entry(3, "丙")}
+    entries["a.md"] = Entry(10, "甲改")
+    del entries["b.md"]
+    entries["c.md"] = Entry(4, "丁")
+    second.save(entries)
+    assert second.written == 2  # a.md and c.md; the tuple-keyed entry is the object loaded, not written
+
+    assert EntryStore(path, "code-1").load() == {"a.md": Entry(10, "甲改"), ("key", 3): Entry(3, "丙"),
+                                                 "c.md": Entry(4, "丁")}
+
+
+def test_memory_is_used_only_while_the_file_is_the_one_this_process_wrote(tmp_path):
+    path = tmp_path / "store.sqlite3"
+    saved = {"a.md": Entry(1, "甲")}
+    EntryStore(path, "code-1").save(saved)
+    assert EntryStore(path, "code-1").load()["a.md"] is saved["a.md"]  # not unpickled again
+
+    with sqlite3.connect(path) as other_writer:  # another process (a CLI build, say) changes the file
+        other_writer.execute("INSERT INTO entries (key, value) VALUES (?, ?)",
+                             (pickle.dumps("b.md", protocol=pickle.HIGHEST_PROTOCOL),
+                              pickle.dumps(Entry(2, "乙"), protocol=pickle.HIGHEST_PROTOCOL)))
+    other_writer.close()
+    loaded = EntryStore(path, "code-1").load()
+    assert loaded == {"a.md": Entry(1, "甲"), "b.md": Entry(2, "乙")} and loaded["a.md"] is not saved["a.md"]
+    assert EntryStore(path, "code-2").load() == {}
+
+
+def test_other_code_or_a_damaged_file_means_an_empty_cache(tmp_path, remembered):
+    path = tmp_path / "store.sqlite3"
+    EntryStore(path, "code-1").save({"a.md": Entry(1, "甲")})
+    newer = EntryStore(path, "code-2")
+    assert newer.load() == {}
+    newer.save({"b.md": Entry(2, "乙")})
+    assert EntryStore(path, "code-2").load() == {"b.md": Entry(2, "乙")}
+    assert EntryStore(path, "code-1").load() == {}
+
+    path.write_bytes(b"not a database at all" * 100)
+    damaged = EntryStore(path, "code-2")
+    assert damaged.load() == {}
+    damaged.save({"c.md": Entry(3, "丙")})
+    assert EntryStore(path, "code-2").load() == {"c.md": Entry(3, "丙")}
+
+
+def test_a_rebuild_after_one_edit_writes_one_parsed_file(tmp_path, monkeypatch):
+    content = make_site(tmp_path, {f"r{i}.md": news(title=f"城北街道开展第{i}次宣讲活动", slug=f"r{i}") for i in range(6)})
+    output = tmp_path / "output"
+    build(content, output)
+    saves: list[int] = []
+    save = EntryStore.save
+
+    def counting(self, entries):
+        save(self, entries)
+        saves.append(self.written)
+
+    monkeypatch.setattr(EntryStore, "save", counting)
+    write_news(content, "r3.md", news(title="城北街道开展第3次宣讲活动", slug="r3", body="改过的正文。"))
+    site = build(content, output).site_dir
+    assert saves == [1]
+    assert "改过的正文" in (site / "news/r3/index.html").read_text(encoding="utf-8")
+
+    # The cached entries give the same pages as a build without them.
+    fresh = build(content, tmp_path / "fresh").site_dir
+    for page in ("news/r3/index.html", "news/r4/index.html", "column/index.html"):
+        assert (fresh / page).read_bytes() == (site / page).read_bytes(), page

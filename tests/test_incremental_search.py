@@ -1,0 +1,88 @@
+"""Search after incremental builds, in headless Chromium over a sharded index: an edited report is found by its
+new words and no longer by its old ones, a deleted report is found by nothing, and only the shards holding
+them were indexed again."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+from browser_support import allow_only, browser  # noqa: F401 (fixture)
+from sitekit import make_site, news, write_news
+
+from wenming.build.pipeline import build
+from wenming.preview.server import make_server
+from wenming.publish import search_index
+
+TOWNS = ["城北街道", "杨河镇", "茶镇"]
+COUNTS = re.compile(r"search index: (\d+) pages in (\d+) bundles \((\d+) built, (\d+) reused\)")
+
+
+def report(i: int, body: str) -> str:
+    return news(title=f"{TOWNS[i % 3]}开展第{i}次宣讲活动", slug=f"r{i}", units=TOWNS[i % 3],
+                date=f"2022-05-{i + 1:02d}", body=body)
+
+
+def rebuild(content, output) -> tuple[int, int, int]:
+    messages: list[str] = []
+    build(content, output, progress=messages.append)
+    pages, bundles, built, _ = next(map(int, m.groups()) for m in map(COUNTS.search, messages) if m)
+    return pages, bundles, built
+
+
+@pytest.fixture
+def sharded(tmp_path, monkeypatch):
+    """Twelve reports in shards of at most three, served on loopback from output/site (swapped by each build)."""
+    monkeypatch.setattr(search_index, "SHARD_SIZE", 3)
+    bodies = {i: "宣讲活动正文。" for i in range(12)}
+    bodies[4] = "宣讲活动正文。孩子们学做传统竹编灯笼。"
+    bodies[9] = "宣讲活动正文。村民一起观测猎户座流星雨。"
+    content = make_site(tmp_path, {f"r{i}.md": report(i, body) for i, body in bodies.items()})
+    output = tmp_path / "output"
+    build(content, output)
+    server = make_server(output / "site", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield content, output, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def page(browser):  # noqa: F811 (the imported fixture)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside = allow_only(context, "http://127.0.0.1:")
+    tab = context.new_page()
+    yield tab
+    context.close()
+    assert outside == [], f"requests left the site: {outside}"
+
+
+def found(page, url: str, query: str) -> list[str]:
+    """Titles the search page lists for ``query`` (a fresh load: no index chunk cached from before)."""
+    page.context.clear_cookies()
+    page.goto(url + "search/?q=" + query + "&fresh=" + str(id(query)))
+    page.wait_for_function("() => /找到|没有/.test(document.querySelector('.search-status').textContent)",
+                           timeout=20000)
+    return page.locator(".search-results .report-title a").all_inner_texts()
+
+
+def test_an_edit_is_found_by_its_new_words_only_and_a_deletion_by_none(sharded, page):
+    content, output, url = sharded
+    assert found(page, url, "竹编灯笼") == ["杨河镇开展第4次宣讲活动"]
+    assert found(page, url, "流星雨") == ["城北街道开展第9次宣讲活动"]
+
+    write_news(content, "r4.md", report(4, "宣讲活动正文。孩子们学做传统剪纸窗花。"))
+    pages, bundles, built = rebuild(content, output)
+    assert (pages, built) == (12, 1) and bundles >= 4  # one shard indexed again, the others kept
+    assert found(page, url, "竹编灯笼") == []
+    assert found(page, url, "剪纸窗花") == ["杨河镇开展第4次宣讲活动"]
+    assert found(page, url, "流星雨") == ["城北街道开展第9次宣讲活动"]
+
+    (content / "news" / "r9.md").unlink()
+    pages, _, built = rebuild(content, output)
+    assert pages == 11 and built <= 2  # the shard that held it (or the two it merged into one)
+    assert found(page, url, "流星雨") == []
+    assert found(page, url, "剪纸窗花") == ["杨河镇开展第4次宣讲活动"]
+    assert len(found(page, url, "宣讲活动")) == 11
