@@ -40,7 +40,8 @@ def test_bundle_layout(kiosk):
         "zhiyuan/index.html", "zhiyuan/teams.html"]
     font_file, _ = fonts.bundle_font_name()
     assert {p.name for p in (kiosk / "assets").iterdir()} == {"kiosk.css", "kiosk.js", "kiosk-search.js",
-                                                              "search-index.js", font_file, "OFL.txt"}
+                                                              "search-index.js", font_file, "OFL.txt",
+                                                              "favicon.svg"}
 
 
 def test_every_reference_is_relative_and_inside_the_bundle(kiosk):

@@ -4,7 +4,7 @@ Layout of the bundle (every URL in it is relative):
   index.html                  attract loop and the hall's home with its section tiles
   <section>/index.html        a section's exhibit tiles
   <section>/<exhibit>.html    an exhibit
-  assets/                     kiosk.css, kiosk.js, the font and its licence
+  assets/                     kiosk.css, kiosk.js, favicon.svg, the font and its licence
   media/  qr/                 resized pictures, videos and QR codes
 """
 
@@ -30,6 +30,7 @@ from wenming.publish.kiosk.markup import kiosk_body
 from wenming.publish.kiosk.search import INDEX_FILE, search_entries, search_index_script
 
 KIOSK_THEME = THEME_DIR / "kiosk"
+FAVICON = THEME_DIR / "static" / "favicon.svg"  # the site's icon: the kiosk asks for none from elsewhere
 ASSETS = "assets/"
 KEY_TERMS = ("新时代文明实践", "茶乡微讲堂", "志愿服务", "理论宣讲", "移风易俗", "五知五行", "乡村振兴", "先进典型")
 
@@ -165,6 +166,7 @@ def write_kiosk(model: SiteModel, tree_dir: Path, site_dir: Path, cache_dir: Pat
     for asset in sorted((KIOSK_THEME / "static").iterdir()):
         shutil.copyfile(asset, tree_dir / ASSETS / asset.name)
         texts.append(asset.read_text(encoding="utf-8"))
+    shutil.copyfile(FAVICON, tree_dir / ASSETS / FAVICON.name)
     missing = write_font(cache, "".join(texts), tree_dir / ASSETS / font_file)
     if missing:
         model.diagnostics.add("W905", "kiosk", characters="".join(missing))
