@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
-"""Build benchmark: cold build (also with only the image-variant cache kept), no-change rebuild,
-one-report edit, one added report, a body edit in the live preview (until visible, until everything
-is up to date), peak memory, and plain Pelican with its default theme on the same Markdown as the reference.
+"""Build benchmark of ours against Hugo + Pagefind and plain Pelican on the same corpus: cold build (also with
+only the image-variant cache kept), no-change rebuild, one body edit, one added report, peak memory; for ours
+also a body edit in the live preview (until visible, until everything is up to date).
 
-Usage: .venv/bin/python bench/run.py [--sizes 1000 10000] [--runs 3]
+Hugo + Pagefind (bench/peers/hugo/: the corpus converted untimed, Hugo installed by its install.sh when
+missing) makes the same outputs wherever Hugo can; plain Pelican (default theme and settings, bodies only,
+no images) is the second reference.
+
+Usage: .venv/bin/python bench/run.py [--sizes 1000 10000] [--runs 3] [--without hugo pelican] [--no-memory]
+       .venv/bin/python bench/run.py --check   (build a small corpus with Hugo + Pagefind and check its outputs)
 Prints a table of medians. Timings are measured, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import queue
 import re
 import shutil
@@ -19,90 +25,87 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus import generate  # noqa: E402
+from measure import timed  # noqa: E402
+from peers.hugo import driver as hugo  # noqa: E402
+from peers.hugo.convert import convert  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-# One sample reads /proc/<pid>/smaps_rollup of every process of the build (7-20 ms of kernel time): every
-# 50 ms that took 15-30% of a core from the build being timed; every 250 ms still catches each Pagefind run.
-SAMPLE_SECONDS = 0.25
+Timing = tuple[float, int]  # wall seconds, peak KiB (0 unless sampled)
 
 
-def _tree_rss_kib(root: int) -> int:
-    """Resident memory (proportional set size, KiB) of a process and all its descendants, from /proc."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(stat.parent.name)] = int(fields[1])
-    tree, frontier = {root}, [root]
-    while frontier:
-        parent = frontier.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
-        tree.update(children)
-        frontier.extend(children)
-    total = 0
-    for pid in tree:  # proportional set size: pages shared by forked workers are counted once
-        try:
-            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-            total += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1))
-        except (OSError, AttributeError, ValueError):
-            pass
-    return total
+def our_build(content: Path, output: Path, memory: bool = False) -> Timing:
+    """Our build, timed until it exits; then a wait (untimed) for the detached deletion of the site it replaced
+    (``output/.trash``), so that deletion takes no CPU from the next build timed."""
+    timing = timed([sys.executable, str(ROOT / "build.py"), "build", "--content", str(content), "--output",
+                    str(output)], memory=memory)
+    wait_for_discards(output)
+    return timing
 
 
-def timed(command: list[str], cwd: Path | None = None, memory: bool = False) -> tuple[float, int]:
-    """Wall seconds and, with ``memory``, peak resident memory (KiB) of a command, summed over all its
-    processes (our build runs Pagefind alongside itself), sampled every SAMPLE_SECONDS.
-
-    Timings are taken without sampling: reading smaps_rollup of a busy multi-process build slowed it
-    by 8 s (11%) at 10,000 reports even every 250 ms, so memory is measured in builds of its own."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    peak = 0
-    if memory:
-        while process.poll() is None:
-            peak = max(peak, _tree_rss_kib(process.pid))
-            time.sleep(SAMPLE_SECONDS)
-    else:
-        process.wait()
-    elapsed = time.perf_counter() - started
-    if process.returncode != 0:
-        raise SystemExit(f"command failed: {' '.join(command)}\n{process.stderr.read()[-3000:]}")
-    return elapsed, peak
+def wait_for_discards(output: Path, timeout: float = 600) -> None:
+    """Wait until the trees our build (or preview) retired into ``output/.trash`` are deleted."""
+    trash, deadline = output / ".trash", time.monotonic() + timeout
+    while trash.is_dir() and any(trash.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
-def our_build(content: Path, output: Path, memory: bool = False) -> tuple[float, int]:
-    return timed([sys.executable, str(ROOT / "build.py"), "build", "--content", str(content), "--output", str(output)],
-                 memory=memory)
-
-
-def edit_then_add(content: Path, output: Path, run: int, memory: bool = False) -> list[tuple[float, int]]:
-    """Rebuilds after editing one report's body, then after adding one report (both undone after)."""
-    edited = next((content / "news").rglob("*.md"))
-    original = edited.read_text(encoding="utf-8")
-    edited.write_text(original + f"\n补充一段（第{run}次修改）。\n", encoding="utf-8")
+@contextlib.contextmanager
+def appended(path: Path, addition: str) -> Iterator[None]:
+    """``addition`` appended to the file, undone after."""
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + addition, encoding="utf-8")
     try:
-        edit = our_build(content, output, memory)
+        yield
     finally:
-        edited.write_text(original, encoding="utf-8")
-    added = content / "news" / "added.md"
-    added.write_text(original.replace("slug: bench-", "slug: added-bench-"), encoding="utf-8")
+        path.write_text(original, encoding="utf-8")
+
+
+@contextlib.contextmanager
+def copied(path: Path, target: Path, old: str, new: str) -> Iterator[None]:
+    """A copy of the file at ``target`` with ``old`` replaced by ``new`` (a new slug or title), removed after."""
+    target.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
     try:
-        add = our_build(content, output, memory)
+        yield
     finally:
-        added.unlink()
-    return [edit, add]
+        target.unlink()
 
 
-def cold_with_image_cache(content: Path, output: Path) -> tuple[float, int]:
+def edit_addition(run: int) -> str:
+    return f"\n补充一段（第{run}次修改）。\n"
+
+
+def edit_then_add(edit: contextlib.AbstractContextManager, add: contextlib.AbstractContextManager,
+                  build: Callable[[], Timing]) -> list[Timing]:
+    """A rebuild after editing one report's body, then one after adding a report (each undone after)."""
+    with edit:
+        edited = build()
+    with add:
+        added = build()
+    return [edited, added]
+
+
+def edited_report(content: Path) -> Path:
+    """The report every scenario edits (and copies as the added one)."""
+    return next((content / "news").rglob("*.md"))
+
+
+def our_edit_then_add(content: Path, output: Path, run: int, memory: bool = False) -> list[Timing]:
+    report = edited_report(content)
+    return edit_then_add(appended(report, edit_addition(run)),
+                         copied(report, content / "news" / "added.md", "slug: bench-", "slug: added-bench-"),
+                         lambda: our_build(content, output, memory))
+
+
+def cold_with_image_cache(content: Path, output: Path) -> Timing:
     """A cold build that keeps only the image-variant cache (as a deployment that caches it between builds
     would): everything else (parsed files, Markdown, pages, search) is made from scratch."""
     kept = output.parent / f"{output.name}-image-cache"
@@ -114,9 +117,40 @@ def cold_with_image_cache(content: Path, output: Path) -> tuple[float, int]:
     return our_build(content, output)
 
 
-def pelican_build(content: Path, output: Path) -> tuple[float, int]:
+def pelican_build(content: Path, output: Path, memory: bool = False) -> Timing:
     return timed([sys.executable, "-m", "pelican", str(content), "-o", str(output), "-q",
-                  "-s", str(Path(__file__).resolve().parent / "pelicanconf.py")])
+                  "-s", str(Path(__file__).resolve().parent / "pelicanconf.py")], memory=memory)
+
+
+def pelican_edit_then_add(plain: Path, content: Path, output: Path, run: int, memory: bool = False) -> list[Timing]:
+    """The same edit and addition as ours, on the same report's plain Markdown (the copy gets a new title)."""
+    report = plain / edited_report(content).relative_to(content)
+    return edit_then_add(appended(report, edit_addition(run)),
+                         copied(report, plain / "news" / "added.md", "title: ", "title: 新增"),
+                         lambda: pelican_build(plain, output, memory))
+
+
+def hugo_build(site: Path, memory: bool = False) -> Timing:
+    return timed(hugo.build_command(site), memory=memory)
+
+
+def hugo_edit_then_add(site: Path, content: Path, run: int, memory: bool = False) -> list[Timing]:
+    """The same edit and addition as ours, on the same report of the converted tree."""
+    slug = re.search(r"^slug: (\S+)", edited_report(content).read_text(encoding="utf-8"), re.M).group(1)
+    report, added = hugo.report_file(site, slug), hugo.report_file(site, f"added-{slug}")
+    return edit_then_add(appended(report, edit_addition(run)),
+                         copied(report, added, f"slug: {slug}", f"slug: added-{slug}"),
+                         lambda: hugo_build(site, memory))
+
+
+def page_shows(url: str, text: str) -> bool:
+    """Whether the page at ``url`` contains ``text``; a refused or reset connection (the preview server
+    busy swapping in a build under load) counts as not yet."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return text in response.read().decode("utf-8")
+    except (ConnectionError, urllib.error.URLError):
+        return False
 
 
 def preview_edit(content: Path, output: Path, run: int) -> tuple[float, float]:
@@ -148,84 +182,175 @@ def preview_edit(content: Path, output: Path, run: int) -> tuple[float, float]:
     try:
         url = wait_for(r"http://127\.0\.0\.1:\d+/").group(0)
         wait_for(r"quick preview ready")  # after the build that gives quick renders their starting point
-        edited = next((content / "news").rglob("*.md"))
-        original = edited.read_text(encoding="utf-8")
-        slug = re.search(r"^slug: (\S+)", original, re.M).group(1)
+        edited = edited_report(content)
+        slug = re.search(r"^slug: (\S+)", edited.read_text(encoding="utf-8"), re.M).group(1)
         marker = f"预览测速第{run}次修改"
         before_edit = len(seen)
         started = time.perf_counter()
-        edited.write_text(original + f"\n{marker}。\n", encoding="utf-8")
-        while True:
-            with urllib.request.urlopen(f"{url}news/{slug}/", timeout=30) as response:
-                if marker in response.read().decode("utf-8"):
-                    break
-            time.sleep(0.02)
-        visible = time.perf_counter() - started
-        wait_for(r"✓ site rebuilt", after=before_edit)
-        settled = time.perf_counter() - started
-        edited.write_text(original, encoding="utf-8")
+        with appended(edited, f"\n{marker}。\n"):
+            while not page_shows(f"{url}news/{slug}/", marker):
+                if process.poll() is not None:
+                    raise SystemExit("build.py serve exited before the edit was visible")
+                time.sleep(0.02)
+            visible = time.perf_counter() - started
+            wait_for(r"✓ site rebuilt", after=before_edit)
+            settled = time.perf_counter() - started
         return visible, settled
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-def measure(count: int, runs: int, work: Path) -> dict[str, float]:
-    print(f"N={count}: generating corpus…", file=sys.stderr, flush=True)
-    content = generate(work / f"content-{count}", count)
-    plain = generate(work / f"plain-{count}", count, minimal=True)
-    rows: dict[str, list[float]] = {k: [] for k in ("cold", "cold_images_cached", "nochange", "edit", "add",
-                                                     "peak_mib", "pelican", "visible", "settled")}
-    for run in range(runs):
-        print(f"N={count}: run {run + 1}/{runs}", file=sys.stderr, flush=True)
-        output = work / f"out-{count}"
-        shutil.rmtree(output, ignore_errors=True)
-        cold = our_build(content, output)[0]
-        rows["cold"].append(cold)
-        rows["nochange"].append(our_build(content, output)[0])
-        print(f"  cold {cold:.1f} s, no-change {rows['nochange'][-1]:.1f} s", file=sys.stderr, flush=True)
-        rows["cold_images_cached"].append(cold_with_image_cache(content, output)[0])
-        print(f"  cold with cached image variants {rows['cold_images_cached'][-1]:.1f} s", file=sys.stderr, flush=True)
-        (edit, _), (add, _) = edit_then_add(content, output, run)
-        rows["edit"].append(edit)
-        rows["add"].append(add)
-        print(f"  edit {edit:.1f} s, add {add:.1f} s", file=sys.stderr, flush=True)
-        visible, settled = preview_edit(content, output, run)
-        rows["visible"].append(visible)
-        rows["settled"].append(settled)
-        print(f"  preview: visible {visible:.2f} s, settled {settled:.1f} s", file=sys.stderr, flush=True)
-        shutil.rmtree(work / f"pelican-{count}", ignore_errors=True)
-        rows["pelican"].append(pelican_build(plain, work / f"pelican-{count}")[0])
-        print(f"  plain Pelican {rows['pelican'][-1]:.1f} s", file=sys.stderr, flush=True)
-    print(f"N={count}: memory (cold build, one edit, one added, sampled in builds of their own)", file=sys.stderr,
-          flush=True)
-    output = work / f"out-{count}"
+PEERS = {"ours": "ours", "hugo": "Hugo + Pagefind", "pelican": "plain Pelican"}
+SCENARIOS = [("cold build", "cold", 1), ("cold, image variants cached", "cold_images_cached", 1),
+             ("no-change rebuild", "nochange", 1), ("one body edit", "edit", 1), ("one added report", "add", 1),
+             ("peak memory, MiB (PSS, all processes)", "peak_mib", 0),
+             ("edit visible in preview", "visible", 2), ("preview settled", "settled", 1)]
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class Results(dict):
+    """Scenario -> seconds, each logged as it is measured (a run cut short still shows what it measured)."""
+
+    def __init__(self, peer: str) -> None:
+        super().__init__()
+        self.peer = peer
+
+    def __setitem__(self, key: str, seconds: float) -> None:
+        super().__setitem__(key, seconds)
+        log(f"  {PEERS[self.peer]}: {key} {seconds:.2f} s")
+
+
+def run_ours(content: Path, output: Path, run: int) -> dict[str, float]:
     shutil.rmtree(output, ignore_errors=True)
-    peaks = [our_build(content, output, memory=True)[1]] + [peak for _, peak in edit_then_add(content, output, runs,
-                                                                                             memory=True)]
-    rows["peak_mib"].append(max(peaks) / 1024)
-    print(f"  peak {rows['peak_mib'][-1]:.0f} MiB", file=sys.stderr, flush=True)
-    return {key: statistics.median(values) for key, values in rows.items()}
+    result = Results("ours")
+    result["cold"] = our_build(content, output)[0]
+    result["nochange"] = our_build(content, output)[0]
+    result["cold_images_cached"] = cold_with_image_cache(content, output)[0]
+    (result["edit"], _), (result["add"], _) = our_edit_then_add(content, output, run)
+    result["visible"], result["settled"] = preview_edit(content, output, run)
+    wait_for_discards(output)
+    return result
+
+
+def run_hugo(site: Path, content: Path, run: int) -> dict[str, float]:
+    hugo.clear(site)
+    result = Results("hugo")
+    result["cold"] = hugo_build(site)[0]
+    if run == 0:
+        log(f"  Hugo + Pagefind outputs checked: {hugo.verify(site)}")
+    result["nochange"] = hugo_build(site)[0]
+    hugo.clear(site, keep_image_cache=True)
+    result["cold_images_cached"] = hugo_build(site)[0]
+    (result["edit"], _), (result["add"], _) = hugo_edit_then_add(site, content, run)
+    return result
+
+
+def run_pelican(plain: Path, content: Path, output: Path, run: int) -> dict[str, float]:
+    """Plain Pelican has no images (nothing to cache) and no cache of its own at default settings."""
+    shutil.rmtree(output, ignore_errors=True)
+    result = Results("pelican")
+    result["cold"] = pelican_build(plain, output)[0]
+    result["nochange"] = pelican_build(plain, output)[0]
+    (result["edit"], _), (result["add"], _) = pelican_edit_then_add(plain, content, output, run)
+    return result
+
+
+def peak_mib(peer: str, work: Path, count: int, run: int) -> float:
+    """Peak memory over a cold build, one edit and one added report, sampled in builds of their own."""
+    content, output = work / f"content-{count}", work / f"out-{peer}-{count}"
+    if peer == "ours":
+        shutil.rmtree(output, ignore_errors=True)
+        builds = [our_build(content, output, memory=True)] + our_edit_then_add(content, output, run, memory=True)
+    elif peer == "hugo":
+        site = work / f"hugo-{count}"
+        hugo.clear(site)
+        builds = [hugo_build(site, memory=True)] + hugo_edit_then_add(site, content, run, memory=True)
+    else:
+        plain = work / f"plain-{count}"
+        shutil.rmtree(output, ignore_errors=True)
+        builds = [pelican_build(plain, output, memory=True)] + pelican_edit_then_add(plain, content, output, run,
+                                                                                     memory=True)
+    return max(peak for _, peak in builds) / 1024
+
+
+def measure(count: int, runs: int, work: Path, peers: list[str], memory: bool = True) -> dict[str, dict[str, float]]:
+    """Medians per peer and scenario at ``count`` reports."""
+    log(f"N={count}: generating corpus…")
+    content = generate(work / f"content-{count}", count)
+    if "pelican" in peers:
+        generate(work / f"plain-{count}", count, minimal=True)
+    if "hugo" in peers:
+        log(f"  {hugo.ensure_hugo()}")
+        convert(content, work / f"hugo-{count}")
+    samples: dict[str, dict[str, list[float]]] = {peer: {} for peer in peers}
+    for run in range(runs):
+        log(f"N={count}: run {run + 1}/{runs}")
+        for peer in peers:
+            if peer == "ours":
+                result = run_ours(content, work / f"out-ours-{count}", run)
+            elif peer == "hugo":
+                result = run_hugo(work / f"hugo-{count}", content, run)
+            else:
+                result = run_pelican(work / f"plain-{count}", content, work / f"out-pelican-{count}", run)
+            for key, value in result.items():
+                samples[peer].setdefault(key, []).append(value)
+    if memory:
+        log(f"N={count}: memory (cold build, one edit, one added, sampled in builds of their own)")
+        for peer in peers:
+            samples[peer]["peak_mib"] = [peak_mib(peer, work, count, runs)]
+            log(f"  {PEERS[peer]}: peak {samples[peer]['peak_mib'][0]:.0f} MiB")
+    return {peer: {key: statistics.median(values) for key, values in rows.items()} for peer, rows in samples.items()}
+
+
+def table(count: int, runs: int, results: dict[str, dict[str, float]]) -> str:
+    """Markdown table: a row per scenario, a column per peer, and ours ÷ Hugo + Pagefind."""
+    peers = list(results)
+    ratio = "ours" in results and "hugo" in results
+    lines = [f"N = {count:,}: medians of {runs} runs (seconds; memory in MiB, one sampled series)", "",
+             "| scenario | " + " | ".join(PEERS[p] for p in peers) + (" | ours ÷ Hugo + Pagefind |" if ratio else " |"),
+             "|---" * (len(peers) + 1 + ratio) + "|"]
+    for title, key, digits in SCENARIOS:
+        if not any(key in results[p] for p in peers):
+            continue
+        cells = [f"{results[p][key]:.{digits}f}" if key in results[p] else "—" for p in peers]
+        if ratio:
+            both = key in results["ours"] and key in results["hugo"]
+            cells.append(f"{results['ours'][key] / results['hugo'][key]:.2f}" if both else "—")
+        lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def check(work: Path) -> None:
+    """Build a small corpus (every cover photo on some report) with Hugo + Pagefind and check every output."""
+    log(hugo.ensure_hugo())
+    content = generate(work / "content-check", 30, image_fraction=0.3)
+    site = convert(content, work / "hugo-check")
+    seconds = hugo_build(site)[0]
+    print(f"Hugo + Pagefind built 30 reports in {seconds:.1f} s; outputs checked: {hugo.verify(site)}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--without", nargs="+", choices=["hugo", "pelican"], default=[],
+                        help="peers to leave out")
+    parser.add_argument("--check", action="store_true",
+                        help="only build a small corpus with Hugo + Pagefind and check its outputs")
+    parser.add_argument("--no-memory", action="store_true", help="leave out the builds that sample memory")
     parser.add_argument("--work", type=Path, default=None, help="work folder (default: a temporary one)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="wm-bench-"))
-    results = {n: measure(n, args.runs, work) for n in args.sizes}
-    print(f"\nmedians of {args.runs} runs (seconds; memory in MiB)")
-    columns = [("cold build", "cold", 1), ("cold, image variants cached", "cold_images_cached", 1),
-               ("no-change rebuild", "nochange", 1), ("one edit", "edit", 1), ("one added", "add", 1),
-               ("edit visible in preview", "visible", 2), ("preview settled", "settled", 1),
-               ("peak memory (PSS, all processes)", "peak_mib", 0), ("plain Pelican", "pelican", 1)]
-    print("| N | " + " | ".join(title for title, _, _ in columns) + " | cold ÷ Pelican |")
-    print("|---" * (len(columns) + 2) + "|")
-    for n, r in results.items():
-        cells = [f"{r[key]:.{digits}f}" for _, key, digits in columns]
-        print(f"| {n} | " + " | ".join(cells) + f" | {r['cold'] / r['pelican']:.2f} |")
+    if args.check:
+        check(work)
+        return
+    peers = [peer for peer in PEERS if peer not in args.without]
+    for count in args.sizes:
+        print("\n" + table(count, args.runs, measure(count, args.runs, work, peers, not args.no_memory)), flush=True)
 
 
 if __name__ == "__main__":
