@@ -12,14 +12,14 @@ import datetime
 import io
 import re
 import zipfile
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.styles import Font, PatternFill
+from typing import TYPE_CHECKING
 
 from wenming.metrics.quotas import METRIC_LABELS, STATUS_LABELS, MetricResult, QuotaReport
 from wenming.model.quota_rules import RATIO_METRICS
+
+if TYPE_CHECKING:  # openpyxl (0.3 s to import) is imported when a workbook is made: most builds reuse the last one
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 STATUS_FILLS = {"met": "C6EFCE", "on_track": "FFEB9C", "behind": "FFC7CE", "no_data": "EDEDED"}
@@ -87,6 +87,8 @@ def to_csv(rows: list[list]) -> bytes:
 
 def text_cell(sheet, value) -> WriteOnlyCell:
     """A cell holding ``value``; text is typed as a string (openpyxl would take "=…" for a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
@@ -96,6 +98,8 @@ def text_cell(sheet, value) -> WriteOnlyCell:
 def text_row(sheet, row: list) -> list:
     """``row`` to append as it is, or as string-typed cells when openpyxl would take a text for a formula or
     an error value (typing every cell of the ~90,000 of a large year would cost a quarter of a second)."""
+    from openpyxl.cell.cell import ERROR_CODES
+
     if any(isinstance(v, str) and (v.startswith(FORMULA_TRIGGERS) or v in ERROR_CODES) for v in row):
         return [text_cell(sheet, value) for value in row]
     return row
@@ -103,6 +107,9 @@ def text_row(sheet, row: list) -> list:
 
 def to_xlsx(report: QuotaReport) -> bytes:
     """Streamed (openpyxl's write-only mode): a 10,000-report year has ~90,000 cells of counted reports."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     fills = {label: PatternFill("solid", fgColor=STATUS_FILLS[status]) for status, label in STATUS_LABELS.items()}
