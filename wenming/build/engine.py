@@ -17,9 +17,10 @@ import functools
 import html
 import os
 import zoneinfo
+from itertools import chain
 
-from pelican import Pelican
-from pelican.contents import Page
+from pelican import Pelican, signals
+from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.readers import Readers
 from pelican.urlwrappers import Category
@@ -93,8 +94,22 @@ class ModelReaders(Readers):
                                 source_path=str(item.source), context=context)
         # Pelican formats url and save_as from the settings at every access (a relpath and a dict copy
         # each, ~5 times per report and build): fixed once here, as Pelican's own overrides.
-        content.override_url, content.override_save_as = content.url, content.save_as
+        content.override_url, content.override_save_as = _urls(content)
         return content
+
+
+def _urls(content) -> tuple[str, str]:
+    """A content object's url and save_as. A published article's come from ARTICLE_URL and ARTICLE_SAVE_AS
+    formatted with its slug alone (Pelican's ``url_format`` formats every date field first, ~0.1 ms);
+    settings naming other fields, drafts and other content go through Pelican."""
+    if isinstance(content, Article) and content.status == "published" and content.in_default_lang:
+        settings = content.settings
+        try:
+            return (settings["ARTICLE_URL"].format(slug=content.slug),
+                    settings["ARTICLE_SAVE_AS"].format(slug=content.slug))
+        except (KeyError, IndexError):
+            pass
+    return content.url, content.save_as
 
 
 def _fed_from_model(generator, items, metadata) -> None:
@@ -120,17 +135,32 @@ class SiteArticlesGenerator(ArticlesGenerator):
         """The model's reports (Pelican would walk ARTICLE_PATHS here)."""
         return set(self.readers.items)
 
+    def generate_pages(self, writer):
+        self._writer = writer  # generate_articles links unchanged report pages through it
+        return super().generate_pages(writer)
+
     def generate_articles(self, write):
-        """Pelican's article pages, written in the order of WRITE_ORDER (search bundle by search bundle)."""
+        """Pelican's article pages, written in the order of WRITE_ORDER (search bundle by search bundle).
+
+        A report page whose key is unchanged is hard-linked from the previous site before Pelican makes its
+        page context (IncrementalWriter.link_unchanged); the others are written by Pelican as usual."""
         order = self.settings.get(WRITE_ORDER)
-        if not order:
-            return super().generate_articles(write)
-        listed = self.articles
-        self.articles = sorted(listed, key=lambda article: order.get(article.save_as, len(order)))
-        try:
-            return super().generate_articles(write)
-        finally:
-            self.articles = listed
+        articles = chain(self.translations, self.articles, self.hidden_translations, self.hidden_articles)
+        if order:
+            articles = sorted(articles, key=lambda article: order.get(article.save_as, len(order)))
+        link_unchanged = getattr(getattr(self, "_writer", None), "link_unchanged", None)
+        for article in articles:
+            signals.article_generator_write_article.send(self, content=article)
+            template = self.get_template(article.template)
+            category = getattr(article, "category", None)
+            if link_unchanged is not None:
+                linked = link_unchanged(article.save_as, template.name,
+                                        {"article": article, "category": category, "blog": True})
+                if linked is not None:
+                    signals.content_written.send(linked, context=self.context)
+                    continue
+            write(article.save_as, template, self.context, article=article, category=category,
+                  override_output=hasattr(article, "override_save_as"), url=article.url, blog=True)
 
     def _build_period_archives(self, sorted_articles, articles, settings):
         """Pelican's archives (URLs, periods, dates), with each archive's articles found in one pass."""

@@ -13,7 +13,8 @@ Every page Pelican writes gets a key, hashed from:
   started and ended at that moment (Timeline.state);
 * the *content digests* (summary and body HTML) of the reports the page was
   handed: its own report, a month's reports, the reports on one page of a
-  paginated list.
+  paginated list (not for FRONT_MATTER_PAGES, which show no summary or body:
+  a year's archive lists its months' counts and newest titles).
 
 A page of a paginated list (wenming.build.pagination) shows the shell, its
 own reports and its place in the list, nothing else: it is keyed by the shell
@@ -45,6 +46,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pelican.contents import Content
+from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from wenming.build.cache import PickledCache, Stamp, Timeline
@@ -62,6 +64,10 @@ OWN_REPORT_TEMPLATES = {"article.html"}
 # Lists that are not paginated and show only the reports handed to them and the shell (a month's or a
 # year's archive): keyed the same way, so adding a report renders again only its own month and year.
 OWN_LIST_TEMPLATES = {"period_archives.html"}
+# Template -> the setting naming its pages that show only the front matter of the reports handed to them
+# (titles, dates, counts), never a summary or body: a year's archive lists its months. Their key has no
+# content digest, so editing a report's body keeps them.
+FRONT_MATTER_PAGES = {"period_archives.html": "YEAR_ARCHIVE_SAVE_AS"}
 # Paginated templates whose first page shows more than its own list (the column index's sub-column counts).
 SITE_WIDE_FIRST_PAGES = {"index.html"}
 # Arguments Pelican passes that our templates never show (the period archives get every report).
@@ -84,7 +90,9 @@ def site_keys(stamps: list[Stamp], content_dir: Path, code: str, as_of: datetime
     """Hashes of every input except report summaries and bodies (see the module docstring), and the
     timeline of the activities (see TIME_ARGUMENT)."""
     digest = hashlib.sha256(f"{code}\0as_of={as_of}\0today={datetime.date.today()}\n".encode())
-    reports = {os.path.relpath(item.source, content_dir) for item in news}
+    top = os.path.join(os.path.abspath(content_dir), "")  # report sources are under it: a slice, not relpath
+    reports = {source[len(top):] if source.startswith(top) else os.path.relpath(source, content_dir)
+               for source in (os.path.abspath(item.source) for item in news)}
     for relative, size, mtime in stamps:
         if relative not in reports:
             digest.update(f"{relative}\0{size}\0{mtime}\n".encode())
@@ -178,24 +186,26 @@ class _Digests:
             self._by_id[id(item)] = known
         return known[1]
 
-    def collect(self, value, out: list[str], front_matter: bool = False) -> None:
+    def collect(self, value, out: list[str], front_matter: bool = False, content: bool = True) -> None:
         """Digests of the reports in ``value``: a report, an article, a paginated page, or containers of them
-        (with each report's front matter too, for pages whose key does not include the site key)."""
+        (with each report's front matter too, for pages whose key does not include the site key; without
+        their content digests for pages that show no summary or body)."""
         if isinstance(value, Content):
             value = getattr(value, "report", None)
         if isinstance(value, NewsItem):
-            out.append(self.of(value))
+            if content:
+                out.append(self.of(value))
             if front_matter:  # and the slug, which a file's name may give: a list shows the report's URL
                 out.append(f"{value.slug}\0{value.front_matter_digest}")
         elif isinstance(value, ListPage):
             out.append(value.key)
-            self.collect(value.object_list, out, front_matter)
+            self.collect(value.object_list, out, front_matter, content)
         elif isinstance(value, (list, tuple)):
             for element in value:
-                self.collect(element, out, front_matter)
+                self.collect(element, out, front_matter, content)
         elif isinstance(value, dict):
             for element in value.values():
-                self.collect(element, out, front_matter)
+                self.collect(element, out, front_matter, content)
 
 
 class _KeyedTemplate:
@@ -210,21 +220,7 @@ class _KeyedTemplate:
     def render(self, localcontext) -> str:
         writer = self.writer
         name = localcontext["output_file"]
-        lists = list_pages({argument: localcontext.get(argument) for argument in self.arguments})
-        if lists:  # a page of a paginated list: its reports and its place in the list
-            own = not (self.name in SITE_WIDE_FIRST_PAGES and any(page.is_first for page in lists.values()))
-        else:
-            own = self.name in OWN_REPORT_TEMPLATES or self.name in OWN_LIST_TEMPLATES
-        keys = writer.cache.site_keys
-        parts = [keys.shell if own else keys.site, self.name, name]
-        listed = set().union(*(page_arguments(list_name) for list_name in lists))
-        for argument in sorted(self.arguments - listed - IGNORED_ARGUMENTS):
-            writer.digests.collect(localcontext.get(argument), parts, front_matter=own)
-        for _, page in sorted(lists.items()):
-            writer.digests.collect(page, parts, front_matter=own)
-        if TIME_ARGUMENT in self.arguments:
-            parts.append(keys.timeline.state(localcontext[TIME_ARGUMENT]))
-        key = hashlib.sha1("\n".join(parts).encode()).hexdigest()
+        key = writer.page_key(self.name, name, {argument: localcontext.get(argument) for argument in self.arguments})
         previous = None if self.name in ALWAYS_RENDER else writer.cache.reuse(name, key)
         if previous is None:
             return writer.cache.render(name, key, self.template, localcontext)
@@ -247,6 +243,47 @@ class IncrementalWriter(Writer):
             template = _KeyedTemplate(self, template, set(kwargs))
         return super().write_file(name, template, context, relative_urls, paginated, template_name,
                                   override_output, url, **kwargs)
+
+    def page_key(self, template_name: str, name: str, arguments: dict) -> str:
+        """The key of page ``name`` rendered from ``template_name`` with these ``write_file`` arguments."""
+        lists = list_pages(arguments)
+        if lists:  # a page of a paginated list: its reports and its place in the list
+            own = not (template_name in SITE_WIDE_FIRST_PAGES and any(page.is_first for page in lists.values()))
+        else:
+            own = template_name in OWN_REPORT_TEMPLATES or template_name in OWN_LIST_TEMPLATES
+        keys = self.cache.site_keys
+        parts = [keys.shell if own else keys.site, template_name, name]
+        content = not self._front_matter_page(template_name, name, arguments)
+        listed = set().union(*(page_arguments(list_name) for list_name in lists))
+        for argument in sorted(set(arguments) - listed - IGNORED_ARGUMENTS):
+            self.digests.collect(arguments[argument], parts, front_matter=own, content=content)
+        for _, page in sorted(lists.items()):
+            self.digests.collect(page, parts, front_matter=own)
+        if TIME_ARGUMENT in arguments:
+            parts.append(keys.timeline.state(arguments[TIME_ARGUMENT]))
+        return hashlib.sha1("\n".join(parts).encode()).hexdigest()
+
+    def _front_matter_page(self, template_name: str, name: str, arguments: dict) -> bool:
+        """Whether page ``name`` is one of FRONT_MATTER_PAGES (named by the setting, formatted with the date of
+        its first report, as Pelican names a period archive)."""
+        setting = FRONT_MATTER_PAGES.get(template_name)
+        reports = arguments.get("dates") or ()
+        return bool(setting and reports) and name == self.settings.get(setting, "").format(date=reports[0].date)
+
+    def link_unchanged(self, name: str, template_name: str, arguments: dict) -> str | None:
+        """Hard-link the previous build's ``name`` when its key is unchanged, without going through Pelican's
+        ``write_file`` (a report page skipped before its context is made); the linked path, or None when the
+        page must be written."""
+        if self.cache is None or template_name in ALWAYS_RENDER:
+            return None
+        previous = self.cache.reuse(name, self.page_key(template_name, name, arguments))
+        if previous is None:
+            return None
+        target = sanitised_join(self.output_path, name)  # the path Pelican's writer would have written
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        link_or_copy(previous, target)
+        self._written_files.add(target)
+        return target
 
     def _open_w(self, filename, encoding, override=False):
         previous = self.reuse.pop(os.path.normpath(filename), None)

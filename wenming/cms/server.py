@@ -13,7 +13,7 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
-from wenming.build.pipeline import build
+from wenming.build.pipeline import KeptCaches, build
 from wenming.cms.accounts import AccountStore, default_database
 from wenming.cms.app import create_app
 from wenming.cms.builds import BuildWorker
@@ -39,10 +39,11 @@ def make_cms(content_dir: Path, output_dir: Path, database: Path | None = None, 
     repository = Repository(content_dir)
     previewer = Previewer()
     first = threading.Event()
+    memory = KeptCaches()  # rendered Markdown kept between this process's builds
 
     def build_site() -> list[str]:
         # The first build of the process always runs (force), so previews have its templates and model.
-        result = build(content_dir, output_dir, force=not first.is_set())
+        result = build(content_dir, output_dir, force=not first.is_set(), memory=memory)
         first.set()
         previewer.update(result.last)
         return [d.format() for d in result.diagnostics.warnings]
