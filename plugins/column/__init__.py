@@ -52,22 +52,31 @@ class Column:
         return next(sub.articles for sub in self.groups["units"] if sub.name == unit_name)
 
 
-def _subcolumns(group, entries, articles, matches) -> list[SubColumn]:
-    return [
-        SubColumn(group, entry.name, entry.slug, [a for a in articles if matches(a.report, entry)],
-                  getattr(entry, "description", None))
-        for entry in entries
-    ]
+# Sub-column group -> the registry's entries of the group, and the entries of the group a report is listed under.
+GROUPS = {
+    "units": (lambda registry: registry.units, lambda report: report.units),
+    "platforms": (lambda registry: registry.platforms, lambda report: [report.platform]),
+    "tasks": (lambda registry: registry.tasks, lambda report: [report.task]),
+    "topics": (lambda registry: registry.topics, lambda report: report.topics),
+    "kinds": (lambda registry: registry.kinds, lambda report: [report.kind]),
+}
+
+
+def _subcolumns(group, entries, articles, listed_under) -> list[SubColumn]:
+    """One sub-column per registry entry, with its reports in the order of ``articles``, found in one pass
+    over the reports (an entry is known by its slug, the sub-column's URL)."""
+    members: dict[str, list] = {entry.slug: [] for entry in entries}
+    for article in articles:
+        for slug in dict.fromkeys(entry.slug for entry in listed_under(article.report) if entry is not None):
+            if slug in members:
+                members[slug].append(article)
+    return [SubColumn(group, entry.name, entry.slug, members[entry.slug], getattr(entry, "description", None))
+            for entry in entries]
 
 
 def build_column(registry, articles) -> Column:
-    groups = {
-        "units": _subcolumns("units", registry.units, articles, lambda r, e: e in r.units),
-        "platforms": _subcolumns("platforms", registry.platforms, articles, lambda r, e: r.platform == e),
-        "tasks": _subcolumns("tasks", registry.tasks, articles, lambda r, e: r.task == e),
-        "topics": _subcolumns("topics", registry.topics, articles, lambda r, e: e in r.topics),
-        "kinds": _subcolumns("kinds", registry.kinds, articles, lambda r, e: r.kind == e),
-    }
+    groups = {group: _subcolumns(group, entries(registry), articles, listed_under)
+              for group, (entries, listed_under) in GROUPS.items()}
     by_month = itertools.groupby(articles, key=lambda a: (a.report.date.year, a.report.date.month))
     months = [MonthArchive(year, month, len(list(group))) for (year, month), group in by_month]
     return Column(groups, months)

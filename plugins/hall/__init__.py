@@ -12,10 +12,11 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+from wenming.build.render_cache import write_generated
 from wenming.build.settings import MODEL_KEY
 from wenming.media.qr import qr_svg
 from wenming.model.urls import API, save_as
-from wenming.output import write_json, write_text
+from wenming.output import json_bytes
 from wenming.publish import hall_api
 
 QR_FILE = "qr.svg"
@@ -48,13 +49,14 @@ class HallGenerator(Generator):
                               page_name=section.url.rstrip("/"))
             for item in section.exhibits:
                 previous, following = hall.neighbours(item)
-                write_text(self.output_path, item.url + QR_FILE, qr_svg(hall.public(item.url), item.title))
+                write_generated(writer, item.url + QR_FILE,
+                                lambda item=item: qr_svg(hall.public(item.url), item.title).encode())
                 copy_media(item, self.output_path)
                 writer.write_file(save_as(item.url), exhibit_template, self.context, exhibit=item,
                                   previous=previous, following=following, qr_file=QR_FILE,
                                   page_name=item.url.rstrip("/"))
-        write_json(self.output_path, f"{API}exhibits.json", hall_api.exhibits_payload(hall))
-        write_json(self.output_path, f"{API}hall.json", hall_api.hall_payload(hall))
+        write_generated(writer, f"{API}exhibits.json", lambda: json_bytes(hall_api.exhibits_payload(hall)))
+        write_generated(writer, f"{API}hall.json", lambda: json_bytes(hall_api.hall_payload(hall)))
 
 
 def get_generators(pelican):

@@ -7,8 +7,6 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from pypinyin import Style, lazy_pinyin
-
 from wenming.schema.base import SLUG_PATTERN
 from wenming.source.diagnostics import Diagnostics
 from wenming.source.frontmatter import SourceFile
@@ -24,6 +22,10 @@ def is_valid_slug(value: str) -> bool:
 
 
 def _pinyin_word(text: str) -> str:
+    # Imported here: pypinyin loads its phrase dictionary on import (0.3-0.5 s), which only names without
+    # an explicit slug need, not every command that imports this module.
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
     joined = "".join(syllables).lower()
     return re.sub(r"[^a-z0-9]+", "-", joined).strip("-")
