@@ -5,19 +5,11 @@
 # Idempotent and quick once installed: npm runs only when the lock file changed since the last install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/apt-install.sh
 missing=()
 command -v java >/dev/null || missing+=(default-jre-headless)
 command -v npm >/dev/null || missing+=(npm)
-if [ ${#missing[@]} -gt 0 ]; then
-  if ! command -v apt-get >/dev/null; then
-    echo "install ${missing[*]} (a Java runtime, 11 or later, and npm) with your package manager, then run the tests again" >&2
-    exit 1
-  fi
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+apt_install "a Java runtime, 11 or later, and npm" "${missing[@]}"
 stamp=tools/node_modules/.installed-lock.json
 if ! cmp -s tools/package-lock.json "$stamp" 2>/dev/null; then
   npm ci --prefix tools --ignore-scripts --no-audit --no-fund --loglevel=error
