@@ -400,3 +400,12 @@ def test_the_cms_serves_the_handbook_before_the_site(handbook, tmp_path, monkeyp
     assert soup.html["lang"] == "zh" and "编辑手册" in soup.title.get_text()
     assert site.client.get("/handbook/reference/codes.html").status_code == 200
     assert site.client.get("/handbook/assets/screenshots/cms-edit.png").headers["content-type"] == "image/png"
+
+
+def test_an_output_folder_given_relative_to_the_current_folder_works(tmp_path):
+    """`build.py handbook --output output` as scripts/demo.sh runs it: MkDocs runs in its staging folder, so
+    the output folder must not be taken relative to that."""
+    result = run_cli("handbook", "--output", "output", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "output" / "handbook" / "index.html").is_file()
+    assert [p.name for p in (tmp_path / "output").iterdir()] == ["handbook"]

@@ -74,6 +74,7 @@ def build_handbook(output_dir: Path, project_dir: Path = PROJECT_DIR, stream=sys
     When it fails, MkDocs' own messages (the warnings and errors that stopped it) go to ``stream``.
     """
     _check_installed()
+    output_dir = output_dir.resolve()  # MkDocs runs in the staging folder: a relative path would point elsewhere
     output_dir.mkdir(parents=True, exist_ok=True)
     target = output_dir / HANDBOOK_FOLDER
     staging = Path(tempfile.mkdtemp(prefix=".handbook-", dir=output_dir))
