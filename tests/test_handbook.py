@@ -409,3 +409,13 @@ def test_an_output_folder_given_relative_to_the_current_folder_works(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "output" / "handbook" / "index.html").is_file()
     assert [p.name for p in (tmp_path / "output").iterdir()] == ["handbook"]
+
+
+def test_an_output_folder_that_cannot_be_used_is_refused_in_chinese(tmp_path, monkeypatch):
+    monkeypatch.setenv("WENMING_LANG", "zh")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = run_cli("handbook", "--output", str(blocker / "out"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "error[E952]" in result.stderr and "输出文件夹" in result.stderr

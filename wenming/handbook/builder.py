@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from wenming.build.exchange import exchange
+from wenming.build.exchange import swap_into_place
 from wenming.handbook.reference import write_reference
 from wenming.source.messages import render
 
@@ -55,19 +55,6 @@ def staged_config(project_dir: Path, docs_dir: Path, site_dir: Path) -> dict:
     return config
 
 
-def _swap_into_place(built: Path, target: Path) -> None:
-    if not target.exists():
-        built.rename(target)
-        return
-    if not exchange(built, target):  # a system without RENAME_EXCHANGE: two renames
-        old = target.with_name(f".{target.name}-old")
-        shutil.rmtree(old, ignore_errors=True)
-        target.rename(old)
-        built.rename(target)
-        built = old
-    shutil.rmtree(built, ignore_errors=True)  # the previous handbook, now at the staging name
-
-
 def build_handbook(output_dir: Path, project_dir: Path = PROJECT_DIR, stream=sys.stderr) -> Path:
     """Build the handbook into ``output_dir/handbook`` and return that folder; raise HandbookError on failure.
 
@@ -75,7 +62,10 @@ def build_handbook(output_dir: Path, project_dir: Path = PROJECT_DIR, stream=sys
     """
     _check_installed()
     output_dir = output_dir.resolve()  # MkDocs runs in the staging folder: a relative path would point elsewhere
-    output_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file of that name, no permission, a read-only disk
+        raise HandbookError("E952", path=output_dir, error=exc.strerror or exc) from exc
     target = output_dir / HANDBOOK_FOLDER
     staging = Path(tempfile.mkdtemp(prefix=".handbook-", dir=output_dir))
     try:
@@ -92,7 +82,7 @@ def build_handbook(output_dir: Path, project_dir: Path = PROJECT_DIR, stream=sys
         if result.returncode != 0 or not (staging / "site" / "index.html").is_file():
             print((result.stdout + result.stderr).rstrip(), file=stream)
             raise HandbookError("E951", error=f"mkdocs exit {result.returncode}")
-        _swap_into_place(staging / "site", target)
+        swap_into_place(staging / "site", target)  # the previous handbook goes to .trash
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
