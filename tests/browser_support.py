@@ -107,3 +107,4 @@ def swipe(page, start: tuple[int, int], end: tuple[int, int], steps: int = 8) ->
         session.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
     session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     session.detach()
+

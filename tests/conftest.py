@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from browser_support import allow_only
 from bs4 import BeautifulSoup
 from sitekit import make_site, write_registry
 
@@ -94,3 +95,15 @@ def only_error(messages: list[str]) -> str:
     errors = [m for m in messages if re.search(r": error(\[[EW]\d+\])?: ", m)]
     assert len(errors) == 1, messages
     return errors[0]
+
+
+@pytest.fixture
+def page(browser):
+    """A tab of a site served on loopback (1280 x 900); the test fails if a request left 127.0.0.1. ``browser``
+    comes from browser_support, which the browser test modules import."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside = allow_only(context, "http://127.0.0.1:")
+    tab = context.new_page()
+    yield tab
+    context.close()
+    assert outside == [], f"requests left the site: {outside}"

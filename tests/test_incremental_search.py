@@ -8,7 +8,7 @@ import re
 import threading
 
 import pytest
-from browser_support import allow_only, browser  # noqa: F401 (fixture)
+from browser_support import browser  # noqa: F401 (fixture; `page` is in conftest.py)
 from sitekit import make_site, news, write_news
 
 from wenming.build.pipeline import build
@@ -47,16 +47,6 @@ def sharded(tmp_path, monkeypatch):
     yield content, output, f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def page(browser):  # noqa: F811 (the imported fixture)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    outside = allow_only(context, "http://127.0.0.1:")
-    tab = context.new_page()
-    yield tab
-    context.close()
-    assert outside == [], f"requests left the site: {outside}"
 
 
 def found(page, url: str, query: str) -> list[str]:

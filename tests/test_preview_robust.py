@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from wenming.build import pipeline
-from wenming.build.pipeline import BuildResult, swap_into_place
+from wenming.build import exchange
+from wenming.build.exchange import swap_into_place
+from wenming.build.pipeline import BuildResult
 from wenming.build.quick_render import QuickOutcome
 from wenming.preview import builds as builds_module
 from wenming.preview.builds import PreviewBuilds
@@ -155,7 +156,7 @@ def test_the_site_folder_is_never_missing_while_a_build_swaps_it_in(tmp_path, mo
 
 
 def test_where_folders_cannot_be_exchanged_the_swap_still_replaces_the_site(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "exchange", lambda first, second: False)
+    monkeypatch.setattr(exchange, "exchange", lambda first, second: False)
     target = _tree(tmp_path / "output" / "site", "old")
     swap_into_place(_tree(tmp_path / "output" / ".staging-1" / "site", "new"), target)
     assert (target / "index.html").read_text(encoding="utf-8") == "new"

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from browser_support import allow_only, browser  # noqa: F401 (fixture)
+from browser_support import browser  # noqa: F401 (fixture; `page` is in conftest.py)
 
 
 @pytest.fixture(scope="module")
 def site_url(sample_site_url):
     return sample_site_url
-
-
-@pytest.fixture
-def page(browser):  # noqa: F811 (the imported fixture)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    outside = allow_only(context, "http://127.0.0.1:")
-    tab = context.new_page()
-    yield tab
-    context.close()
-    assert outside == [], f"requests left the site: {outside}"
 
 
 def wait_for_results(page) -> str:

@@ -12,7 +12,10 @@ import errno
 import functools
 import os
 import sys
+import tempfile
 from pathlib import Path
+
+from wenming.build.discard import discard
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -45,3 +48,35 @@ def exchange(first: Path, second: Path) -> bool:
     if code in _UNSUPPORTED:
         return False
     raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+TRASH = ".trash"
+
+
+def empty_trash(output_dir: Path) -> None:
+    """Remove what earlier builds retired and did not get to delete (an interrupted remover, say)."""
+    trash = output_dir / TRASH
+    if trash.is_dir():
+        for leftover in trash.iterdir():
+            discard(leftover)
+
+
+def swap_into_place(staged: Path, target: Path) -> None:
+    """Last stage: replace ``target`` with ``staged`` (both on one file system).
+
+    ``target`` is never missing, not even for an instant (the preview server serves it while the next
+    build runs): the two trees are exchanged in one step where the system can (Linux), otherwise
+    ``target`` is moved away and ``staged`` renamed in its place. The old tree goes into ``.trash`` and
+    is deleted in the background.
+    """
+    if not target.exists():
+        os.rename(staged, target)
+        return
+    (target.parent / TRASH).mkdir(exist_ok=True)
+    retired = Path(tempfile.mkdtemp(prefix=f"{target.name}-", dir=target.parent / TRASH))
+    if exchange(staged, target):
+        os.rename(staged, retired / target.name)  # the old tree, now at the staged path
+    else:
+        os.rename(target, retired / target.name)
+        os.rename(staged, target)
+    discard(retired)

@@ -37,9 +37,8 @@ from wenming.build.cache import (
     markdown_cache,
     source_cache,
 )
-from wenming.build.discard import discard
 from wenming.build.engine import WRITE_ORDER, SitePelican
-from wenming.build.exchange import exchange
+from wenming.build.exchange import empty_trash, swap_into_place
 from wenming.build.quick_render import LastBuild, forget_rendered_content
 from wenming.build.render_cache import RenderCache, site_keys
 from wenming.build.settings import pelican_settings
@@ -163,38 +162,6 @@ def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = Non
     if errors:
         raise ContentError([Diagnostic.of("E903", "pelican", error=message) for message in errors])
     return [r.getMessage() for r in logs.records if r.levelno < logging.ERROR]
-
-
-TRASH = ".trash"
-
-
-def empty_trash(output_dir: Path) -> None:
-    """Remove what earlier builds retired and did not get to delete (an interrupted remover, say)."""
-    trash = output_dir / TRASH
-    if trash.is_dir():
-        for leftover in trash.iterdir():
-            discard(leftover)
-
-
-def swap_into_place(staged: Path, target: Path) -> None:
-    """Last stage: replace ``target`` with ``staged`` (both on one file system).
-
-    ``target`` is never missing, not even for an instant (the preview server serves it while the next
-    build runs): the two trees are exchanged in one step where the system can (Linux), otherwise
-    ``target`` is moved away and ``staged`` renamed in its place. The old tree goes into ``.trash`` and
-    is deleted in the background.
-    """
-    if not target.exists():
-        os.rename(staged, target)
-        return
-    (target.parent / TRASH).mkdir(exist_ok=True)
-    retired = Path(tempfile.mkdtemp(prefix=f"{target.name}-", dir=target.parent / TRASH))
-    if exchange(staged, target):
-        os.rename(staged, retired / target.name)  # the old tree, now at the staged path
-    else:
-        os.rename(target, retired / target.name)
-        os.rename(staged, target)
-    discard(retired)
 
 
 def search_plan(model: SiteModel) -> dict[str, list[str]]:
