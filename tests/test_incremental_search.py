@@ -37,7 +37,7 @@ def sharded(tmp_path, monkeypatch):
     monkeypatch.setattr(search_index, "SHARD_SIZE", 3)
     bodies = {i: "宣讲活动正文。" for i in range(12)}
     bodies[4] = "宣讲活动正文。孩子们学做传统竹编灯笼。"
-    bodies[9] = "宣讲活动正文。村民一起观测猎户座流星雨。"
+    bodies[9] = "宣讲活动正文。\n\n村民一起观测猎户座流星雨。"  # the first paragraph is its summary
     content = make_site(tmp_path, {f"r{i}.md": report(i, body) for i, body in bodies.items()})
     output = tmp_path / "output"
     build(content, output)
@@ -76,3 +76,17 @@ def test_an_edit_is_found_by_its_new_words_only_and_a_deletion_by_none(sharded, 
     assert found(page, url, "流星雨") == []
     assert found(page, url, "剪纸窗花") == ["杨河镇开展第4次宣讲活动"]
     assert len(found(page, url, "宣讲活动")) == 11
+
+
+def test_an_edit_patched_into_the_site_is_found_by_its_new_words_only(sharded, page):
+    """A body edit that leaves the summary alone takes the patch (wenming.build.patch): its search bundle
+    is indexed again from the live site's other pages and the new one."""
+    content, output, url = sharded
+    assert found(page, url, "猎户座") == ["城北街道开展第9次宣讲活动"]
+    write_news(content, "r9.md", report(9, "宣讲活动正文。\n\n村民一起观测双子座流星雨和月全食。"))
+    result = build(content, output)
+    assert result.patched is not None and "news/r9/index.html" in result.patched
+    assert found(page, url, "猎户座") == []
+    assert found(page, url, "月全食") == ["城北街道开展第9次宣讲活动"]
+    assert found(page, url, "竹编灯笼") == ["杨河镇开展第4次宣讲活动"]
+    assert len(found(page, url, "宣讲活动")) == 12

@@ -226,6 +226,14 @@ class ManifestStore:
         except (OSError, ValueError, KeyError, TypeError):
             return False
 
+    def valid_until(self) -> datetime.datetime | None:
+        """Until when the output in place is current (None: until its inputs change)."""
+        try:
+            until = json.loads(self.path.read_text()).get("valid_until")
+            return datetime.datetime.fromisoformat(until) if until else None
+        except (OSError, ValueError, TypeError, AttributeError):
+            return None
+
     def save(self, manifest: str, valid_until: datetime.datetime | None = None) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         until = valid_until.isoformat() if valid_until is not None else None

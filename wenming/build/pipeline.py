@@ -10,6 +10,8 @@ the previous site: parsed files and rendered Markdown (site_model), page keys
 (images), search bundles (search_index) and the kiosk's pictures, QR codes and
 font subset (publish.kiosk.cache). Search indexing runs in a
 background thread from the moment Pelican has written the pages it indexes.
+
+When only report bodies changed, ``build`` patches the live site instead (wenming.build.patch).
 """
 
 from __future__ import annotations
@@ -39,8 +41,9 @@ from wenming.build.cache import (
 )
 from wenming.build.engine import WRITE_ORDER, SitePelican
 from wenming.build.exchange import empty_trash, swap_into_place
+from wenming.build.patch import record_state, try_patch
 from wenming.build.quick_render import LastBuild, forget_rendered_content
-from wenming.build.render_cache import RenderCache, site_keys
+from wenming.build.render_cache import WRITE_ONLY, RenderCache, WriteOnly, site_keys
 from wenming.build.settings import pelican_settings
 from wenming.model import urls
 from wenming.model.events import reference_moment
@@ -59,6 +62,7 @@ class BuildResult:
     diagnostics: Diagnostics
     up_to_date: bool = False
     last: LastBuild | None = None  # what quick preview renders start from
+    patched: list[str] | None = None  # the files a body-edit patch replaced (wenming.build.patch), if it was one
 
 
 # Output trees written next to site/ (the kiosk bundle, say): (name, writer(model, tree_dir, site_dir, cache_dir)).
@@ -130,20 +134,25 @@ def _captured_pelican_logs() -> Iterator[_PelicanLogCollector]:
 
 def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = None,
                   render_cache: RenderCache | None = None, kept: list | None = None,
-                  search: SearchStage | None = None) -> list[str]:
+                  search: SearchStage | None = None, bundles: list[str] | None = None,
+                  only: WriteOnly | None = None) -> list[str]:
     """Stage 2: run Pelican and our plugins into ``site_dir``; returns Pelican's warnings.
 
     ``kept``, if given, receives Pelican's articles generator (for quick preview renders);
-    ``search``, if given, starts indexing as soon as the report and static pages are written.
+    ``search``, if given, starts indexing as soon as the report and static pages are written;
+    ``bundles``: the search bundles' URLs, when not those of ``search`` or of the model (a partial model);
+    ``only``: write only these files (see render_cache.WriteOnly).
 
     Any error Pelican logs (a file it could not process, a template problem)
     fails the build instead of silently producing a partial site.
     """
     kept = kept if kept is not None else []
-    plan = search.plan if search is not None else search_plan(model)
-    settings = pelican_settings(model, site_dir, cache_dir, bundle_urls(plan), render_cache)
+    if bundles is None:
+        bundles = bundle_urls(search.plan if search is not None else search_plan(model))
+    settings = pelican_settings(model, site_dir, cache_dir, bundles, render_cache)
     if search is not None:
         settings[WRITE_ORDER] = search.write_order
+    settings[WRITE_ONLY] = only
     with contextlib.ExitStack() as stack:
         logs = stack.enter_context(_captured_pelican_logs())
         stack.enter_context(contextlib.redirect_stdout(stack.enter_context(open(os.devnull, "w"))))
@@ -236,6 +245,13 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         return BuildResult(output_dir / "site", None, Diagnostics(content_dir), up_to_date=True)
     markdown_store, source_store = markdown_cache(cache_dir), source_cache(cache_dir, fingerprint)
     markdown_entries = memory.markdown_entries(markdown_store) if memory is not None else markdown_store.load()
+    if not force:
+        patched = try_patch(content_dir, output_dir, stamps, fingerprint, as_of, now, markdown_entries,
+                            progress, generate_site)
+        if patched is not None:
+            progress(f"patched the site: {len(patched.written)} files rendered again, "
+                     f"{len(patched.bundles)} search bundle(s) indexed again")
+            return BuildResult(output_dir / "site", patched.model, patched.model.diagnostics, patched=patched.written)
     caches = LoadCaches(markdown_entries, source_store.load(), image_variants=cache_dir / "images")
     progress(f"reading and validating {content_dir} (image variants start in the background as images appear)")
     model = read_and_validate(content_dir, as_of, caches)
@@ -286,6 +302,9 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         memory.remember(markdown_store, used)
     existing = {str(content_dir / relative) for relative, _, _ in stamps}
     source_store.save({path: entry for path, entry in caches.sources.items() if path in existing})
+    if kept:
+        record_state(cache_dir, model, stamps, fingerprint, kept[0].settings, render_cache.feed_sources,
+                     search.plan, bundle_urls(search.plan))
     manifests.save(manifest, None if as_of is not None else timeline.next_change(now))
     last = LastBuild(model, kept[0], output_dir / "site", cache_dir) if kept else None
     return BuildResult(output_dir / "site", model, model.diagnostics, last=last)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 from pelican.contents import Content
 from pelican.writers import Writer
 
+from wenming.build.patch import media_published
 from wenming.build.render_cache import RenderCache
 from wenming.model import urls
 from wenming.model.news import NewsItem, resolve_news
@@ -38,8 +38,6 @@ from wenming.schema.content import NewsReport
 from wenming.source.diagnostics import Diagnostic, Diagnostics
 from wenming.source.discovery import is_content_file
 from wenming.source.frontmatter import read_source
-
-MEDIA = re.compile(r"/media/[0-9a-f]+-\d+\.[a-z]+")
 
 
 @dataclasses.dataclass
@@ -98,16 +96,13 @@ class QuickRenderer:
             new = resolve_news(source, model.registry, model.markdown, diagnostics, known)
             if new is None:
                 continue
-            if new.front_matter_digest != old.front_matter_digest or not self._media_published(new):
+            if new.front_matter_digest != old.front_matter_digest or not media_published(new, self.last.site_dir):
                 return None
             replacements.append((old, new))
         if diagnostics.has_errors():
             return QuickOutcome(problems=diagnostics.sorted())
         articles = [self._replace(old, new) for old, new in replacements]
         return QuickOutcome(pages=self._render(articles))
-
-    def _media_published(self, item: NewsItem) -> bool:
-        return all((self.last.site_dir / url.lstrip("/")).is_file() for url in MEDIA.findall(item.html))
 
     def _replace(self, old: NewsItem, new: NewsItem) -> Content:
         """Swap the new report in everywhere the last build's objects refer to the old one."""

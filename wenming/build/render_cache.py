@@ -76,6 +76,16 @@ IGNORED_ARGUMENTS = {"all_articles"}
 # timeline's state at that moment, so a page rendered before an activity started is not reused after.
 TIME_ARGUMENT = "now"
 CACHE_FILE = "render.pickle"
+# Setting: a WriteOnly, for a build that writes a few of the site's files (wenming.build.patch); None: all.
+WRITE_ONLY = "WM_WRITE_ONLY"
+
+
+@dataclasses.dataclass(frozen=True)
+class WriteOnly:
+    """The files a partial build writes: these names, and the feeds when ``feeds``."""
+
+    names: frozenset[str]
+    feeds: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,6 +132,7 @@ class RenderCache:
     rendered: int = 0
     linked: int = 0
     files_linked: int = 0  # generated files (JSON, CSV, XLSX) kept, see write_generated
+    feed_sources: set[str] = dataclasses.field(default_factory=set)  # source files of the reports in a feed
 
     @classmethod
     def load(cls, cache_dir: Path, keys: SiteKeys, previous_site: Path, images: ImageStore) -> RenderCache:
@@ -236,9 +247,12 @@ class IncrementalWriter(Writer):
         self.cache: RenderCache | None = (settings or {}).get(SETTING)
         self.digests = _Digests()
         self.reuse: dict[str, str] = {}
+        self.only: WriteOnly | None = (settings or {}).get(WRITE_ONLY)
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):
+        if self.only is not None and name not in self.only.names:
+            return None
         if self.cache is not None and name:
             template = _KeyedTemplate(self, template, set(kwargs))
         return super().write_file(name, template, context, relative_urls, paginated, template_name,
@@ -303,6 +317,9 @@ def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report
     shell and the report's front matter and content. Without, it is keyed by the site key, so it must not
     show any report's summary or body (counts and quota exports may: they come from front matter).
     """
+    only: WriteOnly | None = getattr(writer, "only", None)
+    if only is not None and name not in only.names:
+        return
     target = os.path.join(writer.output_path, name)
     os.makedirs(os.path.dirname(target), exist_ok=True)
     cache: RenderCache | None = getattr(writer, "cache", None)

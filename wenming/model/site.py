@@ -62,6 +62,7 @@ class LoadCaches:
     markdown: dict[str, object] = dataclasses.field(default_factory=dict)  # see media.markup.MarkdownRenderer
     sources: SourceCache = dataclasses.field(default_factory=dict)
     image_variants: Path | None = None
+    registry: Registry | None = None  # the registry, when the data files are known to be unchanged (a patch)
 
 
 @dataclasses.dataclass
@@ -76,6 +77,8 @@ class LoadContext:
     attempted: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # folder -> slugs of every file read
     # Files to read as if they held this text (None: as if deleted): the CMS checks an edit before writing it.
     overlay: Mapping[Path, str | None] = dataclasses.field(default_factory=dict)
+    # Only these report files (a build that patches a few reports' pages reads their months' reports only).
+    news_only: set[Path] | None = None
 
     @property
     def images(self) -> ImageStore:
@@ -90,6 +93,8 @@ class LoadContext:
     def files(self, folder: str) -> list[Path]:
         """The content files of ``content/<folder>/``, with the overlay's files in place of the disk's."""
         root = self.content_dir / folder
+        if folder == "news" and self.news_only is not None:
+            return sorted(self.news_only)
         found = set(content_files(root, self.diagnostics))
         for path, text in self.overlay.items():
             if path.is_relative_to(root):
@@ -212,20 +217,22 @@ LOADERS: list[tuple[str, Callable[[LoadContext], None]]] = [
 
 
 def load_site(content_dir: Path, as_of: datetime.date | None = None, caches: LoadCaches | None = None,
-              overlay: Mapping[Path, str | None] | None = None) -> tuple[SiteModel | None, Diagnostics]:
+              overlay: Mapping[Path, str | None] | None = None,
+              news_only: set[Path] | None = None) -> tuple[SiteModel | None, Diagnostics]:
     """Read and validate all content, collecting every problem of every file.
 
     The model is None when any error was found; the diagnostics hold them all. ``overlay`` maps
     content files (absolute paths) to the text to read instead of the file's (None: as if deleted).
+    ``news_only``: read only these reports (a model of part of the site, see wenming.build.patch).
     """
     diagnostics = Diagnostics(content_dir)
-    registry = load_registry(content_dir / "data", diagnostics)
+    caches = caches or LoadCaches()
+    registry = caches.registry or load_registry(content_dir / "data", diagnostics)
     if registry is None:
         return None, diagnostics
-    caches = caches or LoadCaches()
     images = ImageStore(content_dir, caches.image_variants)
     ctx = LoadContext(content_dir, registry, diagnostics, MarkdownRenderer(images, caches.markdown),
-                      sources=caches.sources, overlay=dict(overlay or {}))
+                      sources=caches.sources, overlay=dict(overlay or {}), news_only=news_only)
     try:
         for _name, loader in LOADERS:
             loader(ctx)

@@ -1,0 +1,144 @@
+"""The body-edit patch (wenming.build.patch): a build after editing only report bodies replaces just the
+files that show them, and the site it leaves is byte for byte the one a full build makes; anything else
+falls back to the full build."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from sitekit import make_site, news, write_news
+
+from wenming.build.pipeline import build
+from wenming.publish import search_index
+from wenming.source.diagnostics import ContentError
+
+AS_OF = datetime.date(2022, 12, 31)
+TOWNS = ["城北街道", "杨河镇", "茶镇"]
+COUNT = 56  # 52 of them 城北街道's, more than a feed's 50 items: its two oldest (r0, r1) are in no feed
+
+
+def town(i: int) -> str:
+    return TOWNS[0] if i < 50 else TOWNS[i % 3]
+
+
+def report(i: int, extra: str = "", title: str | None = None) -> str:
+    body = f"第{i}次宣讲的第一段。\n\n第二段讲到茶乡的新风尚。{extra}"
+    return news(title=title or f"{town(i)}开展第{i}次宣讲活动", slug=f"r{i}", units=town(i),
+                date=f"2022-{3 + i // 20:02d}-{1 + i % 20:02d}", body=body)
+
+
+def tree(output: Path) -> dict[str, bytes]:
+    """Every file of the published trees (the site and the kiosk), by path. Of a search bundle, only the
+    digest of the pages it indexed: Pagefind names and fills its files differently from run to run (the
+    search itself is checked in a browser, test_incremental_search.py)."""
+    files = {}
+    for name in ("site", "kiosk"):
+        for path in sorted((output / name).rglob("*")):
+            relative = path.relative_to(output).as_posix()
+            in_bundle = relative.split("/")[1].startswith("pagefind")
+            if path.is_file() and (not in_bundle or path.name == search_index.DIGEST_FILE):
+                files[relative] = path.read_bytes()
+    return files
+
+
+def assert_same_as_full_build(content: Path, output: Path, tmp_path: Path) -> None:
+    fresh = tmp_path / f"full-{len(list(tmp_path.glob('full-*')))}"
+    build(content, fresh, as_of=AS_OF, force=True)
+    patched, full = tree(output), tree(fresh)
+    assert patched.keys() == full.keys()
+    differing = [name for name in full if patched[name] != full[name]]
+    assert differing == []
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("patch")
+    content = make_site(root, {f"r{i}.md": report(i) for i in range(COUNT)})
+    output = root / "output"
+    result = build(content, output, as_of=AS_OF)
+    assert result.patched is None
+    return content, output
+
+
+@pytest.fixture
+def site(built, tmp_path):
+    """A built site of its own (a copy of the module's, caches included)."""
+    import shutil
+    content, output = built
+    shutil.copytree(content.parent, tmp_path / "root", symlinks=True)
+    return tmp_path / "root" / "content", tmp_path / "root" / "output"
+
+
+def test_an_old_reports_body_edit_patches_its_page_month_json_and_search_bundle(site, tmp_path):
+    content, output = site
+    write_news(content, "r0.md", report(0, "新增一句：志愿者带来竹编灯笼。"))
+    result = build(content, output, as_of=AS_OF)
+    assert result.patched == ["api/v1/news/r0.json", "column/2022/03/index.html", "news/r0/index.html"]
+    assert "竹编灯笼" in (output / "site/news/r0/index.html").read_text()
+    assert_same_as_full_build(content, output, tmp_path)
+    assert build(content, output, as_of=AS_OF).up_to_date
+
+
+def test_a_report_in_the_feeds_is_patched_with_the_feeds(site, tmp_path):
+    content, output = site
+    newest = COUNT - 1
+    write_news(content, f"r{newest}.md", report(newest, "新增一句：村民观测流星雨。"))
+    result = build(content, output, as_of=AS_OF)
+    assert result.patched is not None
+    assert "feeds/column.atom.xml" in result.patched and "feeds/column.json" in result.patched
+    assert "流星雨" in (output / "site/feeds/column.atom.xml").read_text()
+    assert_same_as_full_build(content, output, tmp_path)
+
+
+@pytest.mark.parametrize("change", ["title", "summary", "added", "removed", "data file"])
+def test_other_changes_take_the_full_build(site, tmp_path, change):
+    content, output = site
+    if change == "title":
+        write_news(content, "r1.md", report(1, title="城北街道开展宣讲活动（更正标题）"))
+    elif change == "summary":  # the first paragraph is the summary lists show
+        write_news(content, "r1.md", report(1).replace("第1次宣讲的第一段。", "第1次宣讲的第一段，改写了。"))
+    elif change == "added":
+        write_news(content, "r99.md", report(99).replace("slug: r99", "slug: r-added"))
+    elif change == "removed":
+        (content / "news" / "r1.md").unlink()
+    else:  # a report edit together with a change elsewhere
+        write_news(content, "r0.md", report(0, "又一句。"))
+        data = next((content / "data").glob("*.yml"))
+        data.write_text(data.read_text(encoding="utf-8") + "\n# 备注\n", encoding="utf-8")
+    result = build(content, output, as_of=AS_OF)
+    assert result.patched is None and not result.up_to_date
+    assert_same_as_full_build(content, output, tmp_path)
+
+
+def test_a_patched_page_is_rendered_again_when_its_edit_is_undone_in_a_full_build(site, tmp_path):
+    """The render cache forgets what a patch replaced: the old key must not bring back the patched file."""
+    content, output = site
+    original = (content / "news" / "r2.md").read_text(encoding="utf-8")
+    write_news(content, "r2.md", report(2, "临时补充的一句。"))
+    assert build(content, output, as_of=AS_OF).patched is not None
+    write_news(content, "r2.md", original)
+    write_news(content, "r3.md", report(3, title="城北街道开展第3次宣讲活动（更正）"))
+    assert build(content, output, as_of=AS_OF).patched is None
+    assert "临时补充" not in (output / "site/news/r2/index.html").read_text()
+    assert_same_as_full_build(content, output, tmp_path)
+
+
+def test_an_edit_with_an_error_fails_in_chinese_terms_and_keeps_the_site(site, monkeypatch):
+    monkeypatch.setenv("WENMING_LANG", "zh")
+    content, output = site
+    before = tree(output)
+    write_news(content, "r0.md", report(0, "联系电话 13912345678。"))
+    with pytest.raises(ContentError) as failure:
+        build(content, output, as_of=AS_OF)
+    message = "\n".join(d.format() for d in failure.value.diagnostics)
+    assert "r0.md" in message and "手机号码" in message
+    assert tree(output) == before
+
+
+def test_a_patch_is_not_taken_for_another_day_or_as_of(site):
+    content, output = site
+    write_news(content, "r0.md", report(0, "又一句。"))
+    result = build(content, output, as_of=datetime.date(2022, 12, 30))
+    assert result.patched is None

@@ -1,0 +1,291 @@
+"""The body-edit patch: when only the bodies of published reports changed, rebuild just what shows them.
+
+A full incremental build reads and validates every content file and runs Pelican over every report, even
+when it renders a dozen pages: at 10,000 reports that is ~10 s for a one-paragraph fix. Yet a report's
+body shows in few places (the render cache's keys say which, render_cache.py): its own page, its month's
+archive, its JSON, the feeds it is in, and its search bundle. Lists, counts, quota pages and the home
+page show front matter and summaries only.
+
+So when every file that changed since the last build is a published report whose front matter and
+summary are unchanged (no file added or removed, nothing else touched, the same code, options and day),
+``try_patch``:
+
+1. reads and validates, with the full build's own loader, only those reports and the others of their
+   months (and, for a report in a feed, every report in a feed): the site model of that subset;
+2. runs Pelican over that model, writing only the wanted files (render_cache.WRITE_ONLY): the reports'
+   pages, their months' archives and JSON, and the feeds if a report is in one. Each of these shows
+   only the reports of the subset, so it comes out byte for byte as a full build makes it (tested);
+3. indexes the reports' search bundles again, from the live site's other pages and the new ones;
+4. moves the new files into the live site, each with an atomic rename, and each bundle with an exchange.
+
+Anything it cannot tell is safe returns None before writing anything, and the caller runs the full
+build: a first build, an added or removed file, a front-matter or summary change, a draft, an image not
+yet published, a validation problem (which the full build then reports in full). A failure before the
+moves leaves the site as it was. The moves themselves are renames inside one file system; the manifest
+of the last build is forgotten before the first of them and written again after the last, so a crash
+between them is mended by the next build, which is then a full one.
+
+What it needs from the last full build is kept in ``<output>/.cache/patch.pickle`` (PatchState).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import os
+import pickle
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from pelican import signals
+
+from wenming.build.cache import ManifestStore, Stamp, input_manifest, source_cache
+from wenming.build.exchange import swap_into_place
+from wenming.build.render_cache import RenderCache, WriteOnly
+from wenming.model import urls
+from wenming.model.news import NewsItem
+from wenming.model.registry import Registry
+from wenming.model.site import LoadCaches, SiteModel, load_site
+from wenming.publish.search_index import SearchIndexer, SearchIndexError
+from wenming.source.diagnostics import ContentError, Diagnostic
+
+STATE_FILE = "patch.pickle"
+FORMAT = 1
+MEDIA = re.compile(r"/media/[0-9a-f]+-\d+\.[a-z]+")  # an image variant's URL in rendered HTML
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportRecord:
+    """What the last full build showed of one published report, beyond its body."""
+
+    front_matter_digest: str
+    summary_digest: str
+    page: str  # its page, relative to the site
+    month: str  # its month's archive page
+    bundle: str  # its search bundle
+    in_feed: bool
+
+
+@dataclasses.dataclass
+class PatchState:
+    code: str
+    as_of: datetime.date | None
+    day: datetime.date
+    stamps: dict[str, tuple[int, int]]  # content file -> (size, mtime)
+    reports: dict[str, ReportRecord]  # content file (relative) -> record, for published reports
+    months: dict[str, list[str]]  # month archive page -> the content files of its reports
+    feed_reports: list[str]  # content files of the reports in any feed
+    plan: dict[str, list[str]]  # search bundle -> its pages
+    bundle_urls: list[str]
+    registry: Registry  # as read from the data files (which a patch never changed)
+
+    @staticmethod
+    def path(cache_dir: Path) -> Path:
+        return cache_dir / STATE_FILE
+
+    @classmethod
+    def load(cls, cache_dir: Path) -> PatchState | None:
+        try:
+            with cls.path(cache_dir).open("rb") as handle:
+                version, state = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError, TypeError):
+            return None
+        return state if version == FORMAT and isinstance(state, cls) else None
+
+    def save(self, cache_dir: Path) -> None:
+        path = self.path(cache_dir)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump((FORMAT, self), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+
+    @staticmethod
+    def forget(cache_dir: Path) -> None:
+        PatchState.path(cache_dir).unlink(missing_ok=True)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def _relative(content_dir: Path, item: NewsItem) -> str:
+    return os.path.relpath(os.path.abspath(item.source), os.path.abspath(content_dir))
+
+
+def month_page(settings: dict, item: NewsItem) -> str:
+    return settings["MONTH_ARCHIVE_SAVE_AS"].format(date=item.date)
+
+
+def news_json(item: NewsItem) -> str:
+    return f"{urls.API}news/{item.slug}.json"
+
+
+def record_state(cache_dir: Path, model: SiteModel, stamps: list[Stamp], code: str, settings: dict,
+                 feed_sources: set[str], plan: dict[str, list[str]], bundle_urls: list[str]) -> None:
+    """Keep what the next build needs to patch instead of rebuilding (after a successful full build)."""
+    bundle_of = {page: bundle for bundle, pages in plan.items() for page in pages}
+    feeds = {os.path.abspath(source) for source in feed_sources}
+    reports: dict[str, ReportRecord] = {}
+    months: dict[str, list[str]] = {}
+    for item in model.published_news:
+        relative = _relative(model.content_dir, item)
+        page, month = urls.save_as(item.url), month_page(settings, item)
+        reports[relative] = ReportRecord(item.front_matter_digest, _digest(item.summary), page, month,
+                                         bundle_of.get(page, ""), os.path.abspath(item.source) in feeds)
+        months.setdefault(month, []).append(relative)
+    feed_reports = [relative for relative, record in reports.items() if record.in_feed]
+    PatchState(code, model.as_of, datetime.date.today(), {path: (size, mtime) for path, size, mtime in stamps},
+               reports, months, feed_reports, plan, bundle_urls, model.registry).save(cache_dir)
+
+
+@dataclasses.dataclass
+class Patched:
+    model: SiteModel
+    written: list[str]  # site files replaced
+    bundles: list[str]  # search bundles indexed again
+
+
+def _changed_reports(state: PatchState, stamps: list[Stamp]) -> list[str] | None:
+    """The content files changed since the state's build, when all are published reports; else None."""
+    current = {path: (size, mtime) for path, size, mtime in stamps}
+    if current.keys() != state.stamps.keys():
+        return None
+    changed = [path for path, stamp in current.items() if state.stamps[path] != stamp]
+    if not changed or any(path not in state.reports for path in changed):
+        return None
+    return changed
+
+
+def try_patch(content_dir: Path, output_dir: Path, stamps: list[Stamp], code: str, as_of: datetime.date | None,
+              now: datetime.datetime, markdown: dict, progress: Callable[[str], None],
+              generate: Callable[..., list[str]]) -> Patched | None:
+    """Patch the live site for body edits (see the module docstring), or None: run the full build.
+
+    ``markdown``: the rendered-Markdown cache the build loaded; ``generate`` is pipeline.generate_site
+    (passed in: the pipeline imports this module)."""
+    cache_dir, site_dir = output_dir / ".cache", output_dir / "site"
+    state = PatchState.load(cache_dir)
+    if state is None or state.code != code or state.as_of != as_of or state.day != datetime.date.today():
+        return None
+    manifests = ManifestStore(cache_dir)
+    previous = [(path, size, mtime) for path, (size, mtime) in state.stamps.items()]
+    if not manifests.matches(input_manifest(previous, code, as_of), site_dir, now):
+        return None  # the live site is not that build's (or time-dependent pages are due)
+    changed = _changed_reports(state, stamps)
+    if changed is None:
+        return None
+    records = [state.reports[path] for path in changed]
+    subset = {path for record in records for path in state.months[record.month]}
+    if any(record.in_feed for record in records):
+        subset.update(state.feed_reports)
+    progress(f"only the bodies of {len(changed)} report(s) changed: patching the site "
+             f"(reading {len(subset)} reports of their months and feeds)")
+    caches = LoadCaches(markdown, source_cache(cache_dir, code).load_only(
+        str(content_dir / path) for path in subset), registry=state.registry)
+    model, _ = load_site(content_dir, as_of, caches, news_only={content_dir / path for path in subset})
+    if model is None:
+        return None  # the full build reports every problem
+    items = [model.item_for_source(content_dir / path) for path in changed]
+    for item, record in zip(items, records):
+        if (not isinstance(item, NewsItem) or not item.is_published
+                or item.front_matter_digest != record.front_matter_digest
+                or _digest(item.summary) != record.summary_digest or not media_published(item, site_dir)):
+            return None
+    staging = Path(tempfile.mkdtemp(prefix=".patch-", dir=output_dir))
+    try:
+        return _patch(model, items, records, state, staging, site_dir, cache_dir, manifests, stamps, progress,
+                      generate)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _patch(model: SiteModel, items: list[NewsItem], records: list[ReportRecord], state: PatchState,
+           staging: Path, site_dir: Path, cache_dir: Path, manifests: ManifestStore, stamps: list[Stamp],
+           progress: Callable[[str], None], generate: Callable[..., list[str]]) -> Patched | None:
+    wanted = {name for item, record in zip(items, records) for name in (record.page, record.month, news_json(item))}
+    in_feed = any(record.in_feed for record in records)
+    staged = staging / "site"
+    only = WriteOnly(frozenset(wanted | ({urls.EMBED_LATEST} if in_feed else set())), feeds=in_feed)
+    bundles = sorted({record.bundle for record in records if record.bundle})
+    search = _BundleIndexer(bundles, state.plan, {record.page for record in records}, staged, site_dir,
+                            cache_dir / "search")
+    try:
+        with signals.content_written.connected_to(search.page_written):
+            warnings = generate(model, staged, cache_dir, bundles=state.bundle_urls, only=only)
+        progress(f"waiting for {len(bundles)} search bundle(s) indexed again")
+        search.wait()
+    except BaseException:
+        search.cancel()
+        raise
+    for warning in warnings:
+        model.diagnostics.add("W903", "pelican", warning=warning)
+    written = sorted(wanted | (_feed_files(staged) if in_feed else set()))
+    if not all((staged / name).is_file() for name in written):
+        return None
+    progress(f"moving {len(written)} files and {len(bundles)} search bundle(s) into {site_dir}")
+    valid_until = manifests.valid_until()
+    manifests.forget()
+    RenderCache.invalidate(cache_dir, written)
+    for name in written:
+        os.replace(staged / name, site_dir / name)
+    for bundle in bundles:
+        swap_into_place(staged / bundle, site_dir / bundle)
+    state.stamps = {path: (size, mtime) for path, size, mtime in stamps}
+    state.save(cache_dir)
+    manifests.save(input_manifest(stamps, state.code, state.as_of), valid_until)
+    return Patched(model, written, bundles)
+
+
+def _feed_files(staged: Path) -> set[str]:
+    """The feed files the patch wrote (everything under the feeds and embed folders, and their JSON)."""
+    roots = {urls.NEWS_FEED_ATOM.split("/", 1)[0], urls.EMBED_LATEST.split("/", 1)[0]}
+    found = set()
+    for root in roots:
+        for path in (staged / root).rglob("*"):
+            if path.is_file():
+                found.add(path.relative_to(staged).as_posix())
+    return found
+
+
+class _BundleIndexer:
+    """Indexes the changed reports' bundles into the staged site, each as soon as its new pages are written
+    (Pagefind runs while Pelican renders the months' archives). A bundle's other pages are linked into
+    the staged site from the live one."""
+
+    def __init__(self, bundles: list[str], plan: dict[str, list[str]], pages: set[str], staged: Path,
+                 site_dir: Path, cache_dir: Path) -> None:
+        self._prefix = os.path.join(os.path.realpath(staged), "")  # Pelican writes to resolved paths
+        self._waiting = {bundle: pages & set(plan[bundle]) for bundle in bundles}
+        for bundle in bundles:
+            for page in set(plan[bundle]) - pages:
+                target = staged / page
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(site_dir / page, target)
+        self.indexer = SearchIndexer(staged, None, cache_dir)
+        self.indexer.start({bundle: plan[bundle] for bundle in bundles}, ready=[])
+
+    def page_written(self, path: str, **_signal) -> None:
+        page = path[len(self._prefix):] if path.startswith(self._prefix) else None
+        for bundle, waiting in self._waiting.items():
+            if page in waiting:
+                waiting.discard(page)
+                if not waiting:
+                    self.indexer.mark_ready(bundle)
+
+    def wait(self) -> None:
+        try:
+            self.indexer.wait()
+        except SearchIndexError as exc:
+            raise ContentError([Diagnostic.of("E904", "search", error=exc)]) from exc
+
+    def cancel(self) -> None:
+        self.indexer.cancel()
+
+
+def media_published(item: NewsItem, site_dir: Path) -> bool:
+    """Whether every image variant the report's body shows is already in the site."""
+    return all((site_dir / url.lstrip("/")).is_file() for url in MEDIA.findall(item.html))
