@@ -142,3 +142,46 @@ def test_a_patch_is_not_taken_for_another_day_or_as_of(site):
     write_news(content, "r0.md", report(0, "又一句。"))
     result = build(content, output, as_of=datetime.date(2022, 12, 30))
     assert result.patched is None
+
+
+@pytest.mark.parametrize("step", ["added", "edited", "removed"])
+def test_unpublished_reports_change_nothing_public_and_take_the_patch(site, tmp_path, step):
+    """The CMS writes a draft, then submits it for review: neither shows anywhere, neither is a full build."""
+    content, output = site
+    draft = news(title="城北街道开展宣讲活动（草稿）", slug="draft-1", units="城北街道", status="draft",
+                 date="2022-06-30", body="草稿正文。")
+    write_news(content, "draft-1.md", draft)
+    result = build(content, output, as_of=AS_OF)
+    assert result.patched == []
+    if step == "edited":
+        write_news(content, "draft-1.md", draft.replace("status: draft", "status: review") + "\n补充。\n")
+        assert build(content, output, as_of=AS_OF).patched == []
+    elif step == "removed":
+        (content / "news" / "draft-1.md").unlink()
+        assert build(content, output, as_of=AS_OF).patched == []
+    assert not (output / "site/news/draft-1").exists()
+    assert_same_as_full_build(content, output, tmp_path)
+    assert build(content, output, as_of=AS_OF).up_to_date
+
+
+def test_publishing_a_draft_takes_the_full_build(site, tmp_path):
+    content, output = site
+    draft = news(title="城北街道开展宣讲活动（待发布）", slug="draft-2", units="城北街道", status="draft",
+                 date="2022-06-30", body="待发布的正文。")
+    write_news(content, "draft-2.md", draft)
+    assert build(content, output, as_of=AS_OF).patched == []
+    write_news(content, "draft-2.md", draft.replace("status: draft", "status: published"))
+    result = build(content, output, as_of=AS_OF)
+    assert result.patched is None
+    assert "待发布的正文" in (output / "site/news/draft-2/index.html").read_text()
+    assert_same_as_full_build(content, output, tmp_path)
+
+
+def test_a_draft_that_takes_a_published_reports_slug_fails_as_in_a_full_build(site):
+    content, output = site
+    before = tree(output)
+    write_news(content, "copy.md", news(title="重复的报道", slug="r5", units="城北街道", status="draft"))
+    with pytest.raises(ContentError) as failure:
+        build(content, output, as_of=AS_OF)
+    assert any("copy.md" in d.format() for d in failure.value.diagnostics)
+    assert tree(output) == before

@@ -6,12 +6,16 @@ body shows in few places (the render cache's keys say which, render_cache.py): i
 archive, its JSON, the feeds it is in, and its search bundle. Lists, counts, quota pages and the home
 page show front matter and summaries only.
 
+Unpublished reports (drafts, reports under review) show nowhere at all: the CMS writes one at every step
+before publishing, and each would otherwise cost a full build.
+
 So when every file that changed since the last build is a published report whose front matter and
-summary are unchanged (no file added or removed, nothing else touched, the same code, options and day),
-``try_patch``:
+summary are unchanged, or an unpublished report that stays unpublished (added, edited or removed), and
+nothing else changed (no other file, the same code, options and day), ``try_patch``:
 
 1. reads and validates, with the full build's own loader, only those reports and the others of their
-   months (and, for a report in a feed, every report in a feed): the site model of that subset;
+   months (and, for a report in a feed, every report in a feed): the site model of that subset (an
+   unpublished report's slug is checked against every other report's, as the full build does);
 2. runs Pelican over that model, writing only the wanted files (render_cache.WRITE_ONLY): the reports'
    pages, their months' archives and JSON, and the feeds if a report is in one. Each of these shows
    only the reports of the subset, so it comes out byte for byte as a full build makes it (tested);
@@ -19,8 +23,8 @@ summary are unchanged (no file added or removed, nothing else touched, the same 
 4. moves the new files into the live site, each with an atomic rename, and each bundle with an exchange.
 
 Anything it cannot tell is safe returns None before writing anything, and the caller runs the full
-build: a first build, an added or removed file, a front-matter or summary change, a draft, an image not
-yet published, a validation problem (which the full build then reports in full). A failure before the
+build: a first build, a published report added, removed or published, a front-matter or summary change,
+an image not yet published, a validation problem (which the full build then reports in full). A failure before the
 moves leaves the site as it was. The moves themselves are renames inside one file system; the manifest
 of the last build is forgotten before the first of them and written again after the last, so a crash
 between them is mended by the next build, which is then a full one.
@@ -51,7 +55,10 @@ from wenming.model.news import NewsItem
 from wenming.model.registry import Registry
 from wenming.model.site import LoadCaches, SiteModel, load_site
 from wenming.publish.search_index import SearchIndexer, SearchIndexError
-from wenming.source.diagnostics import ContentError, Diagnostic
+from wenming.schema.content import NewsReport
+from wenming.source.diagnostics import ContentError, Diagnostic, Diagnostics
+from wenming.source.discovery import is_content_file
+from wenming.source.frontmatter import read_source
 
 STATE_FILE = "patch.pickle"
 FORMAT = 1
@@ -60,14 +67,17 @@ MEDIA = re.compile(r"/media/[0-9a-f]+-\d+\.[a-z]+")  # an image variant's URL in
 
 @dataclasses.dataclass(frozen=True)
 class ReportRecord:
-    """What the last full build showed of one published report, beyond its body."""
+    """What the last build knew of one report: its slug, and for a published one what the site shows of it
+    beyond its body."""
 
-    front_matter_digest: str
-    summary_digest: str
-    page: str  # its page, relative to the site
-    month: str  # its month's archive page
-    bundle: str  # its search bundle
-    in_feed: bool
+    slug: str
+    published: bool
+    front_matter_digest: str = ""
+    summary_digest: str = ""
+    page: str = ""  # its page, relative to the site
+    month: str = ""  # its month's archive page
+    bundle: str = ""  # its search bundle
+    in_feed: bool = False
 
 
 @dataclasses.dataclass
@@ -76,7 +86,7 @@ class PatchState:
     as_of: datetime.date | None
     day: datetime.date
     stamps: dict[str, tuple[int, int]]  # content file -> (size, mtime)
-    reports: dict[str, ReportRecord]  # content file (relative) -> record, for published reports
+    reports: dict[str, ReportRecord]  # content file (relative) -> record, for every report
     months: dict[str, list[str]]  # month archive page -> the content files of its reports
     feed_reports: list[str]  # content files of the reports in any feed
     plan: dict[str, list[str]]  # search bundle -> its pages
@@ -131,11 +141,14 @@ def record_state(cache_dir: Path, model: SiteModel, stamps: list[Stamp], code: s
     feeds = {os.path.abspath(source) for source in feed_sources}
     reports: dict[str, ReportRecord] = {}
     months: dict[str, list[str]] = {}
-    for item in model.published_news:
+    for item in model.news:
         relative = _relative(model.content_dir, item)
+        if not item.is_published:
+            reports[relative] = ReportRecord(item.slug, False)
+            continue
         page, month = urls.save_as(item.url), month_page(settings, item)
-        reports[relative] = ReportRecord(item.front_matter_digest, _digest(item.summary), page, month,
-                                         bundle_of.get(page, ""), os.path.abspath(item.source) in feeds)
+        reports[relative] = ReportRecord(item.slug, True, item.front_matter_digest, _digest(item.summary), page,
+                                         month, bundle_of.get(page, ""), os.path.abspath(item.source) in feeds)
         months.setdefault(month, []).append(relative)
     feed_reports = [relative for relative, record in reports.items() if record.in_feed]
     PatchState(code, model.as_of, datetime.date.today(), {path: (size, mtime) for path, size, mtime in stamps},
@@ -147,17 +160,56 @@ class Patched:
     model: SiteModel
     written: list[str]  # site files replaced
     bundles: list[str]  # search bundles indexed again
+    valid_until: datetime.datetime | None = None  # as the last build's manifest said
 
 
-def _changed_reports(state: PatchState, stamps: list[Stamp]) -> list[str] | None:
-    """The content files changed since the state's build, when all are published reports; else None."""
+@dataclasses.dataclass(frozen=True)
+class Changes:
+    """What changed since the state's build, when only reports did (content files, relative)."""
+
+    edited: list[str]  # published reports
+    unpublished: list[str]  # reports that were not published, and new files in news/
+    removed: list[str]  # reports that were not published
+
+    @property
+    def count(self) -> int:
+        return len(self.edited) + len(self.unpublished) + len(self.removed)
+
+
+def _is_report_file(relative: str) -> bool:
+    return relative.startswith(urls.NEWS) and is_content_file(Path(relative))
+
+
+def _changes(state: PatchState, stamps: list[Stamp]) -> Changes | None:
+    """The changes since the state's build when every one is to a report and none removes a published one."""
     current = {path: (size, mtime) for path, size, mtime in stamps}
-    if current.keys() != state.stamps.keys():
+    added = current.keys() - state.stamps.keys()
+    removed = state.stamps.keys() - current.keys()
+    changed = [path for path in current.keys() & state.stamps.keys() if state.stamps[path] != current[path]]
+    if (not all(map(_is_report_file, added)) or any(path not in state.reports for path in changed)
+            or any(path not in state.reports or state.reports[path].published for path in removed)):
         return None
-    changed = [path for path, stamp in current.items() if state.stamps[path] != stamp]
-    if not changed or any(path not in state.reports for path in changed):
-        return None
-    return changed
+    changes = Changes(sorted(path for path in changed if state.reports[path].published),
+                      sorted([*added, *(path for path in changed if not state.reports[path].published)]),
+                      sorted(removed))
+    return changes if changes.count else None
+
+
+def _published(path: Path) -> bool:
+    """Whether a report file says it is published (or cannot be read: the full build will say why)."""
+    source = read_source(path, NewsReport, Diagnostics(path.parent))
+    return source is None or source.meta.status == "published"
+
+
+def _unpublished_ok(model: SiteModel, content_dir: Path, state: PatchState, changes: Changes) -> bool:
+    """Whether the changed unpublished reports are still unpublished and claim no other report's slug
+    (the full build checks slugs across every report; the patch read only some)."""
+    owners = {record.slug: path for path, record in state.reports.items() if path not in changes.removed}
+    for path in changes.unpublished:
+        item = model.item_for_source(content_dir / path)
+        if not isinstance(item, NewsItem) or item.is_published or owners.get(item.slug, path) != path:
+            return False
+    return True
 
 
 def try_patch(content_dir: Path, output_dir: Path, stamps: list[Stamp], code: str, as_of: datetime.date | None,
@@ -175,21 +227,23 @@ def try_patch(content_dir: Path, output_dir: Path, stamps: list[Stamp], code: st
     previous = [(path, size, mtime) for path, (size, mtime) in state.stamps.items()]
     if not manifests.matches(input_manifest(previous, code, as_of), site_dir, now):
         return None  # the live site is not that build's (or time-dependent pages are due)
-    changed = _changed_reports(state, stamps)
-    if changed is None:
+    changes = _changes(state, stamps)
+    if changes is None:
         return None
-    records = [state.reports[path] for path in changed]
-    subset = {path for record in records for path in state.months[record.month]}
+    if any(_published(content_dir / path) for path in changes.unpublished):
+        return None  # a report published (or one that does not parse): the full build, without a wasted load
+    records = [state.reports[path] for path in changes.edited]
+    subset = {path for record in records for path in state.months[record.month]} | set(changes.unpublished)
     if any(record.in_feed for record in records):
         subset.update(state.feed_reports)
-    progress(f"only the bodies of {len(changed)} report(s) changed: patching the site "
+    progress(f"only report bodies and unpublished reports changed ({changes.count} files): patching the site "
              f"(reading {len(subset)} reports of their months and feeds)")
     caches = LoadCaches(markdown, source_cache(cache_dir, code).load_only(
         str(content_dir / path) for path in subset), registry=state.registry)
     model, _ = load_site(content_dir, as_of, caches, news_only={content_dir / path for path in subset})
-    if model is None:
+    if model is None or not _unpublished_ok(model, content_dir, state, changes):
         return None  # the full build reports every problem
-    items = [model.item_for_source(content_dir / path) for path in changed]
+    items = [model.item_for_source(content_dir / path) for path in changes.edited]
     for item, record in zip(items, records):
         if (not isinstance(item, NewsItem) or not item.is_published
                 or item.front_matter_digest != record.front_matter_digest
@@ -197,35 +251,53 @@ def try_patch(content_dir: Path, output_dir: Path, stamps: list[Stamp], code: st
             return None
     staging = Path(tempfile.mkdtemp(prefix=".patch-", dir=output_dir))
     try:
-        return _patch(model, items, records, state, staging, site_dir, cache_dir, manifests, stamps, progress,
-                      generate)
+        patched = _patch(model, items, records, state, staging, site_dir, cache_dir, manifests, progress, generate)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    if patched is not None:
+        _record_patch(state, model, content_dir, changes, stamps, cache_dir, manifests, patched.valid_until)
+    return patched
+
+
+def _record_patch(state: PatchState, model: SiteModel, content_dir: Path, changes: Changes, stamps: list[Stamp],
+                  cache_dir: Path, manifests: ManifestStore, valid_until: datetime.datetime | None) -> None:
+    """The state and manifest of the patched site: the next build starts from them."""
+    for path in changes.removed:
+        state.reports.pop(path, None)
+    for path in changes.unpublished:
+        state.reports[path] = ReportRecord(model.item_for_source(content_dir / path).slug, False)
+    state.stamps = {path: (size, mtime) for path, size, mtime in stamps}
+    state.save(cache_dir)
+    manifests.save(input_manifest(stamps, state.code, state.as_of), valid_until)
 
 
 def _patch(model: SiteModel, items: list[NewsItem], records: list[ReportRecord], state: PatchState,
-           staging: Path, site_dir: Path, cache_dir: Path, manifests: ManifestStore, stamps: list[Stamp],
+           staging: Path, site_dir: Path, cache_dir: Path, manifests: ManifestStore,
            progress: Callable[[str], None], generate: Callable[..., list[str]]) -> Patched | None:
-    wanted = {name for item, record in zip(items, records) for name in (record.page, record.month, news_json(item))}
-    in_feed = any(record.in_feed for record in records)
-    staged = staging / "site"
-    only = WriteOnly(frozenset(wanted | ({urls.EMBED_LATEST} if in_feed else set())), feeds=in_feed)
+    """Render, index and move into place what shows the edited reports (nothing when none is published)."""
+    written: list[str] = []
     bundles = sorted({record.bundle for record in records if record.bundle})
-    search = _BundleIndexer(bundles, state.plan, {record.page for record in records}, staged, site_dir,
-                            cache_dir / "search")
-    try:
-        with signals.content_written.connected_to(search.page_written):
-            warnings = generate(model, staged, cache_dir, bundles=state.bundle_urls, only=only)
-        progress(f"waiting for {len(bundles)} search bundle(s) indexed again")
-        search.wait()
-    except BaseException:
-        search.cancel()
-        raise
-    for warning in warnings:
-        model.diagnostics.add("W903", "pelican", warning=warning)
-    written = sorted(wanted | (_feed_files(staged) if in_feed else set()))
-    if not all((staged / name).is_file() for name in written):
-        return None
+    staged = staging / "site"
+    if items:
+        wanted = {name for item, record in zip(items, records)
+                  for name in (record.page, record.month, news_json(item))}
+        in_feed = any(record.in_feed for record in records)
+        only = WriteOnly(frozenset(wanted | ({urls.EMBED_LATEST} if in_feed else set())), feeds=in_feed)
+        search = _BundleIndexer(bundles, state.plan, {record.page for record in records}, staged, site_dir,
+                                cache_dir / "search")
+        try:
+            with signals.content_written.connected_to(search.page_written):
+                warnings = generate(model, staged, cache_dir, bundles=state.bundle_urls, only=only)
+            progress(f"waiting for {len(bundles)} search bundle(s) indexed again")
+            search.wait()
+        except BaseException:
+            search.cancel()
+            raise
+        for warning in warnings:
+            model.diagnostics.add("W903", "pelican", warning=warning)
+        written = sorted(wanted | (_feed_files(staged) if in_feed else set()))
+        if not all((staged / name).is_file() for name in written):
+            return None
     progress(f"moving {len(written)} files and {len(bundles)} search bundle(s) into {site_dir}")
     valid_until = manifests.valid_until()
     manifests.forget()
@@ -234,10 +306,7 @@ def _patch(model: SiteModel, items: list[NewsItem], records: list[ReportRecord],
         os.replace(staged / name, site_dir / name)
     for bundle in bundles:
         swap_into_place(staged / bundle, site_dir / bundle)
-    state.stamps = {path: (size, mtime) for path, size, mtime in stamps}
-    state.save(cache_dir)
-    manifests.save(input_manifest(stamps, state.code, state.as_of), valid_until)
-    return Patched(model, written, bundles)
+    return Patched(model, written, bundles, valid_until)
 
 
 def _feed_files(staged: Path) -> set[str]:
