@@ -42,6 +42,7 @@ import pickle
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -238,21 +239,28 @@ def try_patch(content_dir: Path, output_dir: Path, stamps: list[Stamp], code: st
         subset.update(state.feed_reports)
     progress(f"only report bodies and unpublished reports changed ({changes.count} files): patching the site "
              f"(reading {len(subset)} reports of their months and feeds)")
-    caches = LoadCaches(markdown, source_cache(cache_dir, code).load_only(
-        str(content_dir / path) for path in subset), registry=state.registry)
-    model, _ = load_site(content_dir, as_of, caches, news_only={content_dir / path for path in subset})
-    if model is None or not _unpublished_ok(model, content_dir, state, changes):
-        return None  # the full build reports every problem
-    items = [model.item_for_source(content_dir / path) for path in changes.edited]
-    for item, record in zip(items, records):
-        if (not isinstance(item, NewsItem) or not item.is_published
-                or item.front_matter_digest != record.front_matter_digest
-                or _digest(item.summary) != record.summary_digest or not media_published(item, site_dir)):
-            return None
     staging = Path(tempfile.mkdtemp(prefix=".patch-", dir=output_dir))
+    # The search bundles' other pages are linked in while the reports are read (they are the live site's).
+    search = _BundleIndexer(sorted({record.bundle for record in records if record.bundle}), state.plan,
+                            {record.page for record in records}, staging / "site", site_dir, cache_dir / "search")
+    patched = None
     try:
-        patched = _patch(model, items, records, state, staging, site_dir, cache_dir, manifests, progress, generate)
+        caches = LoadCaches(markdown, source_cache(cache_dir, code).load_only(
+            str(content_dir / path) for path in subset), registry=state.registry)
+        model, _ = load_site(content_dir, as_of, caches, news_only={content_dir / path for path in subset})
+        if model is None or not _unpublished_ok(model, content_dir, state, changes):
+            return None  # the full build reports every problem
+        items = [model.item_for_source(content_dir / path) for path in changes.edited]
+        for item, record in zip(items, records):
+            if (not isinstance(item, NewsItem) or not item.is_published
+                    or item.front_matter_digest != record.front_matter_digest
+                    or _digest(item.summary) != record.summary_digest or not media_published(item, site_dir)):
+                return None
+        patched = _patch(model, items, records, state, staging, site_dir, cache_dir, manifests, progress, generate,
+                         search)
     finally:
+        if patched is None:
+            search.cancel()
         shutil.rmtree(staging, ignore_errors=True)
     if patched is not None:
         _record_patch(state, model, content_dir, changes, stamps, cache_dir, manifests, patched.valid_until)
@@ -272,27 +280,21 @@ def _record_patch(state: PatchState, model: SiteModel, content_dir: Path, change
 
 
 def _patch(model: SiteModel, items: list[NewsItem], records: list[ReportRecord], state: PatchState,
-           staging: Path, site_dir: Path, cache_dir: Path, manifests: ManifestStore,
-           progress: Callable[[str], None], generate: Callable[..., list[str]]) -> Patched | None:
+           staging: Path, site_dir: Path, cache_dir: Path, manifests: ManifestStore, progress: Callable[[str], None],
+           generate: Callable[..., list[str]], search: _BundleIndexer) -> Patched | None:
     """Render, index and move into place what shows the edited reports (nothing when none is published)."""
     written: list[str] = []
-    bundles = sorted({record.bundle for record in records if record.bundle})
+    bundles = search.bundles
     staged = staging / "site"
     if items:
         wanted = {name for item, record in zip(items, records)
                   for name in (record.page, record.month, news_json(item))}
         in_feed = any(record.in_feed for record in records)
         only = WriteOnly(frozenset(wanted | ({urls.EMBED_LATEST} if in_feed else set())), feeds=in_feed)
-        search = _BundleIndexer(bundles, state.plan, {record.page for record in records}, staged, site_dir,
-                                cache_dir / "search")
-        try:
-            with signals.content_written.connected_to(search.page_written):
-                warnings = generate(model, staged, cache_dir, bundles=state.bundle_urls, only=only)
-            progress(f"waiting for {len(bundles)} search bundle(s) indexed again")
-            search.wait()
-        except BaseException:
-            search.cancel()
-            raise
+        with signals.content_written.connected_to(search.page_written):
+            warnings = generate(model, staged, cache_dir, bundles=state.bundle_urls, only=only)
+        progress(f"waiting for {len(bundles)} search bundle(s) indexed again")
+        search.wait()
         for warning in warnings:
             model.diagnostics.add("W903", "pelican", warning=warning)
         written = sorted(wanted | (_feed_files(staged) if in_feed else set()))
@@ -327,15 +329,25 @@ class _BundleIndexer:
 
     def __init__(self, bundles: list[str], plan: dict[str, list[str]], pages: set[str], staged: Path,
                  site_dir: Path, cache_dir: Path) -> None:
+        self.bundles = bundles
         self._prefix = os.path.join(os.path.realpath(staged), "")  # Pelican writes to resolved paths
         self._waiting = {bundle: pages & set(plan[bundle]) for bundle in bundles}
-        for bundle in bundles:
-            for page in set(plan[bundle]) - pages:
-                target = staged / page
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(site_dir / page, target)
         self.indexer = SearchIndexer(staged, None, cache_dir)
-        self.indexer.start({bundle: plan[bundle] for bundle in bundles}, ready=[])
+        self._error: BaseException | None = None
+        self._linker = threading.Thread(target=self._link_and_start, name="patch-links",
+                                        args=({bundle: plan[bundle] for bundle in bundles}, pages, staged, site_dir))
+        self._linker.start()
+
+    def _link_and_start(self, plan: dict[str, list[str]], pages: set[str], staged: Path, site_dir: Path) -> None:
+        try:
+            for bundle_pages in plan.values():
+                for page in set(bundle_pages) - pages:
+                    target = staged / page
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.link(site_dir / page, target)
+            self.indexer.start(plan, ready=[])
+        except BaseException as exc:  # handed to wait()
+            self._error = exc
 
     def page_written(self, path: str, **_signal) -> None:
         page = path[len(self._prefix):] if path.startswith(self._prefix) else None
@@ -346,12 +358,18 @@ class _BundleIndexer:
                     self.indexer.mark_ready(bundle)
 
     def wait(self) -> None:
+        self._linker.join()
         try:
-            self.indexer.wait()
+            if self._error is not None:
+                raise SearchIndexError(f"the pages of the search bundles could not be linked: {self._error}")
+            if self.bundles:
+                self.indexer.wait()
         except SearchIndexError as exc:
+            self.cancel()
             raise ContentError([Diagnostic.of("E904", "search", error=exc)]) from exc
 
     def cancel(self) -> None:
+        self._linker.join()
         self.indexer.cancel()
 
 
