@@ -23,8 +23,11 @@ def record_written(path, context):
 
 def sitemap_xml(base_url: str, output_path: str, written: list[str]) -> str:
     locations = []
+    top = os.path.join(os.path.realpath(output_path), "")  # Pelican writes to resolved paths
     for path in sorted(set(written)):
-        relative = os.path.relpath(path, output_path).replace(os.sep, "/")
+        # a slice rather than relpath (~30 µs a page, 15,000 pages at 10,000 reports)
+        relative = path[len(top):] if path.startswith(top) else os.path.relpath(path, output_path)
+        relative = relative.replace(os.sep, "/")
         if relative in EXCLUDED:
             continue
         url = relative.removesuffix("index.html")
