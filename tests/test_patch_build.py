@@ -8,7 +8,7 @@ import datetime
 from pathlib import Path
 
 import pytest
-from sitekit import make_site, news, write_news
+from sitekit import make_site, news, write_news, write_picture
 
 from wenming.build.pipeline import build
 from wenming.publish import search_index
@@ -89,6 +89,30 @@ def test_a_report_in_the_feeds_is_patched_with_the_feeds(site, tmp_path):
     assert result.patched is not None
     assert "feeds/column.atom.xml" in result.patched and "feeds/column.json" in result.patched
     assert "流星雨" in (output / "site/feeds/column.atom.xml").read_text()
+    assert_same_as_full_build(content, output, tmp_path)
+
+
+def test_a_report_in_its_towns_feed_only_patches_that_feed(site, tmp_path):
+    """r3 is among 城北街道's 50 newest but not among the column's: its town's feed is written, no other."""
+    content, output = site
+    write_news(content, "r3.md", report(3, "新增一句：老人们学唱红歌。"))
+    result = build(content, output, as_of=AS_OF)
+    assert result.patched is not None
+    assert [name for name in result.patched if name.startswith("feeds/")] == ["feeds/towns/chengbei-jiedao.atom.xml"]
+    assert "老人们学唱红歌" in (output / "site/feeds/towns/chengbei-jiedao.atom.xml").read_text()
+    assert_same_as_full_build(content, output, tmp_path)
+
+
+def test_a_picture_taken_out_of_a_body_leaves_the_site_with_a_full_build(site, tmp_path):
+    content, output = site
+    write_picture(content, "images/r4.jpg")
+    write_news(content, "r4.md", report(4, "\n\n![宣讲现场](images/r4.jpg)"))
+    assert build(content, output, as_of=AS_OF).patched is None  # a picture not yet published
+    shown = {path.name for path in (output / "site").rglob("*.webp")}
+    assert shown
+    write_news(content, "r4.md", report(4, "照片已删除。"))
+    assert build(content, output, as_of=AS_OF).patched is None
+    assert not {path.name for path in (output / "site").rglob("*.webp")} & shown
     assert_same_as_full_build(content, output, tmp_path)
 
 

@@ -22,11 +22,11 @@ from wenming.build.render_cache import IncrementalWriter
 class SiteWriter(PaginatingWriter, IncrementalWriter):
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
                    feed_title=None):
-        if self.only is not None and not self.only.feeds:
+        if self.only is not None and path not in self.only.feeds:
             return None
-        if self.cache is not None:  # a later build patching one report's pages needs to know if it is in a feed
+        if self.cache is not None:  # a build that patches a report's pages needs to know which feeds show it
             shown = elements[:self.settings.get("FEED_MAX_ITEMS")]  # what Pelican puts in the feed
-            self.cache.feed_sources.update(str(e.report.source) for e in shown if hasattr(e, "report"))
+            self.cache.feeds[path] = [str(e.report.source) for e in shown if hasattr(e, "report")]
         context = {**context, "SITEURL": context["FEED_DOMAIN"]}
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
 

@@ -3,31 +3,34 @@
 A full incremental build reads and validates every content file and runs Pelican over every report, even
 when it renders a dozen pages: at 10,000 reports that is ~10 s for a one-paragraph fix. Yet a report's
 body shows in few places (the render cache's keys say which, render_cache.py): its own page, its month's
-archive, its JSON, the feeds it is in, and its search bundle. Lists, counts, quota pages and the home
-page show front matter and summaries only.
+archive, its JSON, the feeds it is in (with the column's feed, also the JSON feed and the embeddable list
+of the newest reports), and its search bundle. Lists, counts, quota pages and the home page show front
+matter and summaries only.
 
 Unpublished reports (drafts, reports under review) show nowhere at all: the CMS writes one at every step
 before publishing, and each would otherwise cost a full build.
 
-So when every file that changed since the last build is a published report whose front matter and
-summary are unchanged, or an unpublished report that stays unpublished (added, edited or removed), and
-nothing else changed (no other file, the same code, options and day), ``try_patch``:
+So when every file that changed since the last build is a published report whose front matter, summary
+and pictures are unchanged, or an unpublished report that stays unpublished (added, edited or removed),
+and nothing else changed (no other file, the same code, options and day), ``try_patch``:
 
 1. reads and validates, with the full build's own loader, only those reports and the others of their
-   months (and, for a report in a feed, every report in a feed): the site model of that subset (an
-   unpublished report's slug is checked against every other report's, as the full build does);
+   months and of their feeds: the site model of that subset (an unpublished report's slug is checked
+   against every other report's, as the full build does);
 2. runs Pelican over that model, writing only the wanted files (render_cache.WRITE_ONLY): the reports'
-   pages, their months' archives and JSON, and the feeds if a report is in one. Each of these shows
-   only the reports of the subset, so it comes out byte for byte as a full build makes it (tested);
+   pages, their months' archives and JSON, and their feeds. Each of these shows only reports of the
+   subset (a feed shows the newest of its reports, and all of them are in the subset), so it comes out
+   byte for byte as a full build makes it (tested);
 3. indexes the reports' search bundles again, from the live site's other pages and the new ones;
 4. moves the new files into the live site, each with an atomic rename, and each bundle with an exchange.
 
 Anything it cannot tell is safe returns None before writing anything, and the caller runs the full
 build: a first build, a published report added, removed or published, a front-matter or summary change,
-an image not yet published, a validation problem (which the full build then reports in full). A failure before the
-moves leaves the site as it was. The moves themselves are renames inside one file system; the manifest
-of the last build is forgotten before the first of them and written again after the last, so a crash
-between them is mended by the next build, which is then a full one.
+a body that shows other pictures (one taken out must leave the site), a validation problem (which the
+full build then reports in full). A failure before the moves leaves the site as it was. The moves
+themselves are renames inside one file system; the manifest of the last build is forgotten before the
+first of them and written again after the last, so a crash between them is mended by the next build,
+which is then a full one.
 
 What it needs from the last full build is kept in ``<output>/.cache/patch.pickle`` (PatchState).
 """
@@ -78,7 +81,8 @@ class ReportRecord:
     page: str = ""  # its page, relative to the site
     month: str = ""  # its month's archive page
     bundle: str = ""  # its search bundle
-    in_feed: bool = False
+    feeds: tuple[str, ...] = ()  # the feeds it is in
+    media_digest: str = ""  # of the picture variants its body shows
 
 
 @dataclasses.dataclass
@@ -89,7 +93,7 @@ class PatchState:
     stamps: dict[str, tuple[int, int]]  # content file -> (size, mtime)
     reports: dict[str, ReportRecord]  # content file (relative) -> record, for every report
     months: dict[str, list[str]]  # month archive page -> the content files of its reports
-    feed_reports: list[str]  # content files of the reports in any feed
+    feeds: dict[str, list[str]]  # feed file -> the content files of its reports
     plan: dict[str, list[str]]  # search bundle -> its pages
     bundle_urls: list[str]
     registry: Registry  # as read from the data files (which a patch never changed)
@@ -136,10 +140,13 @@ def news_json(item: NewsItem) -> str:
 
 
 def record_state(cache_dir: Path, model: SiteModel, stamps: list[Stamp], code: str, settings: dict,
-                 feed_sources: set[str], plan: dict[str, list[str]], bundle_urls: list[str]) -> None:
+                 feeds: dict[str, list[str]], plan: dict[str, list[str]], bundle_urls: list[str]) -> None:
     """Keep what the next build needs to patch instead of rebuilding (after a successful full build)."""
     bundle_of = {page: bundle for bundle, pages in plan.items() for page in pages}
-    feeds = {os.path.abspath(source) for source in feed_sources}
+    in_feeds: dict[str, list[str]] = {}  # source -> feeds
+    for feed, sources in sorted(feeds.items()):
+        for source in sources:
+            in_feeds.setdefault(os.path.abspath(source), []).append(feed)
     reports: dict[str, ReportRecord] = {}
     months: dict[str, list[str]] = {}
     for item in model.news:
@@ -149,11 +156,14 @@ def record_state(cache_dir: Path, model: SiteModel, stamps: list[Stamp], code: s
             continue
         page, month = urls.save_as(item.url), month_page(settings, item)
         reports[relative] = ReportRecord(item.slug, True, item.front_matter_digest, _digest(item.summary), page,
-                                         month, bundle_of.get(page, ""), os.path.abspath(item.source) in feeds)
+                                         month, bundle_of.get(page, ""),
+                                         tuple(in_feeds.get(os.path.abspath(item.source), ())), _media_digest(item))
         months.setdefault(month, []).append(relative)
-    feed_reports = [relative for relative, record in reports.items() if record.in_feed]
+    top = os.path.abspath(model.content_dir)
+    members = {feed: [os.path.relpath(os.path.abspath(source), top) for source in sources]
+               for feed, sources in feeds.items()}
     PatchState(code, model.as_of, datetime.date.today(), {path: (size, mtime) for path, size, mtime in stamps},
-               reports, months, feed_reports, plan, bundle_urls, model.registry).save(cache_dir)
+               reports, months, members, plan, bundle_urls, model.registry).save(cache_dir)
 
 
 @dataclasses.dataclass
@@ -235,8 +245,8 @@ def try_patch(content_dir: Path, output_dir: Path, stamps: list[Stamp], code: st
         return None  # a report published (or one that does not parse): the full build, without a wasted load
     records = [state.reports[path] for path in changes.edited]
     subset = {path for record in records for path in state.months[record.month]} | set(changes.unpublished)
-    if any(record.in_feed for record in records):
-        subset.update(state.feed_reports)
+    for feed in {feed for record in records for feed in record.feeds}:
+        subset.update(state.feeds.get(feed, ()))
     progress(f"only report bodies and unpublished reports changed ({changes.count} files): patching the site "
              f"(reading {len(subset)} reports of their months and feeds)")
     staging = Path(tempfile.mkdtemp(prefix=".patch-", dir=output_dir))
@@ -254,7 +264,7 @@ def try_patch(content_dir: Path, output_dir: Path, stamps: list[Stamp], code: st
         for item, record in zip(items, records):
             if (not isinstance(item, NewsItem) or not item.is_published
                     or item.front_matter_digest != record.front_matter_digest
-                    or _digest(item.summary) != record.summary_digest or not media_published(item, site_dir)):
+                    or _digest(item.summary) != record.summary_digest or _media_digest(item) != record.media_digest):
                 return None
         patched = _patch(model, items, records, state, staging, site_dir, cache_dir, manifests, progress, generate,
                          search)
@@ -289,15 +299,17 @@ def _patch(model: SiteModel, items: list[NewsItem], records: list[ReportRecord],
     if items:
         wanted = {name for item, record in zip(items, records)
                   for name in (record.page, record.month, news_json(item))}
-        in_feed = any(record.in_feed for record in records)
-        only = WriteOnly(frozenset(wanted | ({urls.EMBED_LATEST} if in_feed else set())), feeds=in_feed)
+        feeds = frozenset(feed for record in records for feed in record.feeds)
+        if urls.NEWS_FEED_ATOM in feeds:  # the JSON feed and the embeddable list show the column feed's newest
+            wanted |= {urls.NEWS_FEED_JSON, urls.EMBED_LATEST}
+        only = WriteOnly(frozenset(wanted), feeds=feeds)
         with signals.content_written.connected_to(search.page_written):
             warnings = generate(model, staged, cache_dir, bundles=state.bundle_urls, only=only)
         progress(f"waiting for {len(bundles)} search bundle(s) indexed again")
         search.wait()
         for warning in warnings:
             model.diagnostics.add("W903", "pelican", warning=warning)
-        written = sorted(wanted | (_feed_files(staged) if in_feed else set()))
+        written = sorted(wanted | feeds)
         if not all((staged / name).is_file() for name in written):
             return None
     progress(f"moving {len(written)} files and {len(bundles)} search bundle(s) into {site_dir}")
@@ -309,17 +321,6 @@ def _patch(model: SiteModel, items: list[NewsItem], records: list[ReportRecord],
     for bundle in bundles:
         swap_into_place(staged / bundle, site_dir / bundle)
     return Patched(model, written, bundles, valid_until)
-
-
-def _feed_files(staged: Path) -> set[str]:
-    """The feed files the patch wrote (everything under the feeds and embed folders, and their JSON)."""
-    roots = {urls.NEWS_FEED_ATOM.split("/", 1)[0], urls.EMBED_LATEST.split("/", 1)[0]}
-    found = set()
-    for root in roots:
-        for path in (staged / root).rglob("*"):
-            if path.is_file():
-                found.add(path.relative_to(staged).as_posix())
-    return found
 
 
 class _BundleIndexer:
@@ -371,6 +372,10 @@ class _BundleIndexer:
     def cancel(self) -> None:
         self._linker.join()
         self.indexer.cancel()
+
+
+def _media_digest(item: NewsItem) -> str:
+    return _digest("\n".join(sorted(set(MEDIA.findall(item.html)))))
 
 
 def media_published(item: NewsItem, site_dir: Path) -> bool:

@@ -82,10 +82,10 @@ WRITE_ONLY = "WM_WRITE_ONLY"
 
 @dataclasses.dataclass(frozen=True)
 class WriteOnly:
-    """The files a partial build writes: these names, and the feeds when ``feeds``."""
+    """The files a partial build writes: these names, and these feeds."""
 
     names: frozenset[str]
-    feeds: bool = False
+    feeds: frozenset[str] = frozenset()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,7 +132,7 @@ class RenderCache:
     rendered: int = 0
     linked: int = 0
     files_linked: int = 0  # generated files (JSON, CSV, XLSX) kept, see write_generated
-    feed_sources: set[str] = dataclasses.field(default_factory=set)  # source files of the reports in a feed
+    feeds: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # feed file -> its reports' sources
 
     @classmethod
     def load(cls, cache_dir: Path, keys: SiteKeys, previous_site: Path, images: ImageStore) -> RenderCache:
