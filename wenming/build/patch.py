@@ -41,7 +41,6 @@ import dataclasses
 import datetime
 import hashlib
 import os
-import pickle
 import re
 import shutil
 import tempfile
@@ -51,21 +50,21 @@ from pathlib import Path
 
 from pelican import signals
 
-from wenming.build.cache import ManifestStore, Stamp, input_manifest, source_cache
+from wenming.build.cache import ManifestStore, PickledCache, Stamp, content_relative, input_manifest, source_cache
 from wenming.build.exchange import swap_into_place
 from wenming.build.render_cache import RenderCache, WriteOnly
 from wenming.model import urls
 from wenming.model.news import NewsItem
 from wenming.model.registry import Registry
 from wenming.model.site import LoadCaches, SiteModel, load_site
-from wenming.publish.search_index import SearchIndexer, SearchIndexError
+from wenming.publish.search_index import SearchIndexer, SearchIndexError, bundle_urls
 from wenming.schema.content import NewsReport
 from wenming.source.diagnostics import ContentError, Diagnostic, Diagnostics
 from wenming.source.discovery import is_content_file
 from wenming.source.frontmatter import read_source
 
 STATE_FILE = "patch.pickle"
-FORMAT = 1
+FORMAT = "patch-state-2"  # the store's fingerprint: change it when PatchState changes
 MEDIA = re.compile(r"/media/[0-9a-f]+-\d+\.[a-z]+")  # an image variant's URL in rendered HTML
 
 
@@ -95,40 +94,23 @@ class PatchState:
     months: dict[str, list[str]]  # month archive page -> the content files of its reports
     feeds: dict[str, list[str]]  # feed file -> the content files of its reports
     plan: dict[str, list[str]]  # search bundle -> its pages
-    bundle_urls: list[str]
     registry: Registry  # as read from the data files (which a patch never changed)
 
     @staticmethod
-    def path(cache_dir: Path) -> Path:
-        return cache_dir / STATE_FILE
+    def _store(cache_dir: Path) -> PickledCache:
+        return PickledCache(cache_dir / STATE_FILE, FORMAT)
 
     @classmethod
     def load(cls, cache_dir: Path) -> PatchState | None:
-        try:
-            with cls.path(cache_dir).open("rb") as handle:
-                version, state = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError, TypeError):
-            return None
-        return state if version == FORMAT and isinstance(state, cls) else None
+        state = cls._store(cache_dir).load()
+        return state if isinstance(state, cls) else None
 
     def save(self, cache_dir: Path) -> None:
-        path = self.path(cache_dir)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump((FORMAT, self), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-
-    @staticmethod
-    def forget(cache_dir: Path) -> None:
-        PatchState.path(cache_dir).unlink(missing_ok=True)
+        self._store(cache_dir).save(self)
 
 
 def _digest(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()
-
-
-def _relative(content_dir: Path, item: NewsItem) -> str:
-    return os.path.relpath(os.path.abspath(item.source), os.path.abspath(content_dir))
 
 
 def month_page(settings: dict, item: NewsItem) -> str:
@@ -140,30 +122,29 @@ def news_json(item: NewsItem) -> str:
 
 
 def record_state(cache_dir: Path, model: SiteModel, stamps: list[Stamp], code: str, settings: dict,
-                 feeds: dict[str, list[str]], plan: dict[str, list[str]], bundle_urls: list[str]) -> None:
+                 feeds: dict[str, list[str]], plan: dict[str, list[str]]) -> None:
     """Keep what the next build needs to patch instead of rebuilding (after a successful full build)."""
+    relative_to_content = content_relative(model.content_dir)
     bundle_of = {page: bundle for bundle, pages in plan.items() for page in pages}
-    in_feeds: dict[str, list[str]] = {}  # source -> feeds
-    for feed, sources in sorted(feeds.items()):
+    members = {feed: [relative_to_content(source) for source in sources] for feed, sources in feeds.items()}
+    in_feeds: dict[str, list[str]] = {}  # content file -> feeds
+    for feed, sources in sorted(members.items()):
         for source in sources:
-            in_feeds.setdefault(os.path.abspath(source), []).append(feed)
+            in_feeds.setdefault(source, []).append(feed)
     reports: dict[str, ReportRecord] = {}
     months: dict[str, list[str]] = {}
     for item in model.news:
-        relative = _relative(model.content_dir, item)
+        relative = relative_to_content(item.source)
         if not item.is_published:
             reports[relative] = ReportRecord(item.slug, False)
             continue
         page, month = urls.save_as(item.url), month_page(settings, item)
         reports[relative] = ReportRecord(item.slug, True, item.front_matter_digest, _digest(item.summary), page,
                                          month, bundle_of.get(page, ""),
-                                         tuple(in_feeds.get(os.path.abspath(item.source), ())), _media_digest(item))
+                                         tuple(in_feeds.get(relative, ())), _media_digest(item))
         months.setdefault(month, []).append(relative)
-    top = os.path.abspath(model.content_dir)
-    members = {feed: [os.path.relpath(os.path.abspath(source), top) for source in sources]
-               for feed, sources in feeds.items()}
     PatchState(code, model.as_of, datetime.date.today(), {path: (size, mtime) for path, size, mtime in stamps},
-               reports, months, members, plan, bundle_urls, model.registry).save(cache_dir)
+               reports, months, members, plan, model.registry).save(cache_dir)
 
 
 @dataclasses.dataclass
@@ -304,7 +285,7 @@ def _patch(model: SiteModel, items: list[NewsItem], records: list[ReportRecord],
             wanted |= {urls.NEWS_FEED_JSON, urls.EMBED_LATEST}
         only = WriteOnly(frozenset(wanted), feeds=feeds)
         with signals.content_written.connected_to(search.page_written):
-            warnings = generate(model, staged, cache_dir, bundles=state.bundle_urls, only=only)
+            warnings = generate(model, staged, cache_dir, bundles=bundle_urls(state.plan), only=only)
         progress(f"waiting for {len(bundles)} search bundle(s) indexed again")
         search.wait()
         for warning in warnings:

@@ -303,8 +303,7 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
     existing = {str(content_dir / relative) for relative, _, _ in stamps}
     source_store.save({path: entry for path, entry in caches.sources.items() if path in existing})
     if kept:
-        record_state(cache_dir, model, stamps, fingerprint, kept[0].settings, render_cache.feeds,
-                     search.plan, bundle_urls(search.plan))
+        record_state(cache_dir, model, stamps, fingerprint, kept[0].settings, render_cache.feeds, search.plan)
     manifests.save(manifest, None if as_of is not None else timeline.next_change(now))
     last = LastBuild(model, kept[0], output_dir / "site", cache_dir) if kept else None
     return BuildResult(output_dir / "site", model, model.diagnostics, last=last)

@@ -49,7 +49,7 @@ from pelican.contents import Content
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from wenming.build.cache import PickledCache, Stamp, Timeline
+from wenming.build.cache import PickledCache, Stamp, Timeline, content_relative
 from wenming.build.pagination import ListPage, list_pages, page_arguments
 from wenming.media.images import ImageStore
 from wenming.model.news import NewsItem
@@ -100,9 +100,8 @@ def site_keys(stamps: list[Stamp], content_dir: Path, code: str, as_of: datetime
     """Hashes of every input except report summaries and bodies (see the module docstring), and the
     timeline of the activities (see TIME_ARGUMENT)."""
     digest = hashlib.sha256(f"{code}\0as_of={as_of}\0today={datetime.date.today()}\n".encode())
-    top = os.path.join(os.path.abspath(content_dir), "")  # report sources are under it: a slice, not relpath
-    reports = {source[len(top):] if source.startswith(top) else os.path.relpath(source, content_dir)
-               for source in (os.path.abspath(item.source) for item in news)}
+    relative = content_relative(content_dir)
+    reports = {relative(item.source) for item in news}
     for relative, size, mtime in stamps:
         if relative not in reports:
             digest.update(f"{relative}\0{size}\0{mtime}\n".encode())
