@@ -209,3 +209,21 @@ def test_a_draft_that_takes_a_published_reports_slug_fails_as_in_a_full_build(si
         build(content, output, as_of=AS_OF)
     assert any("copy.md" in d.format() for d in failure.value.diagnostics)
     assert tree(output) == before
+
+
+def test_the_sample_site_takes_the_patch_for_a_body_edit(tmp_path):
+    """The bundled content, whose exhibits and activities name reports: a body edit is patched, not rebuilt."""
+    import shutil
+
+    from wenming import PROJECT_DIR
+    content = tmp_path / "content"
+    shutil.copytree(PROJECT_DIR / "content", content)
+    output = tmp_path / "output"
+    build(content, output, as_of=AS_OF)
+    report_file = next(path for path in sorted((content / "news").rglob("*.md"))
+                       if "status: draft" not in path.read_text(encoding="utf-8"))
+    with report_file.open("a", encoding="utf-8") as handle:
+        handle.write("\n补充一段：样例站点的正文修改。\n")
+    result = build(content, output, as_of=AS_OF)
+    assert result.patched is not None and any(name.startswith("news/") for name in result.patched)
+    assert_same_as_full_build(content, output, tmp_path)

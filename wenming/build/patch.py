@@ -14,9 +14,10 @@ So when every file that changed since the last build is a published report whose
 and pictures are unchanged, or an unpublished report that stays unpublished (added, edited or removed),
 and nothing else changed (no other file, the same code, options and day), ``try_patch``:
 
-1. reads and validates, with the full build's own loader, only those reports and the others of their
-   months and of their feeds: the site model of that subset (an unpublished report's slug is checked
-   against every other report's, as the full build does);
+1. reads and validates, with the full build's own loader, only those reports, the others of their
+   months and of their feeds, and those that other content names (an exhibit's related reports): the
+   site model of that subset (an unpublished report's slug is checked against every other report's, as
+   the full build does);
 2. runs Pelican over that model, writing only the wanted files (render_cache.WRITE_ONLY): the reports'
    pages, their months' archives and JSON, and their feeds. Each of these shows only reports of the
    subset (a feed shows the newest of its reports, and all of them are in the subset), so it comes out
@@ -64,7 +65,10 @@ from wenming.source.discovery import is_content_file
 from wenming.source.frontmatter import read_source
 
 STATE_FILE = "patch.pickle"
-FORMAT = "patch-state-2"  # the store's fingerprint: change it when PatchState changes
+FORMAT = "patch-state-3"  # the store's fingerprint: change it when PatchState changes
+# Collections whose items name reports (collection -> the attribute holding them): their loaders check that
+# each named report exists and is published, so a patch reads those reports too.
+REPORT_REFERENCES = {"exhibits": "related", "events": "reports"}
 MEDIA = re.compile(r"/media/[0-9a-f]+-\d+\.[a-z]+")  # an image variant's URL in rendered HTML
 
 
@@ -93,6 +97,7 @@ class PatchState:
     reports: dict[str, ReportRecord]  # content file (relative) -> record, for every report
     months: dict[str, list[str]]  # month archive page -> the content files of its reports
     feeds: dict[str, list[str]]  # feed file -> the content files of its reports
+    referenced: list[str]  # content files of the reports other content names (REPORT_REFERENCES)
     plan: dict[str, list[str]]  # search bundle -> its pages
     registry: Registry  # as read from the data files (which a patch never changed)
 
@@ -143,8 +148,10 @@ def record_state(cache_dir: Path, model: SiteModel, stamps: list[Stamp], code: s
                                          month, bundle_of.get(page, ""),
                                          tuple(in_feeds.get(relative, ())), _media_digest(item))
         months.setdefault(month, []).append(relative)
+    referenced = sorted({relative_to_content(report.source) for name, attribute in REPORT_REFERENCES.items()
+                         for item in model.collections.get(name, []) for report in getattr(item, attribute)})
     PatchState(code, model.as_of, datetime.date.today(), {path: (size, mtime) for path, size, mtime in stamps},
-               reports, months, members, plan, model.registry).save(cache_dir)
+               reports, months, members, referenced, plan, model.registry).save(cache_dir)
 
 
 @dataclasses.dataclass
@@ -226,6 +233,7 @@ def try_patch(content_dir: Path, output_dir: Path, stamps: list[Stamp], code: st
         return None  # a report published (or one that does not parse): the full build, without a wasted load
     records = [state.reports[path] for path in changes.edited]
     subset = {path for record in records for path in state.months[record.month]} | set(changes.unpublished)
+    subset.update(state.referenced)
     for feed in {feed for record in records for feed in record.feeds}:
         subset.update(state.feeds.get(feed, ()))
     progress(f"only report bodies and unpublished reports changed ({changes.count} files): patching the site "
