@@ -92,15 +92,22 @@ def test_edits_rerender_only_affected_pages_and_match_a_full_build(tmp_path):
     assert "增量构建测试改过的标题" in (site / "news" / slug / "index.html").read_text(encoding="utf-8")
     _assert_same_as_full_build(content, site, tmp_path / "fresh-title")
 
-    # A new report: lists change, the other reports' pages are kept.
-    (content / "news" / "2022" / "added.md").write_text(
-        text.replace(f"slug: {slug}", "slug: zengliang-xinzeng"), encoding="utf-8")
+    # A new report: lists change, the other reports' pages are kept, and so are the quota pages of the
+    # units it does not count for.
+    unit_pages = {path: path.stat().st_ino for path in (site / "quota").glob("*/*/index.html")}
+    added = re.sub(r"^date: .*$", "date: 2022-12-30", text.replace(f"slug: {slug}", "slug: zengliang-xinzeng"),
+                   count=1, flags=re.M)  # in the quota year
+    (content / "news" / "2022" / "added.md").write_text(re.sub(r"^    date: .*\n", "", added, flags=re.M),
+                                                        encoding="utf-8")
     messages.clear()
     site = build(content, output, progress=messages.append).site_dir
     rendered, kept = _rendered_and_kept(messages)
     assert kept > _published_reports(content) - 1
     assert oldest_archive.stat().st_ino == oldest_inode
     assert (site / "news" / "zengliang-xinzeng" / "index.html").is_file()
+    counting = {path for path in unit_pages if "/news/zengliang-xinzeng/" in path.read_text(encoding="utf-8")}
+    assert counting and len(counting) < len(unit_pages)
+    assert {path for path in unit_pages if path.stat().st_ino != unit_pages[path]} == counting
     _assert_same_as_full_build(content, site, tmp_path / "fresh-added")
 
 

@@ -6,11 +6,13 @@ Publishes ``quota_reports`` ({year: QuotaReport}) in the shared context.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 
 from pelican import signals
 from pelican.generators import Generator
 
-from wenming.build.render_cache import write_generated
+from wenming.build.render_cache import OWN_DATA_ARGUMENT, write_generated
 from wenming.build.settings import MODEL_KEY
 from wenming.media.charts import Bar, bar_chart
 from wenming.metrics.quotas import DEFINITIONS, METRIC_LABELS, STATUS_LABELS, QuotaCalculator, default_as_of
@@ -35,6 +37,19 @@ def matrix_columns(report, rows) -> list[tuple[str, str]]:
     present = {key for row in rows for key in row.metrics}
     return [(key, quota_export.format_target_value(key, report.rules.targets[key].target))
             for key in report.metric_keys if key in present]
+
+
+def unit_page_data(report, unit_quota, years: list[int]) -> str:
+    """Everything a unit's quota page shows besides the site shell (the render cache's key for it, see
+    OWN_DATA_ARGUMENT): the year, its date, the years to choose from, and the unit's metrics with the
+    front matter of each report counted and what made it count."""
+    metrics = {key: {**metric.as_json(), "counted": [
+        (c.item.slug, c.item.front_matter_digest, c.village,
+         [(p.outlet, p.level.name, p.date.isoformat()) for p in c.publications]) for c in metric.counted]}
+        for key, metric in unit_quota.metrics.items()}
+    data = {"year": report.year, "as_of": report.as_of.isoformat(), "years": years, "unit": unit_quota.unit.slug,
+            "metrics": metrics}
+    return hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def charts_for(report) -> list[str]:
@@ -87,8 +102,9 @@ class QuotaGenerator(Generator):
             template = self.get_template("quota_unit")
             for unit_quota in report.units:
                 url = urls.quota_unit(year, unit_quota.unit.slug)
+                data = {OWN_DATA_ARGUMENT: unit_page_data(report, unit_quota, common["quota_years"])}
                 writer.write_file(urls.save_as(url), template, self.context, report=report, unit_quota=unit_quota,
-                                  page_name=url.rstrip("/"), **common)
+                                  page_name=url.rstrip("/"), **common, **data)
 
 
 def get_generators(pelican):

@@ -37,7 +37,7 @@ THEME_FOLDERS = (THEME_DIR,)
 # against pyproject.toml.
 OUTPUT_LIBRARIES = (
     "pelican", "markdown", "pyyaml", "pydantic", "pydantic-core", "pypinyin", "pillow", "jinja2", "markupsafe",
-    "openpyxl", "icalendar", "pagefind", "pagefind-bin-extended", "segno", "fonttools", "pylopdf-fonts-zh-cn",
+    "xlsxwriter", "icalendar", "pagefind", "pagefind-bin-extended", "segno", "fonttools", "pylopdf-fonts-zh-cn",
 )
 # Dependencies that shape no output (the file watcher of ``build.py serve``).
 # serve, the CMS and the editors' handbook (which is not the site)

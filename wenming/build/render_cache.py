@@ -9,6 +9,8 @@ Every page Pelican writes gets a key, hashed from:
   (OWN_REPORT_TEMPLATES) show no other report, so they use the shell key and
   their own report's front matter instead: adding a report keeps them;
 * the output name and the template;
+* for a page handed OWN_DATA_ARGUMENT (a unit's quota page), only that
+  text besides the shell key and the name;
 * for pages handed ``now`` (activities, projects), which activities had
   started and ended at that moment (Timeline.state);
 * the *content digests* (summary and body HTML) of the reports the page was
@@ -75,6 +77,10 @@ IGNORED_ARGUMENTS = {"all_articles"}
 # The argument of pages that show the time (an activity 进行中, the calendar's 今天): their key has the
 # timeline's state at that moment, so a page rendered before an activity started is not reused after.
 TIME_ARGUMENT = "now"
+# The argument of a page that shows the site shell and, besides, only what the argument's text describes
+# (a digest its generator makes of the data the template shows, e.g. one unit's quota): keyed by the
+# shell key and that text, so a report that changes another unit's numbers keeps the page.
+OWN_DATA_ARGUMENT = "page_data"
 CACHE_FILE = "render.pickle"
 # Setting: a WriteOnly, for a build that writes a few of the site's files (wenming.build.patch); None: all.
 WRITE_ONLY = "WM_WRITE_ONLY"
@@ -259,12 +265,15 @@ class IncrementalWriter(Writer):
 
     def page_key(self, template_name: str, name: str, arguments: dict) -> str:
         """The key of page ``name`` rendered from ``template_name`` with these ``write_file`` arguments."""
+        keys = self.cache.site_keys
+        own_data = arguments.get(OWN_DATA_ARGUMENT)
+        if own_data is not None:
+            return hashlib.sha1(f"{keys.shell}\n{template_name}\n{name}\n{own_data}".encode()).hexdigest()
         lists = list_pages(arguments)
         if lists:  # a page of a paginated list: its reports and its place in the list
             own = not (template_name in SITE_WIDE_FIRST_PAGES and any(page.is_first for page in lists.values()))
         else:
             own = template_name in OWN_REPORT_TEMPLATES or template_name in OWN_LIST_TEMPLATES
-        keys = self.cache.site_keys
         parts = [keys.shell if own else keys.site, template_name, name]
         content = not self._front_matter_page(template_name, name, arguments)
         listed = set().union(*(page_arguments(list_name) for list_name in lists))
