@@ -221,6 +221,10 @@ class QuotaCalculator:
     def in_period(self, date: datetime.date) -> bool:
         return date.year == self.year and date <= self.as_of
 
+    def reports_in_period(self, unit: Unit) -> list[NewsItem]:
+        """The published reports listing ``unit`` (once each) dated in the year, up to ``as_of``."""
+        return list({id(n): n for n in self.news_by_unit.get(unit.name, []) if self.in_period(n.date)}.values())
+
     def counted_level(self, publication: ResolvedPublication) -> str:
         name = self.rules.level_mapping.get(publication.level.name, publication.level.name)
         level = self.registry.level(name)

@@ -109,15 +109,13 @@ def _town_rankings(model, year: int, as_of: datetime.date) -> list[Ranking]:
     registry = model.registry
     towns = registry.towns
     order = {t.name: (index,) for index, t in enumerate(towns)}
-    published = [n for n in model.news if n.is_published and n.date.year == year and n.date <= as_of]
+    rules = model.extras.get("quota_rules", {}).get(year) or QuotaRules(year, None, {}, {}, {})
+    calculator = QuotaCalculator(registry, rules, model.news, as_of)
     period = f"{year}年（截至{cn_date(as_of)}）"
-    reports = [Entry(t.name, sum(1 for n in published if t in n.units), order[t.name], urls.town(t.slug))
-               for t in towns]
+    reports = [Entry(t.name, len(calculator.reports_in_period(t)), order[t.name], urls.town(t.slug)) for t in towns]
     rankings = [Ranking("towns.reports", "镇（街道）已发布报道数", "篇",
                         f"{period}列有本镇（街道）的已发布报道篇数；一篇报道列有几个镇（街道）就各计一篇。",
                         competition_ranking(reports))]
-    rules = model.extras.get("quota_rules", {}).get(year) or QuotaRules(year, None, {}, {}, {})
-    calculator = QuotaCalculator(registry, rules, model.news, as_of)
     for key, label in counted_levels(registry, rules.level_mapping):
         entries = [Entry(t.name, calculator.media(t, key)[0], order[t.name], urls.town(t.slug)) for t in towns]
         rankings.append(Ranking(
