@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Build benchmark of ours against Hugo + Pagefind and plain Pelican on the same corpus: cold build (also with
-only the image-variant cache kept), no-change rebuild, one body edit, one added report, peak memory; for ours
-also a body edit in the live preview (until visible, until everything is up to date).
+only the image-variant cache kept), no-change rebuild, one body edit, one added report (back-dated, and one
+dated after every other), peak memory; for ours also a body edit in the live preview (until visible, until
+everything is up to date).
 
 Hugo + Pagefind (bench/peers/hugo/: the corpus converted untimed, Hugo installed by its install.sh when
 missing) makes the same outputs wherever Hugo can; plain Pelican (default theme and settings, bodies only,
@@ -70,27 +71,47 @@ def appended(path: Path, addition: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def copied(path: Path, target: Path, old: str, new: str) -> Iterator[None]:
-    """A copy of the file at ``target`` with ``old`` replaced by ``new`` (a new slug or title), removed after."""
-    target.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+def copied(path: Path, target: Path, change: Callable[[str], str]) -> Iterator[None]:
+    """A copy of the file at ``target``, its text changed by ``change`` (a new slug, date…), removed after."""
+    target.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
     try:
         yield
     finally:
         target.unlink()
 
 
+def replaced(old: str, new: str) -> Callable[[str], str]:
+    return lambda text: text.replace(old, new, 1)
+
+
+# After every report of the corpus (dated in 2022, days 1 to 28): the common case of a new report, which stable
+# pagination keeps from moving any archive page. The plain "added" copy keeps its date (back-dated, mid-year).
+NEWEST_DATE = "2022-12-31"
+
+
+def newest(old: str, new: str) -> Callable[[str], str]:
+    """The copy's slug (or title) changed, and dated NEWEST_DATE (Hugo's copy also moves to that month's term)."""
+    def change(text: str) -> str:
+        text = re.sub(r"^date: (['\"]?)[0-9-]+\1$", f"date: \\g<1>{NEWEST_DATE}\\g<1>", text, count=1, flags=re.M)
+        text = re.sub(r"^- 2022-\d\d$", f"- {NEWEST_DATE[:7]}", text, count=1, flags=re.M)
+        return text.replace(old, new, 1)
+    return change
+
+
 def edit_addition(run: int) -> str:
     return f"\n补充一段（第{run}次修改）。\n"
 
 
-def edit_then_add(edit: contextlib.AbstractContextManager, add: contextlib.AbstractContextManager,
-                  build: Callable[[], Timing]) -> list[Timing]:
-    """A rebuild after editing one report's body, then one after adding a report (each undone after)."""
-    with edit:
-        edited = build()
-    with add:
-        added = build()
-    return [edited, added]
+def edit_then_add(report: Path, added: Path, old: str, new: str, build: Callable[[], Timing],
+                  run: int) -> list[Timing]:
+    """Rebuilds after editing one report's body, after adding a copy of it (back-dated), and after adding a copy
+    dated after every other report; each undone after."""
+    timings = []
+    for change in (appended(report, edit_addition(run)), copied(report, added, replaced(old, new)),
+                   copied(report, added, newest(old, new))):
+        with change:
+            timings.append(build())
+    return timings
 
 
 def edited_report(content: Path) -> Path:
@@ -99,10 +120,8 @@ def edited_report(content: Path) -> Path:
 
 
 def our_edit_then_add(content: Path, output: Path, run: int, memory: bool = False) -> list[Timing]:
-    report = edited_report(content)
-    return edit_then_add(appended(report, edit_addition(run)),
-                         copied(report, content / "news" / "added.md", "slug: bench-", "slug: added-bench-"),
-                         lambda: our_build(content, output, memory))
+    return edit_then_add(edited_report(content), content / "news" / "added.md", "slug: bench-", "slug: added-bench-",
+                         lambda: our_build(content, output, memory), run)
 
 
 def cold_with_image_cache(content: Path, output: Path) -> Timing:
@@ -123,11 +142,10 @@ def pelican_build(content: Path, output: Path, memory: bool = False) -> Timing:
 
 
 def pelican_edit_then_add(plain: Path, content: Path, output: Path, run: int, memory: bool = False) -> list[Timing]:
-    """The same edit and addition as ours, on the same report's plain Markdown (the copy gets a new title)."""
+    """The same edit and additions as ours, on the same report's plain Markdown (the copy gets a new title)."""
     report = plain / edited_report(content).relative_to(content)
-    return edit_then_add(appended(report, edit_addition(run)),
-                         copied(report, plain / "news" / "added.md", "title: ", "title: 新增"),
-                         lambda: pelican_build(plain, output, memory))
+    return edit_then_add(report, plain / "news" / "added.md", "title: ", "title: 新增",
+                         lambda: pelican_build(plain, output, memory), run)
 
 
 def hugo_build(site: Path, memory: bool = False) -> Timing:
@@ -135,12 +153,10 @@ def hugo_build(site: Path, memory: bool = False) -> Timing:
 
 
 def hugo_edit_then_add(site: Path, content: Path, run: int, memory: bool = False) -> list[Timing]:
-    """The same edit and addition as ours, on the same report of the converted tree."""
+    """The same edit and additions as ours, on the same report of the converted tree."""
     slug = re.search(r"^slug: (\S+)", edited_report(content).read_text(encoding="utf-8"), re.M).group(1)
-    report, added = hugo.report_file(site, slug), hugo.report_file(site, f"added-{slug}")
-    return edit_then_add(appended(report, edit_addition(run)),
-                         copied(report, added, f"slug: {slug}", f"slug: added-{slug}"),
-                         lambda: hugo_build(site, memory))
+    return edit_then_add(hugo.report_file(site, slug), hugo.report_file(site, f"added-{slug}"), f"slug: {slug}",
+                         f"slug: added-{slug}", lambda: hugo_build(site, memory), run)
 
 
 def page_shows(url: str, text: str) -> bool:
@@ -203,13 +219,17 @@ def preview_edit(content: Path, output: Path, run: int) -> tuple[float, float]:
 
 PEERS = {"ours": "ours", "hugo": "Hugo + Pagefind", "pelican": "plain Pelican"}
 SCENARIOS = [("cold build", "cold", 1), ("cold, image variants cached", "cold_images_cached", 1),
-             ("no-change rebuild", "nochange", 1), ("one body edit", "edit", 1), ("one added report", "add", 1),
+             ("no-change rebuild", "nochange", 1), ("one body edit", "edit", 1),
+             ("one added report (back-dated)", "add", 1), ("one added report (newest)", "add_newest", 1),
              ("peak memory, MiB (PSS, all processes)", "peak_mib", 0),
              ("edit visible in preview", "visible", 2), ("preview settled", "settled", 1)]
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+EDITS = ("edit", "add", "add_newest")  # the scenarios of edit_then_add, in its order
 
 
 class Results(dict):
@@ -223,6 +243,10 @@ class Results(dict):
         super().__setitem__(key, seconds)
         log(f"  {PEERS[self.peer]}: {key} {seconds:.2f} s")
 
+    def edits(self, timings: list[Timing]) -> None:
+        for key, (seconds, _) in zip(EDITS, timings, strict=True):
+            self[key] = seconds
+
 
 def run_ours(content: Path, output: Path, run: int) -> dict[str, float]:
     shutil.rmtree(output, ignore_errors=True)
@@ -230,7 +254,7 @@ def run_ours(content: Path, output: Path, run: int) -> dict[str, float]:
     result["cold"] = our_build(content, output)[0]
     result["nochange"] = our_build(content, output)[0]
     result["cold_images_cached"] = cold_with_image_cache(content, output)[0]
-    (result["edit"], _), (result["add"], _) = our_edit_then_add(content, output, run)
+    result.edits(our_edit_then_add(content, output, run))
     result["visible"], result["settled"] = preview_edit(content, output, run)
     wait_for_discards(output)
     return result
@@ -245,7 +269,7 @@ def run_hugo(site: Path, content: Path, run: int) -> dict[str, float]:
     result["nochange"] = hugo_build(site)[0]
     hugo.clear(site, keep_image_cache=True)
     result["cold_images_cached"] = hugo_build(site)[0]
-    (result["edit"], _), (result["add"], _) = hugo_edit_then_add(site, content, run)
+    result.edits(hugo_edit_then_add(site, content, run))
     return result
 
 
@@ -255,7 +279,7 @@ def run_pelican(plain: Path, content: Path, output: Path, run: int) -> dict[str,
     result = Results("pelican")
     result["cold"] = pelican_build(plain, output)[0]
     result["nochange"] = pelican_build(plain, output)[0]
-    (result["edit"], _), (result["add"], _) = pelican_edit_then_add(plain, content, output, run)
+    result.edits(pelican_edit_then_add(plain, content, output, run))
     return result
 
 

@@ -142,3 +142,22 @@ def test_the_scenarios_edit_the_report_file_of_the_slug(trees):
     for slug in hugo_reports(site):
         path = driver.report_file(site, slug)
         assert split_front_matter(path.read_text(encoding="utf-8"))[0]["slug"] == slug
+
+
+def test_the_newest_addition_is_dated_after_every_report_in_every_tree(trees, tmp_path):
+    import run
+
+    corpus, site = trees
+    plain = generate(tmp_path / "plain", 6, minimal=True)
+    trees_and_changes = [(corpus / "news", "slug: bench-", "slug: added-bench-"),
+                         (site / "content" / "news", "slug: bench-", "slug: added-bench-"),
+                         (plain / "news", "title: ", "title: 新增")]
+    for folder, old, new in trees_and_changes:
+        files = [p for p in folder.rglob("*.md") if p.name != "_index.md"]
+        dates = {str(split_front_matter(p.read_text(encoding="utf-8"))[0]["date"]) for p in files}
+        assert dates and max(dates) < run.NEWEST_DATE
+        changed = run.newest(old, new)(files[0].read_text(encoding="utf-8"))
+        meta = split_front_matter(changed)[0]
+        assert str(meta["date"]) == run.NEWEST_DATE and new in changed
+        if "months" in meta:  # Hugo's month term follows the date
+            assert meta["months"] == [run.NEWEST_DATE[:7]]
