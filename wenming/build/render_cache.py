@@ -42,11 +42,12 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
-import io
 import os
+from collections import ChainMap
 from collections.abc import Callable
 from pathlib import Path
 
+from pelican import signals
 from pelican.contents import Content
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
@@ -225,41 +226,42 @@ class _Digests:
 
 
 class _KeyedTemplate:
-    """Stands in for a template: renders only when the page's key changed."""
+    """Stands in for the template of a page that must be rendered: renders it and records its key."""
 
-    def __init__(self, writer: IncrementalWriter, template, arguments: set[str]) -> None:
-        self.writer = writer
+    def __init__(self, cache: RenderCache, template, key: str) -> None:
+        self.cache = cache
         self.template = template
         self.name = template.name
-        self.arguments = arguments
+        self.key = key
 
     def render(self, localcontext) -> str:
-        writer = self.writer
-        name = localcontext["output_file"]
-        key = writer.page_key(self.name, name, {argument: localcontext.get(argument) for argument in self.arguments})
-        previous = None if self.name in ALWAYS_RENDER else writer.cache.reuse(name, key)
-        if previous is None:
-            return writer.cache.render(name, key, self.template, localcontext)
-        writer.reuse[os.path.normpath(os.path.join(writer.output_path, name))] = previous
-        return ""
+        return self.cache.render(localcontext["output_file"], self.key, self.template, localcontext)
 
 
 class IncrementalWriter(Writer):
-    """Pelican's writer, skipping pages whose key matches the previous build (see the module docstring)."""
+    """Pelican's writer, skipping pages whose key matches the previous build (see the module docstring).
+
+    Each call writes one page: with PaginatingWriter before it (SiteWriter), Pelican's own pagination never
+    runs; where it would, the pages are written without the cache."""
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.cache: RenderCache | None = (settings or {}).get(SETTING)
         self.digests = _Digests()
-        self.reuse: dict[str, str] = {}
         self.only: WriteOnly | None = (settings or {}).get(WRITE_ONLY)
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):
         if self.only is not None and name not in self.only.names:
             return None
-        if self.cache is not None and name:
-            template = _KeyedTemplate(self, template, set(kwargs))
+        paginating = paginated and template_name in self.settings["PAGINATED_TEMPLATES"]
+        if self.cache is not None and name and not paginating:
+            key = self.page_key(template.name, name, kwargs)
+            linked = self.link_unchanged(name, template.name, kwargs, key)
+            if linked is not None:  # before Pelican copies the context and works out relative URLs
+                signals.content_written.send(linked, context=ChainMap(kwargs, context))  # as Pelican would
+                return None
+            template = _KeyedTemplate(self.cache, template, key)
         return super().write_file(name, template, context, relative_urls, paginated, template_name,
                                   override_output, url, **kwargs)
 
@@ -292,13 +294,13 @@ class IncrementalWriter(Writer):
         reports = arguments.get("dates") or ()
         return bool(setting and reports) and name == self.settings.get(setting, "").format(date=reports[0].date)
 
-    def link_unchanged(self, name: str, template_name: str, arguments: dict) -> str | None:
-        """Hard-link the previous build's ``name`` when its key is unchanged, without going through Pelican's
-        ``write_file`` (a report page skipped before its context is made); the linked path, or None when the
-        page must be written."""
+    def link_unchanged(self, name: str, template_name: str, arguments: dict, key: str | None = None) -> str | None:
+        """Hard-link the previous build's ``name`` when its key (``key``, else worked out from the arguments) is
+        unchanged; the linked path, or None when the page must be written. Called before Pelican makes the page's
+        context (and, for a report page, before the report's context is made)."""
         if self.cache is None or template_name in ALWAYS_RENDER:
             return None
-        previous = self.cache.reuse(name, self.page_key(template_name, name, arguments))
+        previous = self.cache.reuse(name, key or self.page_key(template_name, name, arguments))
         if previous is None:
             return None
         target = sanitised_join(self.output_path, name)  # the path Pelican's writer would have written
@@ -306,14 +308,6 @@ class IncrementalWriter(Writer):
         link_or_copy(previous, target)
         self._written_files.add(target)
         return target
-
-    def _open_w(self, filename, encoding, override=False):
-        previous = self.reuse.pop(os.path.normpath(filename), None)
-        if previous is None:
-            return super()._open_w(filename, encoding, override)
-        self._written_files.add(filename)
-        link_or_copy(previous, filename)
-        return io.StringIO()  # Pelican writes the (empty) rendering here; the linked file is never opened
 
 
 def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report: NewsItem | None = None) -> None:
