@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -219,5 +221,17 @@ def main(argv: list[str] | None = None) -> int:
     return args.handler(args)
 
 
+def exit_now(code: int) -> None:
+    """Exit without tearing the interpreter down when nothing else runs: after a build of a 10,000-report site
+    Python would spend about a second freeing its objects one by one. Every cache and file is written by then
+    (written atomically, in this thread); with any other thread still alive, exit as usual."""
+    if threading.active_count() > 1:
+        sys.exit(code)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

@@ -43,7 +43,6 @@ import dataclasses
 import datetime
 import hashlib
 import os
-from collections import ChainMap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -259,7 +258,7 @@ class IncrementalWriter(Writer):
             key = self.page_key(template.name, name, kwargs)
             linked = self.link_unchanged(name, template.name, kwargs, key)
             if linked is not None:  # before Pelican copies the context and works out relative URLs
-                signals.content_written.send(linked, context=ChainMap(kwargs, context))  # as Pelican would
+                signals.content_written.send(linked, context={**context, **kwargs})  # as Pelican would
                 return None
             template = _KeyedTemplate(self.cache, template, key)
         return super().write_file(name, template, context, relative_urls, paginated, template_name,
