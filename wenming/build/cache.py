@@ -133,6 +133,12 @@ def markdown_cache(cache_dir: Path) -> PickledCache:
     return PickledCache(cache_dir / "markdown.pickle", markdown_fingerprint())
 
 
+def pinyin_cache(cache_dir: Path, fingerprint: str) -> PickledCache:
+    """Words of Chinese names already read as pinyin (see slugs.remember_words): pypinyin's version is in the
+    code fingerprint."""
+    return PickledCache(cache_dir / "pinyin.pickle", fingerprint)
+
+
 def source_cache(cache_dir: Path, fingerprint: str) -> EntryStore:
     """Parsed and validated content files, keyed by path, size and modification time (a row per file:
     a rebuild writes the files it parsed again, not all of them)."""

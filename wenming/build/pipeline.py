@@ -37,6 +37,7 @@ from wenming.build.cache import (
     content_stamps,
     input_manifest,
     markdown_cache,
+    pinyin_cache,
     source_cache,
 )
 from wenming.build.engine import WRITE_ORDER, SitePelican
@@ -51,6 +52,7 @@ from wenming.model.site import LoadCaches, SiteModel, load_site
 from wenming.publish.kiosk import write_kiosk
 from wenming.publish.search_index import SearchIndexer, SearchIndexError, bundle_urls, plan_bundles
 from wenming.source.diagnostics import ContentError, Diagnostic, Diagnostics
+from wenming.source.slugs import known_words, remember_words
 
 Progress = Callable[[str], None]
 
@@ -244,6 +246,9 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         progress("nothing changed since the last build; the site is up to date")
         return BuildResult(output_dir / "site", None, Diagnostics(content_dir), up_to_date=True)
     markdown_store, source_store = markdown_cache(cache_dir), source_cache(cache_dir, fingerprint)
+    words_store = pinyin_cache(cache_dir, fingerprint)
+    words = words_store.load()
+    remember_words(words)
     markdown_entries = memory.markdown_entries(markdown_store) if memory is not None else markdown_store.load()
     if not force:
         patched = try_patch(content_dir, output_dir, stamps, fingerprint, as_of, now, markdown_entries,
@@ -300,6 +305,8 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
     markdown_store.save(used)
     if memory is not None:
         memory.remember(markdown_store, used)
+    if len(known_words()) > len(words):
+        words_store.save(known_words())
     existing = {str(content_dir / relative) for relative, _, _ in stamps}
     source_store.save({path: entry for path, entry in caches.sources.items() if path in existing})
     if kept:

@@ -21,14 +21,32 @@ def is_valid_slug(value: str) -> bool:
     return bool(_SLUG.match(value))
 
 
+# Words already read: text -> slug word. A build keeps them between runs (remember_words), so that it
+# imports pypinyin only for a name it has not seen.
+_WORDS: dict[str, str] = {}
+
+
 def _pinyin_word(text: str) -> str:
+    known = _WORDS.get(text)
+    if known is not None:
+        return known
     # Imported here: pypinyin loads its phrase dictionary on import (0.3-0.5 s), which only names without
     # an explicit slug need, not every command that imports this module.
     from pypinyin import Style, lazy_pinyin
 
     syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
     joined = "".join(syllables).lower()
-    return re.sub(r"[^a-z0-9]+", "-", joined).strip("-")
+    _WORDS[text] = word = re.sub(r"[^a-z0-9]+", "-", joined).strip("-")
+    return word
+
+
+def remember_words(words: Mapping[str, str]) -> None:
+    """Words read by an earlier run of the same code and pypinyin (see known_words)."""
+    _WORDS.update(words)
+
+
+def known_words() -> dict[str, str]:
+    return dict(_WORDS)
 
 
 def pinyin_slug(name: str) -> str:
