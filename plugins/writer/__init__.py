@@ -1,7 +1,7 @@
 """The site's one Pelican writer (Pelican uses a single writer class; plugins must not add another).
 
-* Incremental rendering: pages whose inputs did not change are hard-linked
-  from the previous build instead of rendered (wenming.render_cache; the
+* Incremental rendering: pages whose inputs did not change are kept from the
+  previous build instead of rendered (wenming.build.render_cache; the
   pipeline puts the previous build's keys into ``WM_RENDER_CACHE``).
 * Stable pagination: list pages numbered from the oldest report, so a full
   page keeps its URL and content (wenming.build.pagination); each page is

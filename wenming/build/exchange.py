@@ -61,19 +61,21 @@ def empty_trash(output_dir: Path) -> None:
             discard(leftover)
 
 
-def swap_into_place(staged: Path, target: Path) -> None:
+def swap_into_place(staged: Path, target: Path, trash: Path | None = None) -> None:
     """Last stage: replace ``target`` with ``staged`` (both on one file system).
 
     ``target`` is never missing, not even for an instant (the preview server serves it while the next
     build runs): the two trees are exchanged in one step where the system can (Linux), otherwise
-    ``target`` is moved away and ``staged`` renamed in its place. The old tree goes into ``.trash`` and
-    is deleted in the background.
+    ``target`` is moved away and ``staged`` renamed in its place. The old tree goes into ``trash``
+    (by default ``.trash`` next to ``target``; a folder inside the published site must name one outside
+    it) and is deleted in the background.
     """
     if not target.exists():
         os.rename(staged, target)
         return
-    (target.parent / TRASH).mkdir(exist_ok=True)
-    retired = Path(tempfile.mkdtemp(prefix=f"{target.name}-", dir=target.parent / TRASH))
+    trash = trash if trash is not None else target.parent / TRASH
+    trash.mkdir(exist_ok=True)
+    retired = Path(tempfile.mkdtemp(prefix=f"{target.name}-", dir=trash))
     if exchange(staged, target):
         os.rename(staged, retired / target.name)  # the old tree, now at the staged path
     else:

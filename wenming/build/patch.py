@@ -52,7 +52,7 @@ from pathlib import Path
 from pelican import signals
 
 from wenming.build.cache import ManifestStore, PickledCache, Stamp, content_relative, input_manifest, source_cache
-from wenming.build.exchange import swap_into_place
+from wenming.build.in_place import move_in
 from wenming.build.render_cache import RenderCache, WriteOnly
 from wenming.model import urls
 from wenming.model.news import NewsItem
@@ -305,10 +305,7 @@ def _patch(model: SiteModel, items: list[NewsItem], records: list[ReportRecord],
     valid_until = manifests.valid_until()
     manifests.forget()
     RenderCache.invalidate(cache_dir, written)
-    for name in written:
-        os.replace(staged / name, site_dir / name)
-    for bundle in bundles:
-        swap_into_place(staged / bundle, site_dir / bundle)
+    move_in(staged, site_dir, written, bundles)
     return Patched(model, written, bundles, valid_until)
 
 

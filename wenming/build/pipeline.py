@@ -1,12 +1,14 @@
 """The build recipe: read and validate, generate with Pelican, swap the output into place.
 
 The site is generated into a staging directory next to the output and only
-renamed into place when every stage succeeded, so a failed build leaves the
-previously published site untouched.
+moved into place when every stage succeeded, so a failed build leaves the
+previously published site untouched: renamed in whole, or, when a previous
+site is there, only the files that changed are staged and moved over theirs
+(wenming.build.in_place).
 
 Each stage reuses what the previous build left in ``<output>/.cache`` and in
 the previous site: parsed files and rendered Markdown (site_model), page keys
-(render_cache: unchanged pages are hard-linked, not rendered), image variants
+(render_cache: unchanged pages are kept, not rendered), image variants
 (images), search bundles (search_index) and the kiosk's pictures, QR codes and
 font subset (publish.kiosk.cache). Search indexing runs in a
 background thread from the moment Pelican has written the pages it indexes.
@@ -42,6 +44,7 @@ from wenming.build.cache import (
 )
 from wenming.build.engine import WRITE_ORDER, SitePelican
 from wenming.build.exchange import empty_trash, swap_into_place
+from wenming.build.in_place import commit, make_whole
 from wenming.build.patch import record_state, try_patch
 from wenming.build.quick_render import LastBuild, forget_rendered_content
 from wenming.build.render_cache import WRITE_ONLY, RenderCache, WriteOnly, site_keys
@@ -190,10 +193,12 @@ class SearchStage:
     while the other reports are still being rendered.
     """
 
-    def __init__(self, model: SiteModel, site_dir: Path, previous_site: Path, cache_dir: Path) -> None:
+    def __init__(self, model: SiteModel, site_dir: Path, previous_site: Path, cache_dir: Path,
+                 in_place: bool = False) -> None:
         self.plan = search_plan(model)
         self._prefix = os.path.join(os.path.realpath(site_dir), "")  # Pelican writes to resolved paths
-        self.indexer = SearchIndexer(site_dir, previous_site if previous_site.is_dir() else None, cache_dir)
+        self.indexer = SearchIndexer(site_dir, previous_site if previous_site.is_dir() else None, cache_dir,
+                                     in_place)
         self.started = False
         self._bundle_of = {page: bundle for bundle, pages in self.plan.items() for page in pages}
         self._unwritten = {bundle: len(pages) for bundle, pages in self.plan.items()}
@@ -271,8 +276,10 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         keys = site_keys(stamps, content_dir, fingerprint, as_of, model.news, timeline)
         render_cache = RenderCache.load(cache_dir, keys, output_dir / "site", model.images)
         RenderCache.forget(cache_dir)
+        in_place = bool(render_cache.previous)  # the live site and its page keys are there: stage only changes
+        render_cache.link_kept = not in_place
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
-        search = SearchStage(model, staging / "site", output_dir / "site", cache_dir / "search")
+        search = SearchStage(model, staging / "site", output_dir / "site", cache_dir / "search", in_place)
         if model.images.start_variants():  # into caches.image_variants
             progress("making image variants in the background")
         progress("generating the public site")
@@ -289,8 +296,16 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
             write_tree(model, staging / name, staging / "site", cache_dir)
         progress("waiting for the search index")
         progress(search.finish())
-        progress(f"swapping into {output_dir}")
-        for name in ["site", *(name for name, _ in OUTPUT_TREES)]:
+        if in_place and render_cache.rendered > render_cache.linked:  # most pages are new: swap the site whole
+            make_whole(staging / "site", output_dir / "site", render_cache.pages, search.indexer.kept)
+            in_place = False
+        if in_place:
+            moved, deleted = commit(staging / "site", output_dir / "site", render_cache.pages, search.plan)
+            progress(f"updated {output_dir / 'site'} in place: {moved} files replaced or added, {deleted} removed")
+        else:
+            progress(f"swapping into {output_dir}")
+            swap_into_place(staging / "site", output_dir / "site")
+        for name, _ in OUTPUT_TREES:
             swap_into_place(staging / name, output_dir / name)
     except BaseException:
         if search is not None:

@@ -27,9 +27,11 @@ archive page is kept. The first page of a template in SITE_WIDE_FIRST_PAGES
 shows more of the site (the column's sub-column counts): it has the site key.
 
 When a page's key equals the one recorded for the file in the previous build
-and that file is still in the previous site, the file is hard-linked into the
-staged site instead of rendered. A linked file is never written to: Pelican's
-writer opens new files only, and the previous site is moved away, not changed.
+and that file is still in the previous site, it is kept instead of rendered:
+left in the live site, which the build updates in place (wenming.build.in_place),
+or, when the build swaps a whole new tree in, hard-linked into it. A kept file is
+never written to: Pelican's writer opens new files only, and the build replaces
+files by renaming new ones over them.
 
 Templates that show report text taken from the shared context rather than
 from their arguments (the home page's latest reports) are in ALWAYS_RENDER.
@@ -138,6 +140,9 @@ class RenderCache:
     linked: int = 0
     files_linked: int = 0  # generated files (JSON, CSV, XLSX) kept, see write_generated
     feeds: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # feed file -> its reports' sources
+    # Whether a kept file is hard-linked into the staged site (a new tree swapped in whole), or left where it
+    # is in the previous site, which the build then updates in place (wenming.build.in_place).
+    link_kept: bool = True
 
     @classmethod
     def load(cls, cache_dir: Path, keys: SiteKeys, previous_site: Path, images: ImageStore) -> RenderCache:
@@ -303,8 +308,9 @@ class IncrementalWriter(Writer):
         if previous is None:
             return None
         target = sanitised_join(self.output_path, name)  # the path Pelican's writer would have written
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        link_or_copy(previous, target)
+        if self.cache.link_kept:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            link_or_copy(previous, target)
         self._written_files.add(target)
         return target
 
@@ -321,8 +327,6 @@ def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report
     only: WriteOnly | None = getattr(writer, "only", None)
     if only is not None and name not in only.names:
         return
-    target = os.path.join(writer.output_path, name)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
     cache: RenderCache | None = getattr(writer, "cache", None)
     if cache is not None:
         if report is None:
@@ -332,7 +336,10 @@ def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report
         key = hashlib.sha1("\n".join(parts).encode()).hexdigest()
         previous = cache.reuse(name, key, page=False)
         if previous is not None:
-            link_or_copy(previous, target)
+            if cache.link_kept:
+                target = os.path.join(writer.output_path, name)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                link_or_copy(previous, target)
             return
         cache.pages[name] = (key, ())
     write_bytes(writer.output_path, name, make())

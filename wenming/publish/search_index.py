@@ -45,6 +45,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -130,11 +131,13 @@ def bundle_urls(plan: dict[str, list[str]]) -> list[str]:
     return [f"/{bundle}/" for bundle in bundles]
 
 
-def bundle_digest(site_dir: Path, pages: list[str]) -> str:
-    """Hash of what a bundle is made from: Pagefind's version, the page paths and their bytes."""
+def bundle_digest(pages: list[str], path_of: Callable[[str], str]) -> str:
+    """Hash of what a bundle is made from: Pagefind's version, the page paths and their bytes (read from
+    ``path_of(page)``)."""
     digest = hashlib.sha256(f"{FORMAT}\0{_pagefind_version()}\0".encode())
     for page in sorted(pages):
-        data = (site_dir / page).read_bytes()
+        with open(path_of(page), "rb") as handle:
+            data = handle.read()
         digest.update(f"{page}\0{len(data)}\0".encode("utf-8"))
         digest.update(data)
     return digest.hexdigest()
@@ -187,17 +190,23 @@ class SearchIndexer:
     Only the bundle folders are written into ``site_dir``; the page farms live
     in ``cache_dir``. After ``wait()``, ``built`` and ``reused`` name the
     bundles Pagefind indexed and those linked from ``previous_site_dir``.
+
+    ``in_place``: ``site_dir`` holds only the pages written again, and the build then updates
+    ``previous_site_dir`` in place (wenming.build.in_place): other pages are read there, and a bundle
+    already there with the same input is left where it is (``kept``) rather than linked.
     """
 
-    def __init__(self, site_dir: Path, previous_site_dir: Path | None, cache_dir: Path) -> None:
+    def __init__(self, site_dir: Path, previous_site_dir: Path | None, cache_dir: Path, in_place: bool = False) -> None:
         # Absolute: Pagefind runs in the folder of its page farm and is handed these paths.
         self.site_dir = Path(site_dir).absolute()
         self.previous_site_dir = Path(previous_site_dir).absolute() if previous_site_dir is not None else None
         if self.previous_site_dir is not None and self.previous_site_dir.resolve() == self.site_dir.resolve():
             self.previous_site_dir = None  # its bundles would be deleted before they were linked
+        self.in_place = in_place and self.previous_site_dir is not None
         self.cache_dir = Path(cache_dir).absolute()
         self.built: list[str] = []
         self.reused: list[str] = []
+        self.kept: list[str] = []
         self.pages = 0
         self._summary = ""
         self._error: BaseException | None = None
@@ -266,15 +275,25 @@ class SearchIndexer:
                 self._write_bundle(bundle, plan[bundle], previous)
                 self.pages += len(plan[bundle])
             self._summary = (f"search index: {self.pages} pages in {len(plan)} bundles ({len(self.built)} built, "
-                             f"{len(self.reused)} reused) in {time.monotonic() - began:.1f} s")
+                             f"{len(self.reused) + len(self.kept)} reused) in {time.monotonic() - began:.1f} s")
         except BaseException as exc:  # handed to wait()
             self._error = exc
 
+    def _page(self, page: str) -> str:
+        """Where page ``page`` is: in ``site_dir``, or (in place) in the previous site when not written again."""
+        staged = os.path.join(self.site_dir, page)
+        if self.in_place and not os.path.exists(staged):
+            return os.path.join(self.previous_site_dir, page)
+        return staged
+
     def _write_bundle(self, bundle: str, pages: list[str], previous: dict[str, Path]) -> None:
-        digest = bundle_digest(self.site_dir, pages)
+        digest = bundle_digest(pages, self._page)
         target = self.site_dir / bundle
         _remove(target)
         source = previous.get(digest)
+        if source is not None and self.in_place and source == self.previous_site_dir / bundle:
+            self.kept.append(bundle)
+            return
         if source is not None:
             try:
                 link_tree(source, target)
@@ -296,7 +315,7 @@ class SearchIndexer:
                 if folder not in folders:
                     os.makedirs(os.path.join(farm, folder), exist_ok=True)
                     folders.add(folder)
-                link_or_copy(os.path.join(self.site_dir, page), os.path.join(farm, page))
+                link_or_copy(self._page(page), os.path.join(farm, page))
             if self._cancelled.is_set():
                 raise SearchIndexError("search indexing was cancelled")
             command = [*pagefind_command(), "--site", str(farm), "--output-path", str(target)]

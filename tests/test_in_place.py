@@ -1,0 +1,95 @@
+"""Publishing a build in place: only the changed files are staged and moved over the live site's, the files the
+build no longer makes are deleted, and a build that renders most of the site again swaps it in whole."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import shutil
+from pathlib import Path
+
+from wenming.build.in_place import commit, make_whole
+from wenming.build.pipeline import build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+
+
+def test_commit_moves_staged_files_swaps_bundles_and_deletes_what_the_build_no_longer_makes(tmp_path):
+    live, staged = tmp_path / "output" / "site", tmp_path / "staged"
+    _write(live, {"index.html": "old home", "news/a/index.html": "a", "news/gone/index.html": "gone",
+                  "media/x.webp": "x", "pagefind/pagefind.js": "old bundle", "pagefind-shards/s0/f": "kept shard",
+                  "pagefind-shards/s9/f": "shard no longer planned", "feeds/all": "a file where a folder goes"})
+    _write(staged, {"index.html": "new home", "news/b/index.html": "b", "feeds/all/index.xml": "feed",
+                    "pagefind/pagefind.js": "new bundle"})
+    kept_inode = (live / "news/a/index.html").stat().st_ino
+
+    moved, deleted = commit(staged, live, kept={"news/a/index.html", "media/x.webp", "index.html"},
+                            bundles={"pagefind", "pagefind-shards/s0"})
+
+    assert _tree(live) == {"index.html": b"new home", "news/a/index.html": b"a", "news/b/index.html": b"b",
+                           "media/x.webp": b"x", "feeds/all/index.xml": b"feed", "pagefind/pagefind.js": b"new bundle",
+                           "pagefind-shards/s0/f": b"kept shard"}
+    assert (live / "news/a/index.html").stat().st_ino == kept_inode  # left where it was, not copied
+    assert not (live / "news" / "gone").exists() and not (live / "pagefind-shards" / "s9").exists()
+    assert (moved, deleted) == (4, 2)
+    assert not list(live.rglob(".trash")) and (live.parent / ".trash").is_dir()  # the old bundle, outside the site
+
+
+def test_make_whole_links_the_kept_files_and_bundles_into_the_staged_site(tmp_path):
+    live, staged = tmp_path / "site", tmp_path / "staged"
+    _write(live, {"index.html": "old", "news/a/index.html": "a", "pagefind-shards/s0/f": "shard"})
+    _write(staged, {"index.html": "new"})
+    assert make_whole(staged, live, ["index.html", "news/a/index.html"], ["pagefind-shards/s0"]) == 2
+    assert _tree(staged) == {"index.html": b"new", "news/a/index.html": b"a", "pagefind-shards/s0/f": b"shard"}
+    assert (staged / "news/a/index.html").stat().st_ino == (live / "news/a/index.html").stat().st_ino
+
+
+def test_a_removal_and_a_new_title_update_the_live_site_in_place_and_match_a_full_build(tmp_path):
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    output = tmp_path / "output"
+    site = build(content, output).site_dir
+    removed, retitled, kept = sorted((content / "news").rglob("*.md"))[:3]
+    slug = re.compile(r"^slug: (\S+)", re.M)
+    removed_page = site / "news" / slug.search(removed.read_text(encoding="utf-8")).group(1)
+    kept_page = site / "news" / slug.search(kept.read_text(encoding="utf-8")).group(1) / "index.html"
+    retitled_page = site / "news" / slug.search(retitled.read_text(encoding="utf-8")).group(1) / "index.html"
+    inodes = (site.stat().st_ino, kept_page.stat().st_ino)
+
+    removed.unlink()  # front-matter changes: a full build, not a body-edit patch
+    text = retitled.read_text(encoding="utf-8")
+    retitled.write_text(re.sub(r"^title: .*$", "title: 就地更新测试的新标题", text, count=1, flags=re.M),
+                        encoding="utf-8")
+    messages: list[str] = []
+    build(content, output, progress=messages.append)
+
+    assert any("in place" in message for message in messages), messages
+    assert (site.stat().st_ino, kept_page.stat().st_ino) == inodes  # the same site, the kept page untouched
+    assert removed_page.is_dir() is False and not list(site.rglob(".trash"))
+    assert "就地更新测试的新标题" in retitled_page.read_text(encoding="utf-8")
+    fresh = build(content, tmp_path / "fresh").site_dir
+    live, full = _tree(site), _tree(fresh)
+    bundles = re.compile(r"^pagefind")  # Pagefind's bytes differ from run to run (see test_patch_build)
+    assert sorted(n for n in live if not bundles.match(n)) == sorted(n for n in full if not bundles.match(n))
+    assert [n for n in full if not bundles.match(n) and full[n] != live[n]] == []
+
+
+def test_a_build_that_renders_most_pages_again_swaps_the_whole_site(tmp_path):
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    output = tmp_path / "output"
+    site = build(content, output).site_dir
+    site_inode = site.stat().st_ino
+    messages: list[str] = []
+    build(content, output, progress=messages.append, as_of=datetime.date(2022, 7, 1))  # every page keyed anew
+    assert not any("in place" in message for message in messages)
+    assert site.stat().st_ino != site_inode  # a new tree, swapped in one step
+    assert (site / "index.html").is_file() and (site / "news").is_dir()
