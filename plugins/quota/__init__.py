@@ -96,7 +96,7 @@ class QuotaGenerator(Generator):
                            lambda r=report: quota_export.to_csv(quota_export.counted_rows(r)),
                        f"{base}quota-{year}.xlsx": lambda r=report: quota_export.to_xlsx(r)}
             for name, make in exports.items():
-                write_generated(writer, name, make)
+                write_generated(writer, name, make, defer=name.endswith(".xlsx"))  # 1 s at 10,000 reports
             writer.write_file(urls.save_as(base), self.get_template("quota_year"), self.context, report=report,
                               charts=charts_for(report), page_name=base.rstrip("/"), **common)
             template = self.get_template("quota_unit")

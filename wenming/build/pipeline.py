@@ -294,6 +294,9 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         for name, write_tree in OUTPUT_TREES:
             progress(f"writing {name}")
             write_tree(model, staging / name, staging / "site", cache_dir)
+        if render_cache.deferred:
+            progress(f"writing {len(render_cache.deferred)} large download(s) while the search index is built")
+            render_cache.write_deferred(staging / "site")
         progress("waiting for the search index")
         progress(search.finish())
         if in_place and render_cache.rendered > render_cache.linked:  # most pages are new: swap the site whole

@@ -143,6 +143,8 @@ class RenderCache:
     # Whether a kept file is hard-linked into the staged site (a new tree swapped in whole), or left where it
     # is in the previous site, which the build then updates in place (wenming.build.in_place).
     link_kept: bool = True
+    # Generated files to write once Pelican is done (see write_generated's ``defer``): (name, maker).
+    deferred: list[tuple[str, Callable[[], bytes]]] = dataclasses.field(default_factory=list)
 
     @classmethod
     def load(cls, cache_dir: Path, keys: SiteKeys, previous_site: Path, images: ImageStore) -> RenderCache:
@@ -184,6 +186,13 @@ class RenderCache:
         else:
             self.files_linked += 1
         return previous
+
+    def write_deferred(self, site_dir: Path) -> int:
+        """Write the generated files put off until Pelican was done; returns how many."""
+        for name, make in self.deferred:
+            write_bytes(site_dir, name, make())
+        count, self.deferred = len(self.deferred), []
+        return count
 
     def render(self, name: str, key: str, template, localcontext) -> str:
         with self.images.recording() as shown:
@@ -315,10 +324,14 @@ class IncrementalWriter(Writer):
         return target
 
 
-def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report: NewsItem | None = None) -> None:
-    """Write a file that no template renders (JSON, CSV, XLSX) under the writer's output, or hard-link the
+def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report: NewsItem | None = None,
+                    defer: bool = False) -> None:
+    """Write a file that no template renders (JSON, CSV, XLSX) under the writer's output, or keep the
     previous build's when its key is unchanged (with the writer of a build that has no render cache, or
     Pelican's own writer, it is always written).
+
+    ``defer``: a slow file that no page needs (a workbook) is made once Pelican is done
+    (RenderCache.write_deferred), while the search index is still being built on the other core.
 
     With ``report``, the file shows that report (its own JSON): keyed like a report page, by the site
     shell and the report's front matter and content. Without, it is keyed by the site key, so it must not
@@ -342,4 +355,7 @@ def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report
                 link_or_copy(previous, target)
             return
         cache.pages[name] = (key, ())
+        if defer:
+            cache.deferred.append((name, make))
+            return
     write_bytes(writer.output_path, name, make())
