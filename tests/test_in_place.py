@@ -10,6 +10,7 @@ from pathlib import Path
 
 from wenming.build.in_place import commit, make_whole
 from wenming.build.pipeline import build
+from wenming.publish import search_index
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,3 +94,34 @@ def test_a_build_that_renders_most_pages_again_swaps_the_whole_site(tmp_path):
     assert not any("in place" in message for message in messages)
     assert site.stat().st_ino != site_inode  # a new tree, swapped in one step
     assert (site / "index.html").is_file() and (site / "news").is_dir()
+
+
+def test_search_bundles_whose_pages_were_all_kept_stay_without_being_read_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "SHARD_SIZE", 8)
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    output = tmp_path / "output"
+    site = build(content, output).site_dir
+    shards = {p.name: p.stat().st_ino for p in (site / search_index.SHARDS_DIR).iterdir()}
+    assert len(shards) > 3
+    report = sorted((content / "news").rglob("*.md"))[0]
+    text = report.read_text(encoding="utf-8")
+    report.write_text(re.sub(r"^title: .*$", "title: 分片保留测试的新标题", text, count=1, flags=re.M), encoding="utf-8")
+    digested: list[list[str]] = []
+    real_digest = search_index.bundle_digest
+    monkeypatch.setattr(search_index, "bundle_digest",
+                        lambda pages, path_of: digested.append(pages) or real_digest(pages, path_of))
+    messages: list[str] = []
+    build(content, output, progress=messages.append)
+
+    assert any("in place" in message for message in messages)
+    assert any(re.search(rf"\(1 built, {len(shards)} reused\)", m) for m in messages), messages
+    # Only bundles with a page written again were read: the edited report's shard, and the primary bundle
+    # (its static pages show the site's lists, so a new title renders them again), not the other shards.
+    report_bundles = [pages for pages in digested if any(page.startswith("news/") for page in pages)]
+    assert len(report_bundles) == 1 and len(digested) <= 2
+    changed = [name for name, inode in shards.items() if (site / search_index.SHARDS_DIR / name).stat().st_ino != inode]
+    assert len(changed) == 1
+    fresh = build(content, tmp_path / "fresh").site_dir  # every bundle has the input of a build from scratch
+    for bundle in [search_index.PRIMARY_BUNDLE, *(f"{search_index.SHARDS_DIR}/{name}" for name in shards)]:
+        recorded = Path(bundle, search_index.DIGEST_FILE)
+        assert (site / recorded).read_text() == (fresh / recorded).read_text(), bundle

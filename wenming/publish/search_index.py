@@ -23,7 +23,8 @@ Each bundle is built by its own Pagefind process, one at a time (memory stays
 that of one shard), over a farm of hard links to just its pages outside the
 site, in a background thread. A bundle whose input (page paths and bytes) is
 unchanged since the previous site is hard-linked from there instead: each
-bundle records the digest of its input in DIGEST_FILE.
+bundle records the digest of its input in DIGEST_FILE (and of its page paths
+alone in PAGES_FILE).
 
 Interface used by the build pipeline (a plan made before Pelican runs, so the
 search page can name its bundles; indexing started once the pages exist):
@@ -62,6 +63,9 @@ SHARDS_DIR = "pagefind-shards"
 # Peak memory of a Pagefind run is about 57 MB + 87 KB a page (all 10,000 in one run: 930 MB).
 SHARD_SIZE = 400
 DIGEST_FILE = "wenming-input.sha256"
+# The hash of a bundle's page paths alone: a build that updates the site in place keeps a bundle whose pages
+# are the same and were all kept (none written again) without reading them to work out DIGEST_FILE.
+PAGES_FILE = "wenming-pages.sha256"
 FORMAT = "wenming-search-1"  # part of every digest: change it to rebuild every bundle
 PAGEFIND_COMMAND: list[str] | None = None  # None: the pagefind[extended] binary (see pagefind_command)
 TIMEOUT = 600  # seconds for one bundle
@@ -141,6 +145,10 @@ def bundle_digest(pages: list[str], path_of: Callable[[str], str]) -> str:
         digest.update(f"{page}\0{len(data)}\0".encode("utf-8"))
         digest.update(data)
     return digest.hexdigest()
+
+
+def pages_hash(pages: list[str]) -> str:
+    return hashlib.sha256("\0".join(sorted(pages)).encode("utf-8")).hexdigest()
 
 
 def _pagefind_version() -> str:
@@ -286,7 +294,21 @@ class SearchIndexer:
             return os.path.join(self.previous_site_dir, page)
         return staged
 
+    def _unchanged_in_place(self, bundle: str, pages: list[str]) -> bool:
+        """Whether the live bundle has these pages and none of them was written again (in place only)."""
+        if not self.in_place:
+            return False
+        try:
+            recorded = (self.previous_site_dir / bundle / PAGES_FILE).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return False
+        return (recorded == pages_hash(pages) and (self.previous_site_dir / bundle / DIGEST_FILE).is_file()
+                and not any(os.path.exists(os.path.join(self.site_dir, page)) for page in pages))
+
     def _write_bundle(self, bundle: str, pages: list[str], previous: dict[str, Path]) -> None:
+        if self._unchanged_in_place(bundle, pages):
+            self.kept.append(bundle)
+            return
         digest = bundle_digest(pages, self._page)
         target = self.site_dir / bundle
         _remove(target)
@@ -303,6 +325,7 @@ class SearchIndexer:
                 _remove(target)
         self._build(bundle, pages, target)
         (target / DIGEST_FILE).write_text(digest + "\n", encoding="ascii")
+        (target / PAGES_FILE).write_text(pages_hash(pages) + "\n", encoding="ascii")
         self.built.append(bundle)
 
     def _build(self, bundle: str, pages: list[str], target: Path) -> None:
