@@ -64,7 +64,8 @@ def test_a_removal_and_a_new_title_update_the_live_site_in_place_and_match_a_ful
     removed_page = site / "news" / slug.search(removed.read_text(encoding="utf-8")).group(1)
     kept_page = site / "news" / slug.search(kept.read_text(encoding="utf-8")).group(1) / "index.html"
     retitled_page = site / "news" / slug.search(retitled.read_text(encoding="utf-8")).group(1) / "index.html"
-    inodes = (site.stat().st_ino, kept_page.stat().st_ino)
+    picture = next((site / "media").iterdir())
+    inodes = (site.stat().st_ino, kept_page.stat().st_ino, picture.stat().st_ino)
 
     removed.unlink()  # front-matter changes: a full build, not a body-edit patch
     text = retitled.read_text(encoding="utf-8")
@@ -74,7 +75,8 @@ def test_a_removal_and_a_new_title_update_the_live_site_in_place_and_match_a_ful
     build(content, output, progress=messages.append)
 
     assert any("in place" in message for message in messages), messages
-    assert (site.stat().st_ino, kept_page.stat().st_ino) == inodes  # the same site, the kept page untouched
+    # The same site; the kept page and the picture variants left as they were.
+    assert (site.stat().st_ino, kept_page.stat().st_ino, picture.stat().st_ino) == inodes
     assert removed_page.is_dir() is False and not list(site.rglob(".trash"))
     assert "就地更新测试的新标题" in retitled_page.read_text(encoding="utf-8")
     fresh = build(content, tmp_path / "fresh").site_dir

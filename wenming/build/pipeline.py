@@ -289,7 +289,9 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         progress(f"generated the site: {render_cache.rendered} pages rendered, {render_cache.linked} unchanged "
                  f"pages kept from the last build (and {render_cache.files_linked} generated files); "
                  "search indexing has started")
-        written, processed = model.images.write_used(staging / "site")
+        kept_images: list[str] = []
+        written, processed = model.images.write_used(staging / "site", live_dir=output_dir / "site" if in_place
+                                                      else None, kept=kept_images)
         progress(f"images: {written} variants ({processed} newly processed, the rest from the cache)")
         for name, write_tree in OUTPUT_TREES:
             progress(f"writing {name}")
@@ -300,10 +302,12 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
         progress("waiting for the search index")
         progress(search.finish())
         if in_place and render_cache.rendered > render_cache.linked:  # most pages are new: swap the site whole
-            make_whole(staging / "site", output_dir / "site", render_cache.pages, search.indexer.kept)
+            make_whole(staging / "site", output_dir / "site", [*render_cache.pages, *kept_images],
+                       search.indexer.kept)
             in_place = False
         if in_place:
-            moved, deleted = commit(staging / "site", output_dir / "site", render_cache.pages, search.plan)
+            moved, deleted = commit(staging / "site", output_dir / "site", [*render_cache.pages, *kept_images],
+                                    search.plan)
             progress(f"updated {output_dir / 'site'} in place: {moved} files replaced or added, {deleted} removed")
         else:
             progress(f"swapping into {output_dir}")

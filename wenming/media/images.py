@@ -215,8 +215,13 @@ class ImageStore:
         could not be processed."""
         return self._maker.stop(wait)
 
-    def write_used(self, site_dir: Path, cache_dir: Path | None = None, workers: int | None = None) -> tuple[int, int]:
+    def write_used(self, site_dir: Path, cache_dir: Path | None = None, workers: int | None = None,
+                   live_dir: Path | None = None, kept: list[str] | None = None) -> tuple[int, int]:
         """Copy every used variant into ``site_dir``; returns (variants written, variants processed).
+
+        With ``live_dir`` (a build that updates that site in place), a variant already there is left there
+        (a variant's name is the hash of its source and its width: same name, same bytes) and its path
+        relative to the site is added to ``kept`` instead.
 
         Missing variants are made one job per source image (decoded once), on every core, together
         with the background jobs that had not started. ``cache_dir`` defaults to ``variants_dir``.
@@ -232,12 +237,16 @@ class ImageStore:
             raise ContentError(self._damaged(failures))
         media = site_dir / MEDIA_URL
         media.mkdir(parents=True, exist_ok=True)
+        present = set(os.listdir(live_dir / MEDIA_URL)) if live_dir is not None and (live_dir / MEDIA_URL).is_dir() \
+            else set()
         written = 0
         for info in self.used.values():
             for width in info.widths():
                 for ext in ("webp", info.fallback_ext):
                     name = f"{info.digest}-{width}.{ext}"
-                    if not (media / name).exists():
+                    if name in present and kept is not None:
+                        kept.append(MEDIA_URL + name)
+                    elif not (media / name).exists():
                         link_or_copy(cache_dir / name, media / name)
                     written += 1
         return written, background_variants + made
