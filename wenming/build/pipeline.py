@@ -202,6 +202,8 @@ class SearchStage:
         self.started = False
         self._bundle_of = {page: bundle for bundle, pages in self.plan.items() for page in pages}
         self._unwritten = {bundle: len(pages) for bundle, pages in self.plan.items()}
+        self._in_place = in_place
+        self._rewritten: set[str] = set()  # in place: bundles with a page written again (not kept)
 
     @property
     def write_order(self) -> dict[str, int]:
@@ -217,8 +219,10 @@ class SearchStage:
         bundle = self._bundle_of.get(path[len(self._prefix):]) if path.startswith(self._prefix) else None
         if bundle is not None:
             self._unwritten[bundle] -= 1
+            if self._in_place and os.path.exists(path):  # kept pages are signalled too, and not staged
+                self._rewritten.add(bundle)
             if self._unwritten[bundle] == 0:
-                self.indexer.mark_ready(bundle)
+                self.indexer.mark_ready(bundle, unchanged=self._in_place and bundle not in self._rewritten)
 
     def all_written(self, *_sender, **_signal) -> None:
         self.indexer.mark_ready()

@@ -38,6 +38,7 @@ search page can name its bundles; indexing started once the pages exist):
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import queue
 import shutil
@@ -222,7 +223,11 @@ class SearchIndexer:
         self._cancelled = threading.Event()
         self._process: subprocess.Popen | None = None
         self._plan: dict[str, list[str]] = {}
-        self._ready: queue.Queue[str | None] = queue.Queue()
+        # (priority, order, bundle): a bundle with pages written again before those kept as they were (in
+        # place, those only need two small files read), so that Pagefind starts as soon as it can.
+        self._ready: queue.PriorityQueue[tuple[int, int, str | None]] = queue.PriorityQueue()
+        self._order = itertools.count()
+        self._unchanged: set[str] = set()
 
     def start(self, plan: dict[str, list[str]], ready: list[str] | None = None) -> None:
         """Start indexing the plan's bundles; returns at once.
@@ -235,14 +240,20 @@ class SearchIndexer:
         plan = {bundle: list(pages) for bundle, pages in plan.items() if pages}
         self._plan = plan
         for bundle in plan if ready is None else ready:
-            self._ready.put(bundle)
+            self._put(bundle)
         self._thread = threading.Thread(target=self._run, args=(plan,), name="search-index")
         self._thread.start()
 
-    def mark_ready(self, *bundles: str) -> None:
-        """The pages of these bundles are written: they may be indexed (no bundle means all of them)."""
+    def _put(self, bundle: str | None, priority: int = 1) -> None:
+        self._ready.put((priority, next(self._order), bundle))
+
+    def mark_ready(self, *bundles: str, unchanged: bool = False) -> None:
+        """The pages of these bundles are written: they may be indexed (no bundle means all of them).
+        ``unchanged`` (in place): none of their pages was written again, each is the previous site's."""
         for bundle in bundles or list(self._plan):
-            self._ready.put(bundle)
+            if unchanged and self.in_place:
+                self._unchanged.add(bundle)
+            self._put(bundle, 2 if unchanged else 1)
 
     def wait(self) -> str:
         """Wait for the index; returns a one-line summary, raises SearchIndexError when it failed."""
@@ -259,7 +270,7 @@ class SearchIndexer:
     def cancel(self) -> None:
         """Stop indexing (the build failed elsewhere): ends the running Pagefind process and waits."""
         self._cancelled.set()
-        self._ready.put(None)  # wakes a thread waiting for the next bundle
+        self._put(None, 0)  # wakes a thread waiting for the next bundle
         process = self._process
         if process is not None and process.poll() is None:
             process.terminate()
@@ -274,7 +285,7 @@ class SearchIndexer:
             previous = previous_bundles(self.previous_site_dir)
             done: set[str] = set()
             while len(done) < len(plan):
-                bundle = self._ready.get()
+                _, _, bundle = self._ready.get()
                 if self._cancelled.is_set():
                     raise SearchIndexError("search indexing was cancelled")
                 if bundle in done or bundle not in plan:
@@ -295,15 +306,14 @@ class SearchIndexer:
         return staged
 
     def _unchanged_in_place(self, bundle: str, pages: list[str]) -> bool:
-        """Whether the live bundle has these pages and none of them was written again (in place only)."""
-        if not self.in_place:
+        """Whether the live bundle has these pages, none of them written again (marked ``unchanged``)."""
+        if bundle not in self._unchanged:
             return False
         try:
             recorded = (self.previous_site_dir / bundle / PAGES_FILE).read_text(encoding="ascii").strip()
         except (OSError, UnicodeDecodeError):
             return False
-        return (recorded == pages_hash(pages) and (self.previous_site_dir / bundle / DIGEST_FILE).is_file()
-                and not any(os.path.exists(os.path.join(self.site_dir, page)) for page in pages))
+        return recorded == pages_hash(pages) and (self.previous_site_dir / bundle / DIGEST_FILE).is_file()
 
     def _write_bundle(self, bundle: str, pages: list[str], previous: dict[str, Path]) -> None:
         if self._unchanged_in_place(bundle, pages):
