@@ -79,10 +79,10 @@ def test_search_shards_are_indexed_while_later_report_pages_are_still_unwritten(
     ready_at: list[tuple[tuple[str, ...], int]] = []
     real_mark_ready = search_index.SearchIndexer.mark_ready
 
-    def mark_ready(self, *bundles):
+    def mark_ready(self, *bundles, **options):
         written = sum(1 for _ in self.site_dir.glob("news/*/index.html"))
         ready_at.append((bundles, written))
-        real_mark_ready(self, *bundles)
+        real_mark_ready(self, *bundles, **options)
 
     monkeypatch.setattr(search_index.SearchIndexer, "mark_ready", mark_ready)
     result = build(content, tmp_path / "output")
