@@ -239,6 +239,22 @@ class SearchStage:
             self.indexer.cancel()
 
 
+def _publish(staged: Path, site: Path, render_cache: RenderCache, kept_images: list[str], search: SearchStage,
+             progress: Progress) -> None:
+    """Last stage. A build that staged only its changes (``link_kept`` off) moves them into the live site, unless
+    most pages are new: then, as a build that staged everything, it swaps the whole staged site in."""
+    kept = [*render_cache.pages, *kept_images]  # the files left in the live site, and the staged ones
+    changes_only = not render_cache.link_kept
+    if changes_only and render_cache.rendered <= render_cache.linked:
+        moved, deleted = commit(staged, site, kept, search.plan)
+        progress(f"updated {site} in place: {moved} files replaced or added, {deleted} removed")
+        return
+    if changes_only:
+        make_whole(staged, site, kept, search.indexer.kept)
+    progress(f"swapping into {site.parent}")
+    swap_into_place(staged, site)
+
+
 def build(content_dir: Path, output_dir: Path, progress: Progress = lambda message: None,
           as_of: datetime.date | None = None, force: bool = False, memory: KeptCaches | None = None) -> BuildResult:
     """The recipe: check for changes, read and validate, generate, write assets and extra trees, swap.
@@ -305,17 +321,7 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
             render_cache.write_deferred(staging / "site")
         progress("waiting for the search index")
         progress(search.finish())
-        if in_place and render_cache.rendered > render_cache.linked:  # most pages are new: swap the site whole
-            make_whole(staging / "site", output_dir / "site", [*render_cache.pages, *kept_images],
-                       search.indexer.kept)
-            in_place = False
-        if in_place:
-            moved, deleted = commit(staging / "site", output_dir / "site", [*render_cache.pages, *kept_images],
-                                    search.plan)
-            progress(f"updated {output_dir / 'site'} in place: {moved} files replaced or added, {deleted} removed")
-        else:
-            progress(f"swapping into {output_dir}")
-            swap_into_place(staging / "site", output_dir / "site")
+        _publish(staging / "site", output_dir / "site", render_cache, kept_images, search, progress)
         for name, _ in OUTPUT_TREES:
             swap_into_place(staging / name, output_dir / name)
     except BaseException:
