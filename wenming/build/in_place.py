@@ -3,8 +3,9 @@
 A build renders into a staged site only the files whose inputs changed; the others stay where they are in
 the live site (render_cache.RenderCache.link_kept is False, and the search indexer reads their pages and
 keeps their bundles there). Making the staged site whole to swap it in would mean ~25,000 hard links and
-~14,000 new folders at 10,000 reports (2-3 s on ext4, whose folder creation slows down in a folder that
-builds keep filling and emptying), and as many unlinks for the tree retired.
+~14,000 new folders at 10,000 reports (2-3 s measured on ext4, where creating folders in an output folder
+that builds keep filling and emptying was 3-4 times slower than in a fresh one), and as many unlinks for the
+tree retired.
 
 So once everything is staged (a failed build never gets here and leaves the live site untouched),
 ``commit`` moves each staged file over its live counterpart with an atomic rename, swaps each rebuilt
