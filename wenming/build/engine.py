@@ -142,22 +142,22 @@ class SiteArticlesGenerator(ArticlesGenerator):
     def generate_articles(self, write):
         """Pelican's article pages, written in the order of WRITE_ORDER (search bundle by search bundle).
 
-        A report page whose key is unchanged is hard-linked from the previous site before Pelican makes its
-        page context (IncrementalWriter.link_unchanged); the others are written by Pelican as usual."""
+        A report page whose key is unchanged is kept from the previous site before Pelican makes its
+        page context (IncrementalWriter.keep_unchanged); the others are written by Pelican as usual."""
         order = self.settings.get(WRITE_ORDER)
         articles = chain(self.translations, self.articles, self.hidden_translations, self.hidden_articles)
         if order:
             articles = sorted(articles, key=lambda article: order.get(article.save_as, len(order)))
-        link_unchanged = getattr(getattr(self, "_writer", None), "link_unchanged", None)
+        keep_unchanged = getattr(getattr(self, "_writer", None), "keep_unchanged", None)
         for article in articles:
             signals.article_generator_write_article.send(self, content=article)
             template = self.get_template(article.template)
             category = getattr(article, "category", None)
-            if link_unchanged is not None:
-                linked = link_unchanged(article.save_as, template.name,
-                                        {"article": article, "category": category, "blog": True})
-                if linked is not None:
-                    signals.content_written.send(linked, context=self.context)
+            if keep_unchanged is not None:
+                kept = keep_unchanged(article.save_as, template.name,
+                                      {"article": article, "category": category, "blog": True})
+                if kept is not None:
+                    signals.content_written.send(kept, context=self.context)
                     continue
             write(article.save_as, template, self.context, article=article, category=category,
                   override_output=hasattr(article, "override_save_as"), url=article.url, blog=True)

@@ -187,6 +187,13 @@ class RenderCache:
             self.files_linked += 1
         return previous
 
+    def place_kept(self, previous: str, target: str) -> None:
+        """Put kept file ``previous`` at ``target`` in the staged site: a hard link when the build swaps a whole
+        new tree in; nothing when it updates the live site in place, where the file already is."""
+        if self.link_kept:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            link_or_copy(previous, target)
+
     def write_deferred(self, site_dir: Path) -> int:
         """Write the generated files put off until Pelican was done; returns how many."""
         for name, make in self.deferred:
@@ -270,9 +277,9 @@ class IncrementalWriter(Writer):
         paginating = paginated and template_name in self.settings["PAGINATED_TEMPLATES"]
         if self.cache is not None and name and not paginating:
             key = self.page_key(template.name, name, kwargs)
-            linked = self.link_unchanged(name, template.name, kwargs, key)
-            if linked is not None:  # before Pelican copies the context and works out relative URLs
-                signals.content_written.send(linked, context={**context, **kwargs})  # as Pelican would
+            kept = self.keep_unchanged(name, template.name, kwargs, key)
+            if kept is not None:  # before Pelican copies the context and works out relative URLs
+                signals.content_written.send(kept, context={**context, **kwargs})  # as Pelican would
                 return None
             template = _KeyedTemplate(self.cache, template, key)
         return super().write_file(name, template, context, relative_urls, paginated, template_name,
@@ -307,19 +314,17 @@ class IncrementalWriter(Writer):
         reports = arguments.get("dates") or ()
         return bool(setting and reports) and name == self.settings.get(setting, "").format(date=reports[0].date)
 
-    def link_unchanged(self, name: str, template_name: str, arguments: dict, key: str | None = None) -> str | None:
-        """Hard-link the previous build's ``name`` when its key (``key``, else worked out from the arguments) is
-        unchanged; the linked path, or None when the page must be written. Called before Pelican makes the page's
-        context (and, for a report page, before the report's context is made)."""
+    def keep_unchanged(self, name: str, template_name: str, arguments: dict, key: str | None = None) -> str | None:
+        """Keep the previous build's ``name`` when its key (``key``, else worked out from the arguments) is
+        unchanged (RenderCache.place_kept); the path Pelican would have written, or None when the page must be
+        written. Called before Pelican makes the page's context (and, for a report page, the report's)."""
         if self.cache is None or template_name in ALWAYS_RENDER:
             return None
         previous = self.cache.reuse(name, key or self.page_key(template_name, name, arguments))
         if previous is None:
             return None
-        target = sanitised_join(self.output_path, name)  # the path Pelican's writer would have written
-        if self.cache.link_kept:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            link_or_copy(previous, target)
+        target = sanitised_join(self.output_path, name)
+        self.cache.place_kept(previous, target)
         self._written_files.add(target)
         return target
 
@@ -349,10 +354,7 @@ def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report
         key = hashlib.sha1("\n".join(parts).encode()).hexdigest()
         previous = cache.reuse(name, key, page=False)
         if previous is not None:
-            if cache.link_kept:
-                target = os.path.join(writer.output_path, name)
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                link_or_copy(previous, target)
+            cache.place_kept(previous, os.path.join(writer.output_path, name))
             return
         cache.pages[name] = (key, ())
         if defer:
