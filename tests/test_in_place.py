@@ -108,12 +108,13 @@ def test_search_bundles_whose_pages_were_all_kept_stay_without_being_read_again(
     report = sorted((content / "news").rglob("*.md"))[0]
     text = report.read_text(encoding="utf-8")
     report.write_text(re.sub(r"^title: .*$", "title: 分片保留测试的新标题", text, count=1, flags=re.M), encoding="utf-8")
-    digested: list[list[str]] = []
-    real_digest = search_index.bundle_digest
-    monkeypatch.setattr(search_index, "bundle_digest",
-                        lambda pages, path_of: digested.append(pages) or real_digest(pages, path_of))
+    indexers: list[search_index.SearchIndexer] = []
+    real_wait = search_index.SearchIndexer.wait
+    monkeypatch.setattr(search_index.SearchIndexer, "wait", lambda self: indexers.append(self) or real_wait(self))
     messages: list[str] = []
     build(content, output, progress=messages.append)
+    (indexer,) = indexers
+    digested = [indexer._plan[bundle] for bundle in indexer.read]
 
     assert any("in place" in message for message in messages)
     assert any(re.search(rf"\(1 built, {len(shards)} reused\)", m) for m in messages), messages

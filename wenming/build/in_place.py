@@ -28,7 +28,7 @@ from pathlib import Path
 
 from wenming.build.exchange import TRASH, swap_into_place
 from wenming.output import link_or_copy
-from wenming.publish.search_index import link_tree
+from wenming.publish.index_worker import link_tree
 
 
 def _tree(root: Path, bundles: frozenset[str]) -> tuple[list[str], list[str]]:

@@ -21,10 +21,11 @@ page merges in the browser (``pagefind.mergeIndex``):
 
 Each bundle is built by its own Pagefind process, one at a time (memory stays
 that of one shard), over a farm of hard links to just its pages outside the
-site, in a background thread. A bundle whose input (page paths and bytes) is
-unchanged since the previous site is hard-linked from there instead: each
-bundle records the digest of its input in DIGEST_FILE (and of its page paths
-alone in PAGES_FILE).
+site. A bundle whose input (page paths and bytes) is unchanged since the
+previous site is hard-linked from there instead: each bundle records the
+digest of its input in DIGEST_FILE (and of its page paths alone in
+PAGES_FILE). That work is done by a worker process (wenming.publish.index_worker),
+fed bundle by bundle from a thread here as their pages are written.
 
 Interface used by the build pipeline (a plan made before Pelican runs, so the
 search page can name its bundles; indexing started once the pages exist):
@@ -37,25 +38,32 @@ search page can name its bundles; indexing started once the pages exist):
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import itertools
+import json
 import os
 import queue
-import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 
-from wenming.build.discard import discard
-from wenming.output import link_or_copy
+from wenming import PROJECT_DIR
+from wenming.publish.index_worker import (  # noqa: F401 (the bundles' layout, re-exported)
+    DIGEST_FILE,
+    PAGES_FILE,
+    PRIMARY_BUNDLE,
+    SHARDS_DIR,
+    Config,
+    bundle_digest,
+    link_tree,
+    pages_hash,
+)
 
-PRIMARY_BUNDLE = "pagefind"
-SHARDS_DIR = "pagefind-shards"
 # Most reports in one shard: what an edit costs (Pagefind reads and indexes the whole shard again, about
 # 0.3 s + 2 ms a page of CPU) against how many bundles the search page merges (about 1-2 per SHARD_SIZE
 # reports; each query fetches an index chunk from every bundle: ~300 requests and 2.5-3 s for a first search
@@ -63,10 +71,6 @@ SHARDS_DIR = "pagefind-shards"
 # (276-342 pages each) and splits 2,000 into 8 shards of 217-288 instead of 6 of up to 499 pages.
 # Peak memory of a Pagefind run is about 57 MB + 87 KB a page (all 10,000 in one run: 930 MB).
 SHARD_SIZE = 400
-DIGEST_FILE = "wenming-input.sha256"
-# The hash of a bundle's page paths alone: a build that updates the site in place keeps a bundle whose pages
-# are the same and were all kept (none written again) without reading them to work out DIGEST_FILE.
-PAGES_FILE = "wenming-pages.sha256"
 FORMAT = "wenming-search-1"  # part of every digest: change it to rebuild every bundle
 PAGEFIND_COMMAND: list[str] | None = None  # None: the pagefind[extended] binary (see pagefind_command)
 TIMEOUT = 600  # seconds for one bundle
@@ -136,63 +140,6 @@ def bundle_urls(plan: dict[str, list[str]]) -> list[str]:
     return [f"/{bundle}/" for bundle in bundles]
 
 
-def bundle_digest(pages: list[str], path_of: Callable[[str], str]) -> str:
-    """Hash of what a bundle is made from: Pagefind's version, the page paths and their bytes (read from
-    ``path_of(page)``)."""
-    digest = hashlib.sha256(f"{FORMAT}\0{_pagefind_version()}\0".encode())
-    for page in sorted(pages):
-        with open(path_of(page), "rb") as handle:
-            data = handle.read()
-        digest.update(f"{page}\0{len(data)}\0".encode("utf-8"))
-        digest.update(data)
-    return digest.hexdigest()
-
-
-def pages_hash(pages: list[str]) -> str:
-    return hashlib.sha256("\0".join(sorted(pages)).encode("utf-8")).hexdigest()
-
-
-def _pagefind_version() -> str:
-    try:
-        return metadata.version("pagefind")
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
-def previous_bundles(site_dir: Path | None) -> dict[str, Path]:
-    """The finished bundles of a site by the digest of their input."""
-    if site_dir is None:
-        return {}
-    candidates = [site_dir / PRIMARY_BUNDLE, *sorted((site_dir / SHARDS_DIR).glob("*"))]
-    found = {}
-    for bundle in candidates:
-        try:
-            found[(bundle / DIGEST_FILE).read_text(encoding="ascii").strip()] = bundle
-        except (OSError, UnicodeDecodeError):
-            continue
-    return found
-
-
-def link_tree(source: Path, target: Path) -> int:
-    """Recreate the tree ``source`` at ``target`` with hard links to its files; returns the number of files."""
-    files = 0
-    for root, _, names in os.walk(source):
-        folder = target / Path(root).relative_to(source)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in names:
-            link_or_copy(Path(root) / name, folder / name)
-            files += 1
-    return files
-
-
-def _remove(path: Path) -> None:
-    """Delete a bundle folder or a file: unlinking never touches a file hard-linked from elsewhere."""
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    elif path.exists() or path.is_symlink():
-        path.unlink()
-
-
 class SearchIndexer:
     """Writes the search bundles of a plan into ``site_dir`` in a background thread.
 
@@ -216,12 +163,14 @@ class SearchIndexer:
         self.built: list[str] = []
         self.reused: list[str] = []
         self.kept: list[str] = []
+        self.read: list[str] = []  # the bundles whose pages were read (to work out their input digest)
         self.pages = 0
         self._summary = ""
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
         self._cancelled = threading.Event()
-        self._process: subprocess.Popen | None = None
+        self._worker: subprocess.Popen | None = None
+        self._errors = None  # the worker's stderr: a temporary file
         self._plan: dict[str, list[str]] = {}
         # (priority, order, bundle): a bundle with pages written again before those kept as they were (in
         # place, those only need two small files read), so that Pagefind starts as soon as it can.
@@ -268,21 +217,43 @@ class SearchIndexer:
         return self._summary
 
     def cancel(self) -> None:
-        """Stop indexing (the build failed elsewhere): ends the running Pagefind process and waits."""
+        """Stop indexing (the build failed elsewhere): ends the worker, and with it the running Pagefind."""
         self._cancelled.set()
         self._put(None, 0)  # wakes a thread waiting for the next bundle
-        process = self._process
-        if process is not None and process.poll() is None:
-            process.terminate()
+        worker = self._worker
+        if worker is not None and worker.poll() is None:
+            worker.terminate()
         if self._thread is not None:
             self._thread.join()
 
+    def _config(self) -> Config:
+        return Config(site_dir=str(self.site_dir), in_place=self.in_place, cache_dir=str(self.cache_dir),
+                      previous_site_dir=str(self.previous_site_dir) if self.previous_site_dir else None,
+                      command=pagefind_command(), format=FORMAT, timeout=TIMEOUT)
+
+    def _start_worker(self) -> subprocess.Popen:
+        """The worker process, configured (the package found as this process finds it)."""
+        path = os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")]))
+        self._errors = tempfile.TemporaryFile()
+        worker = subprocess.Popen([sys.executable, "-m", "wenming.publish.index_worker"], text=True,
+                                  encoding="ascii", stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=self._errors, env={**os.environ, "PYTHONPATH": path})
+        self._worker = worker
+        self._send(json.dumps(dataclasses.asdict(self._config())))
+        return worker
+
+    def _send(self, line: str) -> None:
+        try:
+            self._worker.stdin.write(line + "\n")
+            self._worker.stdin.flush()
+        except OSError:
+            pass  # the worker stopped: its answer (or its end) says why
+
     def _run(self, plan: dict[str, list[str]]) -> None:
+        worker = None
         try:
             began = time.monotonic()
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            _remove_abandoned_farms(self.cache_dir)
-            previous = previous_bundles(self.previous_site_dir)
+            worker = self._start_worker()
             done: set[str] = set()
             while len(done) < len(plan):
                 _, _, bundle = self._ready.get()
@@ -291,113 +262,40 @@ class SearchIndexer:
                 if bundle in done or bundle not in plan:
                     continue
                 done.add(bundle)
-                self._write_bundle(bundle, plan[bundle], previous)
+                unchanged = bundle in self._unchanged
+                self._send(json.dumps({"bundle": bundle, "pages": plan[bundle], "unchanged": unchanged}))
+                self._record(bundle, worker.stdout.readline())
                 self.pages += len(plan[bundle])
             self._summary = (f"search index: {self.pages} pages in {len(plan)} bundles ({len(self.built)} built, "
                              f"{len(self.reused) + len(self.kept)} reused) in {time.monotonic() - began:.1f} s")
         except BaseException as exc:  # handed to wait()
             self._error = exc
-
-    def _page(self, page: str) -> str:
-        """Where page ``page`` is: in ``site_dir``, or (in place) in the previous site when not written again."""
-        staged = os.path.join(self.site_dir, page)
-        if self.in_place and not os.path.exists(staged):
-            return os.path.join(self.previous_site_dir, page)
-        return staged
-
-    def _unchanged_in_place(self, bundle: str, pages: list[str]) -> bool:
-        """Whether the live bundle has these pages, none of them written again (marked ``unchanged``)."""
-        if bundle not in self._unchanged:
-            return False
-        try:
-            recorded = (self.previous_site_dir / bundle / PAGES_FILE).read_text(encoding="ascii").strip()
-        except (OSError, UnicodeDecodeError):
-            return False
-        return recorded == pages_hash(pages) and (self.previous_site_dir / bundle / DIGEST_FILE).is_file()
-
-    def _write_bundle(self, bundle: str, pages: list[str], previous: dict[str, Path]) -> None:
-        if self._unchanged_in_place(bundle, pages):
-            self.kept.append(bundle)
-            return
-        digest = bundle_digest(pages, self._page)
-        target = self.site_dir / bundle
-        _remove(target)
-        source = previous.get(digest)
-        if source is not None and self.in_place and source == self.previous_site_dir / bundle:
-            self.kept.append(bundle)
-            return
-        if source is not None:
-            try:
-                link_tree(source, target)
-                self.reused.append(bundle)
-                return
-            except OSError:  # the previous site went away meanwhile: build it instead
-                _remove(target)
-        self._build(bundle, pages, target)
-        (target / DIGEST_FILE).write_text(digest + "\n", encoding="ascii")
-        (target / PAGES_FILE).write_text(pages_hash(pages) + "\n", encoding="ascii")
-        self.built.append(bundle)
-
-    def _build(self, bundle: str, pages: list[str], target: Path) -> None:
-        """Run Pagefind over a farm of hard links to just ``pages``, writing the bundle to ``target``."""
-        farm = Path(tempfile.mkdtemp(prefix=f"farm-{os.getpid()}-", dir=self.cache_dir))
-        try:
-            folders: set[str] = set()
-            for page in pages:  # os.path rather than pathlib: ~10,000 pages per full build
-                folder = os.path.dirname(page)
-                if folder not in folders:
-                    os.makedirs(os.path.join(farm, folder), exist_ok=True)
-                    folders.add(folder)
-                link_or_copy(self._page(page), os.path.join(farm, page))
-            if self._cancelled.is_set():
-                raise SearchIndexError("search indexing was cancelled")
-            command = [*pagefind_command(), "--site", str(farm), "--output-path", str(target)]
-            self._process = subprocess.Popen(command, cwd=farm, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                             stderr=subprocess.PIPE, text=True, errors="replace")
-            try:
-                stdout, stderr = self._process.communicate(timeout=TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.communicate()
-                raise SearchIndexError(f"search indexing of {bundle}/ took longer than {TIMEOUT} s") from None
-            if self._cancelled.is_set():
-                raise SearchIndexError("search indexing was cancelled")
-            if self._process.returncode != 0:
-                raise SearchIndexError(f"search indexing of {bundle}/ ({len(pages)} pages) failed "
-                                       f"(exit code {self._process.returncode}): {_pagefind_message(stderr, stdout)}")
         finally:
-            self._process = None
-            _discard_farm(farm)
+            if worker is not None:
+                with contextlib.suppress(OSError):
+                    worker.stdin.close()
+                if worker.wait() != 0 and self._error is None:
+                    self._error = SearchIndexError(f"the search indexer ended with exit code {worker.returncode}: "
+                                                   f"{_tail(self._errors)}")
+                self._errors.close()
+
+    def _record(self, bundle: str, line: str) -> None:
+        """Note the worker's answer about ``bundle``."""
+        if self._cancelled.is_set():
+            raise SearchIndexError("search indexing was cancelled")
+        if not line:
+            self._worker.wait()
+            raise SearchIndexError(f"the search indexer stopped (exit code {self._worker.returncode}) while "
+                                   f"indexing {bundle}/: {_tail(self._errors)}")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise SearchIndexError(answer["error"])
+        {"built": self.built, "reused": self.reused, "kept": self.kept}[answer["outcome"]].append(bundle)
+        if answer["read"]:
+            self.read.append(bundle)
 
 
-def _pagefind_message(stderr: str, stdout: str, lines: int = 12) -> str:
-    """The end of what Pagefind printed about a failure, without its notes on stemming."""
-    text = [line for line in (stderr or stdout).splitlines()
-            if line.strip() and "stemming" not in line and "Search will still work" not in line]
-    return "\n".join(dict.fromkeys(text[-lines:])) or "no message"
-
-
-def _discard_farm(farm: Path) -> None:
-    """Delete a farm of ~2,500 page links in the background (seconds of unlinking in Python)."""
-    retired = farm.with_name(f"retired-{farm.name}")
-    try:
-        os.rename(farm, retired)
-    except OSError:
-        shutil.rmtree(farm, ignore_errors=True)
-    else:
-        discard(retired)
-
-
-def _remove_abandoned_farms(cache_dir: Path) -> None:
-    """Delete page farms left behind by indexers that were killed (their process is gone)."""
-    for retired in cache_dir.glob("retired-farm-*"):  # a remover that was interrupted
-        discard(retired)
-    for farm in cache_dir.glob("farm-*-*"):
-        try:
-            os.kill(int(farm.name.split("-")[1]), 0)
-        except ValueError:
-            continue
-        except ProcessLookupError:
-            shutil.rmtree(farm, ignore_errors=True)
-        except PermissionError:
-            continue
+def _tail(stream, characters: int = 2000) -> str:
+    """The end of what the worker wrote to ``stream`` (a temporary file)."""
+    stream.seek(0)
+    return stream.read()[-characters:].decode("utf-8", "replace").strip() or "no message"

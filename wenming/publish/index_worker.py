@@ -1,0 +1,262 @@
+"""The process that writes search bundles: reads their pages, links page farms and runs Pagefind.
+
+It runs apart from the build (``python -m wenming.publish.index_worker``, started by
+wenming.publish.search_index.SearchIndexer), so that its thousands of small file operations never wait for
+the build's interpreter lock. In one process, each of them waited for Pelican's rendering thread to let go
+(up to 5 ms a call): the ~300 page links of one changed shard took 2-3 s.
+
+Protocol, one JSON object a line: the first line on stdin is the configuration (Config's fields); each
+further line asks for one bundle ``{"bundle": ..., "pages": [...], "unchanged": bool}``, answered on stdout
+with ``{"bundle": ..., "outcome": "built" | "reused" | "kept", "read": bool}`` or ``{"error": message}``
+(after which the worker stops). The worker ends when stdin closes; SIGTERM ends the running Pagefind and
+removes its farm first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+from wenming.build.discard import discard
+from wenming.output import link_or_copy
+
+PRIMARY_BUNDLE = "pagefind"  # holds the pagefind.js the search page loads
+SHARDS_DIR = "pagefind-shards"
+DIGEST_FILE = "wenming-input.sha256"
+# The hash of a bundle's page paths alone: a build that updates the site in place keeps a bundle whose pages
+# are the same and were all kept (none written again) without reading them to work out DIGEST_FILE.
+PAGES_FILE = "wenming-pages.sha256"
+
+
+class BundleError(RuntimeError):
+    """A bundle could not be written; the message says which and why."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    site_dir: str  # absolute: Pagefind runs in the folder of its page farm and is handed these paths
+    previous_site_dir: str | None
+    in_place: bool  # site_dir holds only the pages written again; the others are in previous_site_dir
+    cache_dir: str
+    command: list[str]  # how Pagefind is run
+    format: str  # part of every digest
+    timeout: float  # seconds for one bundle
+
+
+def bundle_digest(pages: list[str], path_of: Callable[[str], str], format: str) -> str:
+    """Hash of what a bundle is made from: ``format``, Pagefind's version, the page paths and their bytes (read
+    from ``path_of(page)``)."""
+    digest = hashlib.sha256(f"{format}\0{_pagefind_version()}\0".encode())
+    for page in sorted(pages):
+        with open(path_of(page), "rb") as handle:
+            data = handle.read()
+        digest.update(f"{page}\0{len(data)}\0".encode("utf-8"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def pages_hash(pages: list[str]) -> str:
+    return hashlib.sha256("\0".join(sorted(pages)).encode("utf-8")).hexdigest()
+
+
+def _pagefind_version() -> str:
+    try:
+        return metadata.version("pagefind")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def previous_bundles(site_dir: Path | None) -> dict[str, Path]:
+    """The finished bundles of a site by the digest of their input."""
+    if site_dir is None:
+        return {}
+    candidates = [site_dir / PRIMARY_BUNDLE, *sorted((site_dir / SHARDS_DIR).glob("*"))]
+    found = {}
+    for bundle in candidates:
+        try:
+            found[(bundle / DIGEST_FILE).read_text(encoding="ascii").strip()] = bundle
+        except (OSError, UnicodeDecodeError):
+            continue
+    return found
+
+
+def link_tree(source: Path, target: Path) -> int:
+    """Recreate the tree ``source`` at ``target`` with hard links to its files; returns the number of files."""
+    files = 0
+    for root, _, names in os.walk(source):
+        folder = target / Path(root).relative_to(source)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            link_or_copy(Path(root) / name, folder / name)
+            files += 1
+    return files
+
+
+def _remove(path: Path) -> None:
+    """Delete a bundle folder or a file: unlinking never touches a file hard-linked from elsewhere."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+class BundleWriter:
+    """Writes one bundle at a time into ``config.site_dir``: kept, linked from the previous site, or built."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.site_dir = Path(config.site_dir)
+        self.previous_site_dir = Path(config.previous_site_dir) if config.previous_site_dir else None
+        self.cache_dir = Path(config.cache_dir)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned_farms(self.cache_dir)
+        self.previous = previous_bundles(self.previous_site_dir)
+        self.process: subprocess.Popen | None = None
+
+    def _page(self, page: str) -> str:
+        """Where page ``page`` is: in ``site_dir``, or (in place) in the previous site when not written again."""
+        staged = os.path.join(self.site_dir, page)
+        if self.config.in_place and not os.path.exists(staged):
+            return os.path.join(self.previous_site_dir, page)
+        return staged
+
+    def _unchanged_in_place(self, bundle: str, pages: list[str], unchanged: bool) -> bool:
+        """Whether the live bundle has these pages, none of them written again (``unchanged``)."""
+        if not (unchanged and self.config.in_place):
+            return False
+        try:
+            recorded = (self.previous_site_dir / bundle / PAGES_FILE).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return False
+        return recorded == pages_hash(pages) and (self.previous_site_dir / bundle / DIGEST_FILE).is_file()
+
+    def write(self, bundle: str, pages: list[str], unchanged: bool) -> tuple[str, bool]:
+        """Write a bundle; returns how ("kept", "reused" or "built") and whether its pages were read."""
+        if self._unchanged_in_place(bundle, pages, unchanged):
+            return "kept", False
+        try:
+            digest = bundle_digest(pages, self._page, self.config.format)
+        except OSError as exc:
+            raise BundleError(f"search indexing of {bundle}/ could not read a page: {exc}") from exc
+        target = self.site_dir / bundle
+        _remove(target)
+        source = self.previous.get(digest)
+        if source is not None and self.config.in_place and source == self.previous_site_dir / bundle:
+            return "kept", True
+        if source is not None:
+            try:
+                link_tree(source, target)
+                return "reused", True
+            except OSError:  # the previous site went away meanwhile: build it instead
+                _remove(target)
+        self._build(bundle, pages, target)
+        (target / DIGEST_FILE).write_text(digest + "\n", encoding="ascii")
+        (target / PAGES_FILE).write_text(pages_hash(pages) + "\n", encoding="ascii")
+        return "built", True
+
+    def _build(self, bundle: str, pages: list[str], target: Path) -> None:
+        """Run Pagefind over a farm of hard links to just ``pages``, writing the bundle to ``target``."""
+        farm = Path(tempfile.mkdtemp(prefix=f"farm-{os.getpid()}-", dir=self.cache_dir))
+        try:
+            folders: set[str] = set()
+            for page in pages:  # os.path rather than pathlib: ~10,000 pages per full build
+                folder = os.path.dirname(page)
+                if folder not in folders:
+                    os.makedirs(os.path.join(farm, folder), exist_ok=True)
+                    folders.add(folder)
+                link_or_copy(self._page(page), os.path.join(farm, page))
+            command = [*self.config.command, "--site", str(farm), "--output-path", str(target)]
+            self.process = subprocess.Popen(command, cwd=farm, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE, text=True, errors="replace")
+            try:
+                stdout, stderr = self.process.communicate(timeout=self.config.timeout)
+            except subprocess.TimeoutExpired:
+                raise BundleError(f"search indexing of {bundle}/ took longer than {self.config.timeout:g} s") from None
+            if self.process.returncode != 0:
+                raise BundleError(f"search indexing of {bundle}/ ({len(pages)} pages) failed "
+                                  f"(exit code {self.process.returncode}): {_pagefind_message(stderr, stdout)}")
+        except OSError as exc:
+            raise BundleError(f"search indexing of {bundle}/ failed: {exc}") from exc
+        finally:
+            self.stop()
+            _discard_farm(farm)
+
+    def stop(self) -> None:
+        """End a running Pagefind."""
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def _pagefind_message(stderr: str, stdout: str, lines: int = 12) -> str:
+    """The end of what Pagefind printed about a failure, without its notes on stemming."""
+    text = [line for line in (stderr or stdout).splitlines()
+            if line.strip() and "stemming" not in line and "Search will still work" not in line]
+    return "\n".join(dict.fromkeys(text[-lines:])) or "no message"
+
+
+def _discard_farm(farm: Path) -> None:
+    """Delete a farm of ~300 page links in the background."""
+    retired = farm.with_name(f"retired-{farm.name}")
+    try:
+        os.rename(farm, retired)
+    except OSError:
+        shutil.rmtree(farm, ignore_errors=True)
+    else:
+        discard(retired)
+
+
+def _remove_abandoned_farms(cache_dir: Path) -> None:
+    """Delete page farms left behind by workers that were killed (their process is gone)."""
+    for retired in cache_dir.glob("retired-farm-*"):  # a remover that was interrupted
+        discard(retired)
+    for farm in cache_dir.glob("farm-*-*"):
+        try:
+            os.kill(int(farm.name.split("-")[1]), 0)
+        except ValueError:
+            continue
+        except ProcessLookupError:
+            shutil.rmtree(farm, ignore_errors=True)
+        except PermissionError:
+            continue
+
+
+def _answer(message: dict) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def _terminated(signum, frame) -> None:
+    raise SystemExit(128 + signum)  # unwinds _build, which ends Pagefind and removes the farm
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        writer = BundleWriter(Config(**json.loads(sys.stdin.readline())))
+        for line in sys.stdin:
+            request = json.loads(line)
+            outcome, read = writer.write(request["bundle"], request["pages"], request["unchanged"])
+            _answer({"bundle": request["bundle"], "outcome": outcome, "read": read})
+    except BundleError as exc:
+        _answer({"error": str(exc)})
+        return 1
+    except Exception as exc:  # anything else is reported as it is, not as a traceback
+        _answer({"error": f"{type(exc).__name__}: {exc}"})
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
