@@ -18,7 +18,7 @@ from wenming.media.charts import Bar, bar_chart
 from wenming.metrics.quotas import DEFINITIONS, METRIC_LABELS, STATUS_LABELS, QuotaCalculator, default_as_of
 from wenming.model import urls
 from wenming.output import json_bytes, write_json
-from wenming.publish import quota_export
+from wenming.publish import quota_export, workbook
 
 
 def compute_reports(model, today: datetime.date) -> dict:
@@ -94,7 +94,7 @@ class QuotaGenerator(Generator):
                        f"{base}quota-{year}.csv": lambda r=report: quota_export.to_csv(quota_export.matrix_rows(r)),
                        f"{base}quota-{year}-reports.csv":
                            lambda r=report: quota_export.to_csv(quota_export.counted_rows(r)),
-                       f"{base}quota-{year}.xlsx": lambda r=report: quota_export.to_xlsx(r)}
+                       f"{base}quota-{year}.xlsx": lambda r=report: workbook.start(quota_export.workbook_of(r))}
             for name, make in exports.items():
                 write_generated(writer, name, make, defer=name.endswith(".xlsx"))  # 1 s at 10,000 reports
             writer.write_file(urls.save_as(base), self.get_template("quota_year"), self.context, report=report,

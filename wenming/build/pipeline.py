@@ -44,6 +44,7 @@ from wenming.build.cache import (
 )
 from wenming.build.engine import WRITE_ORDER, SitePelican
 from wenming.build.exchange import empty_trash, swap_into_place
+from wenming.build.heap import BuildHeap
 from wenming.build.in_place import commit, make_whole
 from wenming.build.patch import record_state, try_patch
 from wenming.build.quick_render import LastBuild, forget_rendered_content
@@ -260,6 +261,12 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
     """The recipe: check for changes, read and validate, generate, write assets and extra trees, swap.
 
     ``memory``: caches a long-running caller keeps between builds (see KeptCaches)."""
+    with BuildHeap() as heap:
+        return _build(content_dir, output_dir, progress, as_of, force, memory, heap)
+
+
+def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datetime.date | None, force: bool,
+           memory: KeptCaches | None, heap: BuildHeap) -> BuildResult:
     output_dir = Path(output_dir).absolute()  # tools run in other folders (Pagefind) are handed these paths
     cache_dir = output_dir / ".cache"
     fingerprint = code_fingerprint()
@@ -285,6 +292,7 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
     caches = LoadCaches(markdown_entries, source_store.load(), image_variants=cache_dir / "images")
     progress(f"reading and validating {content_dir} (image variants start in the background as images appear)")
     model = read_and_validate(content_dir, as_of, caches)
+    heap.loaded()
     timeline = Timeline.of(e for e in model.collections.get("events", []) if e.is_published)
     progress(f"validated {len(model.news)} reports ({len(model.published_news)} published), "
              f"{len(model.pages)} pages, {len(model.registry.units)} units")
@@ -317,7 +325,7 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
             progress(f"writing {name}")
             write_tree(model, staging / name, staging / "site", cache_dir)
         if render_cache.deferred:
-            progress(f"writing {len(render_cache.deferred)} large download(s) while the search index is built")
+            progress(f"writing {len(render_cache.deferred)} large download(s) made in another process")
             render_cache.write_deferred(staging / "site")
         progress("waiting for the search index")
         progress(search.finish())

@@ -143,7 +143,7 @@ class RenderCache:
     # Whether a kept file is hard-linked into the staged site (a new tree swapped in whole), or left where it
     # is in the previous site, which the build then updates in place (wenming.build.in_place).
     link_kept: bool = True
-    # Generated files to write once Pelican is done (see write_generated's ``defer``): (name, maker).
+    # Generated files to write once Pelican is done (see write_generated's ``defer``): (name, wait for bytes).
     deferred: list[tuple[str, Callable[[], bytes]]] = dataclasses.field(default_factory=list)
 
     @classmethod
@@ -335,8 +335,9 @@ def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report
     previous build's when its key is unchanged (with the writer of a build that has no render cache, or
     Pelican's own writer, it is always written).
 
-    ``defer``: a slow file that no page needs (a workbook) is made once Pelican is done
-    (RenderCache.write_deferred), while the search index is still being built on the other core.
+    ``defer``: a slow file that no page needs (a workbook): ``make()`` starts making it in another process and
+    returns a function that waits for its bytes, which are written once Pelican is done
+    (RenderCache.write_deferred).
 
     With ``report``, the file shows that report (its own JSON): keyed like a report page, by the site
     shell and the report's front matter and content. Without, it is keyed by the site key, so it must not
@@ -357,7 +358,9 @@ def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report
             cache.place_kept(previous, os.path.join(writer.output_path, name))
             return
         cache.pages[name] = (key, ())
-        if defer:
+    if defer:
+        make = make()  # started now, elsewhere
+        if cache is not None:
             cache.deferred.append((name, make))
             return
     write_bytes(writer.output_path, name, make())

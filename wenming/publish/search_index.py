@@ -43,7 +43,6 @@ import dataclasses
 import hashlib
 import itertools
 import json
-import os
 import queue
 import subprocess
 import sys
@@ -52,7 +51,6 @@ import threading
 import time
 from pathlib import Path
 
-from wenming import PROJECT_DIR
 from wenming.publish.index_worker import (  # noqa: F401 (the bundles' layout, re-exported)
     DIGEST_FILE,
     PAGES_FILE,
@@ -63,6 +61,7 @@ from wenming.publish.index_worker import (  # noqa: F401 (the bundles' layout, r
     link_tree,
     pages_hash,
 )
+from wenming.workers import start_module
 
 # Most reports in one shard: what an edit costs (Pagefind reads and indexes the whole shard again, about
 # 0.3 s + 2 ms a page of CPU) against how many bundles the search page merges (about 1-2 per SHARD_SIZE
@@ -233,11 +232,9 @@ class SearchIndexer:
 
     def _start_worker(self) -> subprocess.Popen:
         """The worker process, configured (the package found as this process finds it)."""
-        path = os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")]))
         self._errors = tempfile.TemporaryFile()
-        worker = subprocess.Popen([sys.executable, "-m", "wenming.publish.index_worker"], text=True,
-                                  encoding="ascii", stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=self._errors, env={**os.environ, "PYTHONPATH": path})
+        worker = start_module("wenming.publish.index_worker", text=True, encoding="ascii", stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=self._errors)
         self._worker = worker
         self._send(json.dumps(dataclasses.asdict(self._config())))
         return worker

@@ -1,0 +1,33 @@
+"""Workbooks written in another process (wenming.publish.workbook) are those written here."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+
+from wenming.publish import workbook
+from wenming.publish.workbook import Table, Workbook
+
+
+def sample() -> Workbook:
+    rows = [["单位", "状态", "数量"], ["城北街道", "达标", 3], ["=HYPERLINK(\"x\")", "落后", 0.5]]
+    return Workbook(created=datetime.datetime(2022, 7, 1), fills={"达标": "C6EFCE"},
+                    tables=[Table("矩阵", rows, fill_columns=frozenset({1})), Table("说明", [["年度", 2022]], header=False)])
+
+
+def test_a_workbook_made_in_another_process_has_the_same_bytes():
+    made_here = workbook.xlsx_bytes(sample())
+    assert workbook.start(sample())() == made_here
+    book = openpyxl.load_workbook(io.BytesIO(made_here))
+    matrix = book["矩阵"]
+    assert [cell.value for cell in matrix[3]] == ['=HYPERLINK("x")', "落后", 0.5]
+    assert matrix["A3"].data_type == "s"  # text, never a formula
+    assert matrix["B2"].fill.fgColor.rgb.endswith("C6EFCE") and matrix.freeze_panes == "B2"
+    assert [cell.value for cell in book["说明"][1]] == ["年度", 2022]
+
+
+def test_a_failure_in_the_other_process_is_raised_with_its_message():
+    unwritable = Workbook(created=datetime.datetime(2022, 7, 1), tables=[Table("表", [[object()]])])
+    with pytest.raises(RuntimeError, match=r"writing workbook failed \(exit code 1\)"):
+        workbook.start(unwritable)()
