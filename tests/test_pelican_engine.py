@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
 from pelican.generators import ArticlesGenerator
 from sitekit import make_site, news
 
-from wenming.build.engine import SiteArticlesGenerator
+from wenming.build.engine import SiteArticlesGenerator, relative_path
 from wenming.build.pipeline import build, search_plan
 
 
@@ -95,3 +98,13 @@ def test_search_shards_are_indexed_while_later_report_pages_are_still_unwritten(
     assert first == next(iter(plan)) and written == len(plan[first]) < 12
     for bundle in (b for bundles, _ in shards for b in bundles):
         assert (result.site_dir / bundle / "pagefind-entry.json").is_file()
+
+
+@pytest.mark.parametrize("path, base", [
+    ("/site/content/news/a.md", "/site/content"), ("/site/content/news/a.md", "/site/content/"),
+    ("/site/content/./news/a.md", "/site/content"), ("/site/content/../other/a.md", "/site/content"),
+    ("/elsewhere/a.md", "/site/content"), ("/site/content/news//a.md", "/site/content"),
+    ("/site/content/.drafts/a.md", "/site/content"), ("/site/content/news/a.md", "/site/x/../content"),
+])
+def test_relative_path_is_what_pelican_works_out(path, base):
+    assert relative_path(path, base) == os.path.relpath(os.path.abspath(path), os.path.abspath(base))
