@@ -8,7 +8,8 @@ import pytest
 from pelican.generators import ArticlesGenerator
 from sitekit import make_site, news
 
-from wenming.build.engine import SiteArticlesGenerator, relative_path
+from wenming.build.cache import content_relative
+from wenming.build.engine import SiteArticlesGenerator
 from wenming.build.pipeline import build, search_plan
 
 
@@ -106,5 +107,5 @@ def test_search_shards_are_indexed_while_later_report_pages_are_still_unwritten(
     ("/elsewhere/a.md", "/site/content"), ("/site/content/news//a.md", "/site/content"),
     ("/site/content/.drafts/a.md", "/site/content"), ("/site/content/news/a.md", "/site/x/../content"),
 ])
-def test_relative_path_is_what_pelican_works_out(path, base):
-    assert relative_path(path, base) == os.path.relpath(os.path.abspath(path), os.path.abspath(base))
+def test_a_path_relative_to_the_content_folder_is_what_relpath_works_out(path, base):
+    assert content_relative(base)(path) == os.path.relpath(os.path.abspath(path), os.path.abspath(base))

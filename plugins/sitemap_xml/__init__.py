@@ -15,7 +15,7 @@ WRITTEN_KEY = "sitemap_written_pages"
 EXCLUDED = {"404.html", "embed/latest.html"}
 
 
-def record_written(path, context):
+def record_written(path, context, **_signal):
     written = context.get(WRITTEN_KEY)
     if written is not None and path.endswith(".html") and not context.get("noindex"):
         written.append(path)

@@ -18,14 +18,16 @@ import html
 import os
 import zoneinfo
 from itertools import chain
+from pathlib import Path
 
 from pelican import Pelican, signals
 from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.readers import Readers
 from pelican.urlwrappers import Category
-from pelican.utils import SafeDatetime, posixize_path
+from pelican.utils import SafeDatetime
 
+from wenming.build.cache import content_relative
 from wenming.model.news import NewsItem, newest_first
 from wenming.model.site import PageItem
 
@@ -51,25 +53,20 @@ def report_date(day: datetime.date, timezone: str) -> ReportDate:
     return ReportDate.combine(day, datetime.time(12, 0), zoneinfo.ZoneInfo(timezone))
 
 
-def relative_path(path: str, base: str) -> str:
-    """``path`` relative to the folder ``base``, as Pelican's ``get_relative_source_path`` gives it, by cutting
-    off the prefix when both are plain absolute paths (``os.path.relpath`` normalises both first: ~20 µs, and
-    Pelican asks three times per report and build)."""
-    prefix = os.path.join(base, "")
-    if (path.startswith(prefix) and os.path.isabs(prefix) and os.path.normpath(base) == base.rstrip("/")
-            and "/." not in path[len(prefix) - 1:] and "//" not in path):
-        return path[len(prefix):]
-    return posixize_path(os.path.relpath(os.path.abspath(path), os.path.abspath(base)))
+@functools.lru_cache(maxsize=8)
+def _relative_to(content_dir: str):
+    return content_relative(Path(content_dir))
 
 
 class SiteArticle(Article):
-    """Pelican's article, with its path relative to the content folder worked out faster (see relative_path)."""
+    """Pelican's article, with its path relative to the content folder worked out without os.path.relpath
+    (~20 µs, and Pelican asks three times per report and build; see content_relative)."""
 
     def get_relative_source_path(self, source_path: str | None = None) -> str | None:
         path = source_path or self.source_path
         if path is None:
             return None
-        return relative_path(os.path.join(self.settings["PATH"], path), self.settings["PATH"])
+        return _relative_to(self.settings["PATH"])(os.path.join(self.settings["PATH"], path))
 
 
 def article_metadata(item: NewsItem, settings: dict) -> dict:
@@ -139,9 +136,8 @@ def _urls(content) -> tuple[str, str]:
 
 
 def _fed_from_model(generator, items, metadata) -> None:
-    base = os.path.abspath(generator.path)
-    generator.readers = ModelReaders(generator.settings, {relative_path(os.path.abspath(item.source), base): item
-                                                          for item in items}, metadata)
+    relative = _relative_to(generator.path)
+    generator.readers = ModelReaders(generator.settings, {relative(item.source): item for item in items}, metadata)
 
 
 def article_order(article) -> tuple:
@@ -151,7 +147,18 @@ def article_order(article) -> tuple:
     return newest_first(report) if report is not None else (-article.date.toordinal(), article.slug)
 
 
-class SiteArticlesGenerator(ArticlesGenerator):
+class _ModelFed:
+    """A generator fed from the model, which is the cache: Pelican's per-file content cache is off
+    (CACHE_CONTENT), but it would still stat every file twice to stamp entries it never saves."""
+
+    def get_cached_data(self, filename, default=None):
+        return default
+
+    def cache_data(self, filename, data) -> None:
+        pass
+
+
+class SiteArticlesGenerator(_ModelFed, ArticlesGenerator):
     """The model's reports as Pelican articles, written in search-bundle order, with linear archives."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -184,7 +191,7 @@ class SiteArticlesGenerator(ArticlesGenerator):
                 kept = keep_unchanged(article.save_as, template.name,
                                       {"article": article, "category": category, "blog": True})
                 if kept is not None:
-                    signals.content_written.send(kept, context=self.context)
+                    signals.content_written.send(kept, context=self.context, kept=True)
                     continue
             write(article.save_as, template, self.context, article=article, category=category,
                   override_output=hasattr(article, "override_save_as"), url=article.url, blog=True)
@@ -212,7 +219,7 @@ class SiteArticlesGenerator(ArticlesGenerator):
             super().generate_authors(write)
 
 
-class SitePagesGenerator(PagesGenerator):
+class SitePagesGenerator(_ModelFed, PagesGenerator):
     """The model's static pages as Pelican pages."""
 
     def __init__(self, *args, **kwargs) -> None:

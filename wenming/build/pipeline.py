@@ -216,11 +216,12 @@ class SearchStage:
             self.started = True
             self.indexer.start(self.plan, ready=[])
 
-    def page_written(self, path: str, **_signal) -> None:
+    def page_written(self, path: str, kept: bool = False, **_signal) -> None:
+        """Pelican's ``content_written``; our writer also signals the pages it keeps (``kept``)."""
         bundle = self._bundle_of.get(path[len(self._prefix):]) if path.startswith(self._prefix) else None
         if bundle is not None:
             self._unwritten[bundle] -= 1
-            if self._in_place and os.path.exists(path):  # kept pages are signalled too, and not staged
+            if self._in_place and not kept:  # in place, kept pages are not staged: only these were written
                 self._rewritten.add(bundle)
             if self._unwritten[bundle] == 0:
                 self.indexer.mark_ready(bundle, unchanged=self._in_place and bundle not in self._rewritten)

@@ -279,7 +279,7 @@ class IncrementalWriter(Writer):
             key = self.page_key(template.name, name, kwargs)
             kept = self.keep_unchanged(name, template.name, kwargs, key)
             if kept is not None:  # before Pelican copies the context and works out relative URLs
-                signals.content_written.send(kept, context={**context, **kwargs})  # as Pelican would
+                signals.content_written.send(kept, context={**context, **kwargs}, kept=True)  # as Pelican would
                 return None
             template = _KeyedTemplate(self.cache, template, key)
         return super().write_file(name, template, context, relative_urls, paginated, template_name,
