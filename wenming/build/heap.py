@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import gc
 
+_leftovers = False  # a build ended since the last full collection
+
 
 class BuildHeap:
     """``with BuildHeap() as heap: ...load...; heap.loaded(); ...render...``"""
@@ -19,6 +21,7 @@ class BuildHeap:
     def __enter__(self) -> BuildHeap:
         self._enabled = gc.isenabled()
         self._frozen = False
+        collect_leftovers()  # frozen with the new model, they would outlive every later build
         gc.disable()
         return self
 
@@ -30,7 +33,19 @@ class BuildHeap:
             gc.enable()
 
     def __exit__(self, *exc_info) -> None:
+        global _leftovers
         if self._frozen:
             gc.unfreeze()
+            _leftovers = True
         if self._enabled:
             gc.enable()
+
+
+def collect_leftovers() -> None:
+    """Collect what the builds of this process left (its last Pelican run: ~100,000 objects in cycles at
+    10,000 reports), once. ~0.3 s in a process that still holds its last build's model: a long-running
+    process (the CMS) calls it once a build is reported, so that the next build need not."""
+    global _leftovers
+    if _leftovers:
+        gc.collect()
+        _leftovers = False

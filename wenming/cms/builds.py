@@ -14,6 +14,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from wenming.build.heap import collect_leftovers
+
 logger = logging.getLogger(__name__)
 
 
@@ -128,6 +130,7 @@ class BuildWorker:
             with self._changed:
                 self._finish(outcome)
                 self._changed.notify_all()
+            collect_leftovers()  # once the build is reported: the next build then need not
 
     def _run_once(self, covers: int) -> _Outcome:
         try:

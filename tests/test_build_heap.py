@@ -1,0 +1,56 @@
+"""The garbage collector during a build (wenming.build.heap)."""
+
+import gc
+import weakref
+
+from wenming.build import heap
+
+
+class Node:
+    pass
+
+
+def cycle() -> weakref.ref:
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    return weakref.ref(a)
+
+
+def test_paused_while_loading_frozen_while_rendering_and_restored_after():
+    assert gc.isenabled()
+    with heap.BuildHeap() as build_heap:
+        assert not gc.isenabled()
+        model = [Node() for _ in range(1000)]
+        build_heap.loaded()
+        assert gc.isenabled() and gc.get_freeze_count() >= len(model)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_what_a_build_leaves_in_cycles_is_collected_once_and_not_frozen_by_the_next_build():
+    with heap.BuildHeap() as build_heap:
+        build_heap.loaded()
+        left = cycle()  # garbage made while rendering, left for a full collection
+    gc.disable()  # no collection happens by chance before the next build
+    try:
+        assert left() is not None
+        with heap.BuildHeap() as next_heap:  # collects first, so the cycle is not frozen with the new model
+            assert left() is None
+            next_heap.loaded()
+    finally:
+        gc.enable()
+    with heap.BuildHeap() as build_heap:
+        build_heap.loaded()
+        left = cycle()
+    heap.collect_leftovers()  # what the CMS calls once a build is reported
+    assert left() is None
+
+
+def test_a_collector_that_was_off_stays_off():
+    gc.disable()
+    try:
+        with heap.BuildHeap() as build_heap:
+            build_heap.loaded()
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
