@@ -61,7 +61,7 @@ from wenming.publish.index_worker import (  # noqa: F401 (the bundles' layout, r
     link_tree,
     pages_hash,
 )
-from wenming.workers import start_module
+from wenming.workers import start_module, stderr_tail
 
 # Most reports in one shard: what an edit costs (Pagefind reads and indexes the whole shard again, about
 # 0.3 s + 2 ms a page of CPU) against how many bundles the search page merges (about 1-2 per SHARD_SIZE
@@ -273,7 +273,7 @@ class SearchIndexer:
                     worker.stdin.close()
                 if worker.wait() != 0 and self._error is None:
                     self._error = SearchIndexError(f"the search indexer ended with exit code {worker.returncode}: "
-                                                   f"{_tail(self._errors)}")
+                                                   f"{stderr_tail(self._errors)}")
                 self._errors.close()
 
     def _record(self, bundle: str, line: str) -> None:
@@ -283,7 +283,7 @@ class SearchIndexer:
         if not line:
             self._worker.wait()
             raise SearchIndexError(f"the search indexer stopped (exit code {self._worker.returncode}) while "
-                                   f"indexing {bundle}/: {_tail(self._errors)}")
+                                   f"indexing {bundle}/: {stderr_tail(self._errors)}")
         answer = json.loads(line)
         if "error" in answer:
             raise SearchIndexError(answer["error"])
@@ -291,8 +291,3 @@ class SearchIndexer:
         if answer["read"]:
             self.read.append(bundle)
 
-
-def _tail(stream, characters: int = 2000) -> str:
-    """The end of what the worker wrote to ``stream`` (a temporary file)."""
-    stream.seek(0)
-    return stream.read()[-characters:].decode("utf-8", "replace").strip() or "no message"

@@ -17,7 +17,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 
-from wenming.workers import start_module
+from wenming.workers import start_module, stderr_tail
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,9 +77,8 @@ def start(book: Workbook) -> Callable[[], bytes]:
         feeder.join()
         with errors:
             if process.returncode != 0 or not result.get("out"):
-                errors.seek(0)
-                message = errors.read()[-2000:].decode("utf-8", "replace").strip()
-                raise RuntimeError(f"writing workbook failed (exit code {process.returncode}): {message}")
+                raise RuntimeError(f"writing workbook failed (exit code {process.returncode}): "
+                                   f"{stderr_tail(errors)}")
         return result["out"]
 
     return wait
