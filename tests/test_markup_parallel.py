@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sitekit import write_picture, write_registry
 
-from wenming.media import markup
+from wenming.media import markup, prerender
 from wenming.media.images import ImageStore
 
 
@@ -13,10 +13,11 @@ def test_parallel_prerender_matches_serial_rendering_and_leaves_broken_bodies_to
     write_picture(content, "images/a.jpg")
     bodies = [f"第{i}段，**加粗**。\n\n- 列表{i}\n\n![图{i}](images/a.jpg)" for i in range(12)]
     broken = "![缺失的图](images/missing.jpg)"
-    monkeypatch.setattr(markup, "PARALLEL_MINIMUM", 1)
+    monkeypatch.setattr(prerender, "PARALLEL_MINIMUM", 1)
+    monkeypatch.setattr(prerender, "BATCH", 5)  # several batches, the last one partly filled
 
     parallel = markup.MarkdownRenderer(ImageStore(content))
-    assert parallel.prerender([*bodies, broken], workers=2) == 13
+    assert prerender.prerender(parallel, [*bodies, broken, bodies[0]], workers=2) == 13  # a repeat is handed once
     serial = markup.MarkdownRenderer(ImageStore(content))
 
     assert len(parallel.cache) == 12  # the broken body was not cached

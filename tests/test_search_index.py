@@ -275,6 +275,60 @@ def test_a_pagefind_failure_raises_with_its_message(tmp_path, monkeypatch):
     assert_farms_removed(tmp_path / "cache")
 
 
+def recording_parents(log: Path) -> list[str]:
+    """A Pagefind command that notes which worker process ran it (its parent), then runs Pagefind."""
+    script = ("import os, sys\n"
+              f"with open({str(log)!r}, 'a') as log: log.write(f'{{os.getppid()}}\\n')\n"
+              "os.execv(sys.executable, [sys.executable, '-m', 'pagefind', *sys.argv[1:]])")
+    return [sys.executable, "-c", script]
+
+
+def test_while_pages_are_written_one_worker_indexes_then_two_share_the_rest(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "SHARD_SIZE", 2)
+    monkeypatch.setattr(search_index.os, "cpu_count", lambda: 2)
+    site, log = tmp_path / "site", tmp_path / "parents"
+    plan = plan_bundles(write_pages(site, 12), [])
+    monkeypatch.setattr(search_index, "PAGEFIND_COMMAND", recording_parents(log))
+    indexer = SearchIndexer(site, None, tmp_path / "cache")
+    indexer.start(plan, ready=[])
+    first, *rest = list(plan)
+    indexer.mark_ready(first)  # rendering goes on: one worker
+    deadline = time.monotonic() + 120
+    while not (site / first / DIGEST_FILE).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(set(log.read_text().split())) == 1
+    indexer.mark_ready()  # every page written: a second worker joins
+    indexer.wait()
+    assert sorted(indexer.built) == sorted(plan) and indexer.pages == 12
+    assert len(set(log.read_text().split())) == 2
+    for bundle in plan:
+        entry = json.loads((site / bundle / "pagefind-entry.json").read_text())
+        assert entry["languages"]["zh-cn"]["page_count"] == len(plan[bundle])
+    assert_farms_removed(tmp_path / "cache")
+
+
+def test_a_failure_in_one_worker_stops_the_other(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "SHARD_SIZE", 2)
+    monkeypatch.setattr(search_index.os, "cpu_count", lambda: 2)
+    site = tmp_path / "site"
+    plan = plan_bundles(write_pages(site, 12), [])
+    token = tmp_path / "fail-once"
+    token.touch()
+    script = ("import os, sys, time\n"  # the first Pagefind fails, any other runs for a minute
+              f"try: os.rename({str(token)!r}, {str(token)!r} + '.taken')\n"
+              "except FileNotFoundError: time.sleep(60)\n"
+              "else: sys.exit(3)")
+    monkeypatch.setattr(search_index, "PAGEFIND_COMMAND", [sys.executable, "-c", script])
+    indexer = SearchIndexer(site, None, tmp_path / "cache")
+    began = time.monotonic()
+    indexer.start(plan)
+    with pytest.raises(SearchIndexError, match="failed"):
+        indexer.wait()
+    assert time.monotonic() - began < 60
+    assert not any((site / bundle / DIGEST_FILE).exists() for bundle in plan)
+    assert_farms_removed(tmp_path / "cache")
+
+
 def test_a_missing_page_raises(tmp_path):
     site = tmp_path / "site"
     plan = plan_bundles([*write_pages(site, 2), "news/gone/index.html"], [])

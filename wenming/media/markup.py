@@ -11,12 +11,9 @@ import dataclasses
 import functools
 import hashlib
 import html
-import multiprocessing
-import os
 import re
 import threading
 import xml.etree.ElementTree as etree
-from concurrent.futures import ProcessPoolExecutor
 
 import markdown
 from markdown.extensions import Extension
@@ -160,6 +157,15 @@ class MarkdownRenderer:
         entry = self.cache.get(key)
         return entry if self._valid(entry) else None
 
+    def cached(self, key: str) -> bool:
+        """Whether the body of ``key`` (see ``key``) is in the cache, its pictures unchanged."""
+        return self._lookup(key) is not None
+
+    def fresh(self, text: str) -> Rendered | None:
+        """``text`` rendered anew for the cache (nothing marked as used); None when it has a problem."""
+        output, scan, problems, digests = self._converter.convert(text, publish=False)
+        return None if problems else Rendered(output, scan, digests)
+
     def _convert(self, key: str, text: str, publish: bool) -> Rendered | None:
         output, scan, problems, digests = self._converter.convert(text, publish)
         if problems:
@@ -196,52 +202,9 @@ class MarkdownRenderer:
         self.used_keys.add(key)
         return entry.html
 
-    def prerender(self, texts: list[str], workers: int | None = None) -> int:
-        """Render the bodies missing from the cache on every core, so that ``render`` finds them.
-
-        Worth it for a cold build of thousands of reports; returns how many were rendered. A body
-        that fails here (a broken image reference, say) is left for ``render`` to report.
-        """
-        missing = {}
-        for text in texts:
-            key = self.key(text)
-            if self._lookup(key) is None:
-                missing[key] = text
-        workers = workers or os.cpu_count() or 1
-        if len(missing) < PARALLEL_MINIMUM or workers < 2:
-            return 0
-        global _FORKED_RENDERER
-        _FORKED_RENDERER = self
-        keys = list(missing)
-        chunks = [keys[i::workers * 4] for i in range(workers * 4)]
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                results = pool.map(_render_in_child, [[missing[key] for key in chunk] for chunk in chunks])
-                for chunk, rendered in zip(chunks, results):
-                    self.cache.update((key, entry) for key, entry in zip(chunk, rendered) if entry is not None)
-        finally:
-            _FORKED_RENDERER = None
-        return len(missing)
-
     def used_entries(self) -> dict:
         """The cache entries this build used: what is worth keeping for the next one."""
         return {key: self.cache[key] for key in self.used_keys if key in self.cache}
-
-
-PARALLEL_MINIMUM = 300  # below this, starting worker processes costs more than it saves
-_FORKED_RENDERER: MarkdownRenderer | None = None  # inherited by forked workers
-
-
-def _render_in_child(texts: list[str]) -> list[Rendered | None]:
-    renderer = _FORKED_RENDERER
-    rendered: list[Rendered | None] = []
-    for text in texts:
-        try:
-            output, scan, problems, digests = renderer._converter.convert(text, publish=False)
-        except Exception:  # noqa: BLE001 - reported with its file and line by the serial render
-            problems = [None]
-        rendered.append(None if problems else Rendered(output, scan, digests))
-    return rendered
 
 
 def render_markdown(text: str, renderer: MarkdownRenderer | None = None, publish: bool = True) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from wenming.media.images import ImageStore
 from wenming.media.markup import MarkdownRenderer, derive_summary, render_markdown
+from wenming.media.prerender import Prerender
 from wenming.model import urls
 from wenming.model.events import load_events
 from wenming.model.exhibits import load_exhibits
@@ -187,10 +188,13 @@ def load_news(ctx: LoadContext) -> None:
     news: list[NewsItem] = []
     claims = SlugClaims(ctx.diagnostics)
     known = known_slugs(ctx.collections)
-    sources = list(ctx.read_folder("news", NewsReport))
-    for source in sources:
-        ctx.images.prefetch([source.meta.cover, *(image.src for image in ctx.markdown.scan(source.body).images)])
-    ctx.markdown.prerender([source.body for source in sources])
+    sources = []
+    with Prerender(ctx.markdown) as bodies:  # a cold build renders them in workers while it reads on
+        for source in ctx.read_folder("news", NewsReport):
+            sources.append(source)
+            ctx.images.prefetch([source.meta.cover, *(image.src for image in ctx.markdown.scan(source.body).images)])
+            bodies.add(source.body)
+        bodies.finish()
     for source in sources:
         if not claims.claim(slug_for(source), source):
             continue

@@ -19,13 +19,14 @@ page merges in the browser (``pagefind.mergeIndex``):
   overflows, splits it in two). Shards are small so that an edit re-indexes a
   few hundred pages, not thousands.
 
-Each bundle is built by its own Pagefind process, one at a time (memory stays
-that of one shard), over a farm of hard links to just its pages outside the
-site. A bundle whose input (page paths and bytes) is unchanged since the
+Each bundle is built by its own Pagefind process, one at a time while the
+build renders and up to WORKERS at a time once its pages are written (memory
+stays that of a shard or two), over a farm of hard links to just its pages
+outside the site. A bundle whose input (page paths and bytes) is unchanged since the
 previous site is hard-linked from there instead: each bundle records the
 digest of its input in DIGEST_FILE (and of its page paths alone in
 PAGES_FILE). That work is done by a worker process (wenming.publish.index_worker),
-fed bundle by bundle from a thread here as their pages are written.
+fed bundle by bundle from threads here as their pages are written.
 
 Interface used by the build pipeline (a plan made before Pelican runs, so the
 search page can name its bundles; indexing started once the pages exist):
@@ -43,6 +44,7 @@ import dataclasses
 import hashlib
 import itertools
 import json
+import os
 import queue
 import subprocess
 import sys
@@ -73,6 +75,7 @@ SHARD_SIZE = 400
 FORMAT = "wenming-search-1"  # part of every digest: change it to rebuild every bundle
 PAGEFIND_COMMAND: list[str] | None = None  # None: the pagefind[extended] binary (see pagefind_command)
 TIMEOUT = 600  # seconds for one bundle
+WORKERS = 2  # Pagefind processes at once, once the build's pages are all written (each: see above)
 _RANK_BITS = 64
 
 
@@ -140,11 +143,15 @@ def bundle_urls(plan: dict[str, list[str]]) -> list[str]:
 
 
 class SearchIndexer:
-    """Writes the search bundles of a plan into ``site_dir`` in a background thread.
+    """Writes the search bundles of a plan into ``site_dir`` from background threads.
 
     Only the bundle folders are written into ``site_dir``; the page farms live
     in ``cache_dir``. After ``wait()``, ``built`` and ``reused`` name the
     bundles Pagefind indexed and those linked from ``previous_site_dir``.
+
+    One worker process takes the bundles while the build renders (the build's
+    own thread needs the other core); once every page is written, up to
+    WORKERS of them share the bundles left.
 
     ``in_place``: ``site_dir`` holds only the pages written again, and the build then updates
     ``previous_site_dir`` in place (wenming.build.in_place): other pages are read there, and a bundle
@@ -164,15 +171,17 @@ class SearchIndexer:
         self.kept: list[str] = []
         self.read: list[str] = []  # the bundles whose pages were read (to work out their input digest)
         self.pages = 0
-        self._summary = ""
         self._error: BaseException | None = None
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
+        self._workers: list[subprocess.Popen] = []
+        self._lock = threading.Lock()
         self._cancelled = threading.Event()
-        self._worker: subprocess.Popen | None = None
-        self._errors = None  # the worker's stderr: a temporary file
         self._plan: dict[str, list[str]] = {}
+        self._claimed: set[str] = set()
+        self._began = 0.0
         # (priority, order, bundle): a bundle with pages written again before those kept as they were (in
-        # place, those only need two small files read), so that Pagefind starts as soon as it can.
+        # place, those only need two small files read), so that Pagefind starts as soon as it can. None
+        # (after every bundle was handed out, or cancelled) ends a thread.
         self._ready: queue.PriorityQueue[tuple[int, int, str | None]] = queue.PriorityQueue()
         self._order = itertools.count()
         self._unchanged: set[str] = set()
@@ -180,114 +189,157 @@ class SearchIndexer:
     def start(self, plan: dict[str, list[str]], ready: list[str] | None = None) -> None:
         """Start indexing the plan's bundles; returns at once.
 
-        Bundles are indexed one at a time as they become ready: all at once by default, or only
-        ``ready`` ones, the others when ``mark_ready`` names them (once their pages are written).
+        Bundles are indexed as they become ready: all at once by default, or only ``ready`` ones, the
+        others when ``mark_ready`` names them (once their pages are written).
         """
-        if self._thread is not None:
+        if self._threads:
             raise RuntimeError("this indexer was already started")
-        plan = {bundle: list(pages) for bundle, pages in plan.items() if pages}
-        self._plan = plan
-        for bundle in plan if ready is None else ready:
+        self._plan = {bundle: list(pages) for bundle, pages in plan.items() if pages}
+        self._began = time.monotonic()
+        for bundle in self._plan if ready is None else ready:
             self._put(bundle)
-        self._thread = threading.Thread(target=self._run, args=(plan,), name="search-index")
-        self._thread.start()
+        self._add_thread()
+        if ready is None:
+            self._widen()
 
     def _put(self, bundle: str | None, priority: int = 1) -> None:
         self._ready.put((priority, next(self._order), bundle))
 
     def mark_ready(self, *bundles: str, unchanged: bool = False) -> None:
-        """The pages of these bundles are written: they may be indexed (no bundle means all of them).
+        """The pages of these bundles are written: they may be indexed (no bundle means all of them, the
+        build's rendering is over and more workers may share what is left).
         ``unchanged`` (in place): none of their pages was written again, each is the previous site's."""
         for bundle in bundles or list(self._plan):
             if unchanged and self.in_place:
                 self._unchanged.add(bundle)
             self._put(bundle, 2 if unchanged else 1)
+        if not bundles and self._threads:
+            self._widen()
 
     def wait(self) -> str:
         """Wait for the index; returns a one-line summary, raises SearchIndexError when it failed."""
-        if self._thread is None:
+        if not self._threads:
             raise RuntimeError("the indexer was not started")
         self.mark_ready()
-        self._thread.join()
+        for thread in list(self._threads):
+            thread.join()
         if isinstance(self._error, SearchIndexError):
             raise self._error
         if self._error is not None:
             raise SearchIndexError(f"search indexing failed: {self._error}") from self._error
-        return self._summary
+        return (f"search index: {self.pages} pages in {len(self._plan)} bundles ({len(self.built)} built, "
+                f"{len(self.reused) + len(self.kept)} reused) in {time.monotonic() - self._began:.1f} s")
 
     def cancel(self) -> None:
-        """Stop indexing (the build failed elsewhere): ends the worker, and with it the running Pagefind."""
-        self._cancelled.set()
-        self._put(None, 0)  # wakes a thread waiting for the next bundle
-        worker = self._worker
-        if worker is not None and worker.poll() is None:
-            worker.terminate()
-        if self._thread is not None:
-            self._thread.join()
+        """Stop indexing (the build failed elsewhere): ends the workers, and with them the running Pagefinds."""
+        self._stop()
+        for thread in list(self._threads):
+            thread.join()
+
+    def _stop(self) -> None:
+        with self._lock:
+            self._cancelled.set()
+            for _ in range(len(self._threads) + 1):
+                self._put(None, 0)  # wakes the threads waiting for their next bundle
+            for worker in self._workers:
+                if worker.poll() is None:
+                    worker.terminate()
+
+    def _add_thread(self) -> None:
+        with self._lock:
+            if self._cancelled.is_set():
+                return
+            thread = threading.Thread(target=self._run, name=f"search-index-{len(self._threads)}")
+            self._threads.append(thread)
+        thread.start()
+
+    def _widen(self) -> None:
+        """More workers for the bundles not yet handed out, when there are some for each."""
+        wanted = min(WORKERS, os.cpu_count() or 1, len(self._plan) - len(self._claimed))
+        for _ in range(wanted - len(self._threads)):
+            self._add_thread()
 
     def _config(self) -> Config:
         return Config(site_dir=str(self.site_dir), in_place=self.in_place, cache_dir=str(self.cache_dir),
                       previous_site_dir=str(self.previous_site_dir) if self.previous_site_dir else None,
                       command=pagefind_command(), format=FORMAT, timeout=TIMEOUT)
 
-    def _start_worker(self) -> subprocess.Popen:
-        """The worker process, configured (the package found as this process finds it)."""
-        self._errors = tempfile.TemporaryFile()
+    def _start_worker(self, errors) -> subprocess.Popen:
+        """A worker process, configured (the package found as this process finds it)."""
         worker = start_module("wenming.publish.index_worker", text=True, encoding="ascii", stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=self._errors)
-        self._worker = worker
-        self._send(json.dumps(dataclasses.asdict(self._config())))
+                              stdout=subprocess.PIPE, stderr=errors)
+        with self._lock:
+            self._workers.append(worker)
+            if self._cancelled.is_set():
+                worker.terminate()
+        _send(worker, json.dumps(dataclasses.asdict(self._config())))
         return worker
 
-    def _send(self, line: str) -> None:
-        try:
-            self._worker.stdin.write(line + "\n")
-            self._worker.stdin.flush()
-        except OSError:
-            pass  # the worker stopped: its answer (or its end) says why
-
-    def _run(self, plan: dict[str, list[str]]) -> None:
-        worker = None
-        try:
-            began = time.monotonic()
-            worker = self._start_worker()
-            done: set[str] = set()
-            while len(done) < len(plan):
-                _, _, bundle = self._ready.get()
-                if self._cancelled.is_set():
-                    raise SearchIndexError("search indexing was cancelled")
-                if bundle in done or bundle not in plan:
+    def _claim(self) -> str | None:
+        """The next bundle ready and not yet handed out; None once all were."""
+        while True:
+            with self._lock:
+                if len(self._claimed) == len(self._plan) and not self._cancelled.is_set():
+                    return None
+            _, _, bundle = self._ready.get()
+            if self._cancelled.is_set():
+                raise SearchIndexError("search indexing was cancelled")
+            with self._lock:
+                if bundle is None or bundle in self._claimed or bundle not in self._plan:
                     continue
-                done.add(bundle)
-                unchanged = bundle in self._unchanged
-                self._send(json.dumps({"bundle": bundle, "pages": plan[bundle], "unchanged": unchanged}))
-                self._record(bundle, worker.stdout.readline())
-                self.pages += len(plan[bundle])
-            self._summary = (f"search index: {self.pages} pages in {len(plan)} bundles ({len(self.built)} built, "
-                             f"{len(self.reused) + len(self.kept)} reused) in {time.monotonic() - began:.1f} s")
+                self._claimed.add(bundle)
+                if len(self._claimed) == len(self._plan):
+                    for _ in self._threads:
+                        self._put(None, 3)  # after the repeats still queued: ends the threads waiting
+                return bundle
+
+    def _run(self) -> None:
+        worker, errors = None, tempfile.TemporaryFile()
+        try:
+            worker = self._start_worker(errors)
+            while (bundle := self._claim()) is not None:
+                _send(worker, json.dumps({"bundle": bundle, "pages": self._plan[bundle],
+                                          "unchanged": bundle in self._unchanged}))
+                self._record(bundle, worker, errors, worker.stdout.readline())
         except BaseException as exc:  # handed to wait()
-            self._error = exc
+            self._fail(exc)
         finally:
             if worker is not None:
                 with contextlib.suppress(OSError):
                     worker.stdin.close()
-                if worker.wait() != 0 and self._error is None:
-                    self._error = SearchIndexError(f"the search indexer ended with exit code {worker.returncode}: "
-                                                   f"{stderr_tail(self._errors)}")
-                self._errors.close()
+                if worker.wait() != 0:
+                    self._fail(SearchIndexError(f"the search indexer ended with exit code {worker.returncode}: "
+                                                f"{stderr_tail(errors)}"))
+            errors.close()
 
-    def _record(self, bundle: str, line: str) -> None:
+    def _fail(self, error: BaseException) -> None:
+        """The first error is the one wait() raises; the other threads and workers stop."""
+        with self._lock:
+            if self._error is None:
+                self._error = error
+        self._stop()
+
+    def _record(self, bundle: str, worker: subprocess.Popen, errors, line: str) -> None:
         """Note the worker's answer about ``bundle``."""
         if self._cancelled.is_set():
             raise SearchIndexError("search indexing was cancelled")
         if not line:
-            self._worker.wait()
-            raise SearchIndexError(f"the search indexer stopped (exit code {self._worker.returncode}) while "
-                                   f"indexing {bundle}/: {stderr_tail(self._errors)}")
+            worker.wait()
+            raise SearchIndexError(f"the search indexer stopped (exit code {worker.returncode}) while "
+                                   f"indexing {bundle}/: {stderr_tail(errors)}")
         answer = json.loads(line)
         if "error" in answer:
             raise SearchIndexError(answer["error"])
-        {"built": self.built, "reused": self.reused, "kept": self.kept}[answer["outcome"]].append(bundle)
-        if answer["read"]:
-            self.read.append(bundle)
+        with self._lock:
+            {"built": self.built, "reused": self.reused, "kept": self.kept}[answer["outcome"]].append(bundle)
+            if answer["read"]:
+                self.read.append(bundle)
+            self.pages += len(self._plan[bundle])
 
+
+def _send(worker: subprocess.Popen, line: str) -> None:
+    try:
+        worker.stdin.write(line + "\n")
+        worker.stdin.flush()
+    except OSError:
+        pass  # the worker stopped: its answer (or its end) says why
