@@ -148,14 +148,22 @@ def source_cache(cache_dir: Path, fingerprint: str) -> EntryStore:
 Stamp = tuple[str, int, int]  # (path relative to content/, size, modification time in ns)
 
 
+@functools.lru_cache(maxsize=8)
 def content_relative(content_dir: Path) -> Callable[[str | os.PathLike], str]:
     """A function giving a source file's path relative to ``content_dir``, as stamps name it (a slice of
-    the absolute path, not relpath's ~10 µs a call: it runs for every report of a build)."""
+    the absolute path, not relpath's ~10 µs a call: it runs for every report several times a build; an
+    absolute path's answer is remembered)."""
     top = os.path.join(os.path.abspath(content_dir), "")
+    known: dict[str | os.PathLike, str] = {}
 
     def relative(source: str | os.PathLike) -> str:
-        source = os.path.abspath(source)
-        return source[len(top):] if source.startswith(top) else os.path.relpath(source, top)
+        found = known.get(source)
+        if found is None:
+            path = os.path.abspath(source)
+            found = path[len(top):] if path.startswith(top) else os.path.relpath(path, top)
+            if os.path.isabs(source):
+                known[source] = found
+        return found
 
     return relative
 

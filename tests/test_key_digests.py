@@ -1,0 +1,56 @@
+"""Page keys digest the reports a page shows; long lists and each report's parts are worked out once a build,
+and never stand in for a list or a report that changed."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from pathlib import Path
+
+from wenming.build import render_cache
+from wenming.build.render_cache import _Digests
+from wenming.model.news import NewsItem
+from wenming.model.registry import Named
+
+
+def report(i: int, html: str = "") -> NewsItem:
+    return NewsItem(source=Path(f"/c/news/r{i}.md"), slug=f"r{i}", title=f"报道{i}", date=datetime.date(2022, 5, 1),
+                    status="published", units=[], village=None, platform=None, task=None,
+                    kind=Named("活动", "huodong"), topics=[], publications=[], summary=f"摘要{i}",
+                    html=html or f"<p>正文{i}</p>", front_matter_digest=f"fm{i}")
+
+
+def digest(digests: _Digests, value, front_matter: bool = True) -> list[str]:
+    out: list[str] = []
+    digests.collect(value, out, front_matter=front_matter)
+    return out
+
+
+def test_a_long_list_is_digested_once_and_again_when_it_changes(monkeypatch):
+    monkeypatch.setattr(render_cache, "_LONG_LIST", 4)
+    reports = [report(i) for i in range(6)]
+    digests = _Digests()
+    first = digest(digests, reports)
+    assert len(first) == 1  # one digest for the whole list
+    assert digest(digests, reports) == first
+    assert digest(digests, list(reports)) == first  # another list of the same reports
+    assert digest(_Digests(), reports) == first  # the next build's digest of the same list
+
+    reports[3] = report(3, html="<p>改过的正文</p>")  # the same list object, one report replaced
+    changed = digest(digests, reports)
+    assert changed != first
+    assert digest(digests, reports, front_matter=False) != changed  # front matter asked for or not
+
+    reports.append(report(6))
+    assert digest(digests, reports) != changed
+
+
+def test_short_lists_and_reports_give_their_parts(monkeypatch):
+    monkeypatch.setattr(render_cache, "_LONG_LIST", 64)
+    reports = [report(i) for i in range(3)]
+    digests = _Digests()
+    parts = digest(digests, reports)
+    assert len(parts) == 6 and parts[1] == "r0\0fm0" and parts[3] == "r1\0fm1"
+    assert digest(digests, reports, front_matter=False) == [parts[0], parts[2], parts[4]]
+    edited = dataclasses.replace(reports[1], html="<p>新</p>")
+    assert digest(digests, [reports[0], edited, reports[2]])[2] != parts[2]
