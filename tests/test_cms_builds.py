@@ -165,3 +165,26 @@ def test_stop_ends_the_thread_after_the_running_build_and_releases_waiters(site)
     assert not any(thread.name == "cms-builds" for thread in threading.enumerate())
     worker.request()
     assert not worker.wait_until_live("r9", 0.01) and site.builds == ["r1"]
+
+
+def test_what_a_build_left_is_collected_once_the_server_is_quiet(site, worker, monkeypatch):
+    from wenming.cms import builds
+    collected = threading.Event()
+    collections: list[str] = []  # the state when each collection ran
+
+    def collect() -> None:
+        collections.append(worker.state().state)
+        collected.set()
+
+    monkeypatch.setattr(builds, "collect_leftovers", collect)
+    monkeypatch.setattr(builds, "COLLECT_AFTER", 0.5)
+    site.hold.clear()
+    worker.request()
+    assert site.started.acquire(timeout=WAIT)
+    worker.request()  # asked for while the first build runs: no collection between the two builds
+    site.hold.set()
+    assert worker.wait_until_live("r1", WAIT)
+    assert site.started.acquire(timeout=WAIT)
+    assert collections == []
+    assert collected.wait(WAIT)  # after the second build, once no build was asked for
+    assert collections == ["idle"] and len(site.builds) == 2
