@@ -161,6 +161,7 @@ class EntryFiles:
     def __init__(self, content_dir: Path) -> None:
         self.content_dir = content_dir.resolve()
         self._parsed: dict[Path, tuple[tuple[int, int], Entry]] = {}  # path -> ((mtime, size), entry)
+        self._where: dict[str, dict[str, Path]] = {}  # content folder -> slug -> file, as the last listing found
         self._lock = threading.Lock()
 
     def folder(self, kind: Collection) -> Path:
@@ -185,10 +186,24 @@ class EntryFiles:
         return entry
 
     def all(self, kind: Collection) -> list[Entry]:
-        return [e for e in map(self.entry, content_files(self.folder(kind))) if e is not None]
+        entries = [e for e in map(self.entry, content_files(self.folder(kind))) if e is not None]
+        where: dict[str, Path] = {}
+        for entry in entries:
+            where.setdefault(entry.slug, entry.path)  # the first, as find's scan would
+        with self._lock:
+            self._where[kind.folder] = where
+        return entries
 
     def find(self, kind: Collection, slug: str) -> Entry | None:
+        """The entry of ``slug``: from the file where the last listing found it when that file still has that
+        slug (a look at one file, not at every file of the folder), else from a new listing."""
         check_slug(slug)
+        with self._lock:
+            path = self._where.get(kind.folder, {}).get(slug)
+        if path is not None:
+            entry = self.entry(path)
+            if entry is not None and entry.slug == slug:
+                return entry
         return next((e for e in self.all(kind) if e.slug == slug), None)
 
     def new_path(self, kind: Collection, slug: str, fields: dict) -> Path:
