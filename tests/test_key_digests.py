@@ -7,6 +7,9 @@ import dataclasses
 import datetime
 from pathlib import Path
 
+import pytest
+from pelican.contents import Content
+
 from wenming.build import render_cache
 from wenming.build.render_cache import _Digests
 from wenming.model.news import NewsItem
@@ -54,3 +57,22 @@ def test_short_lists_and_reports_give_their_parts(monkeypatch):
     assert digest(digests, reports, front_matter=False) == [parts[0], parts[2], parts[4]]
     edited = dataclasses.replace(reports[1], html="<p>新</p>")
     assert digest(digests, [reports[0], edited, reports[2]])[2] != parts[2]
+
+
+def article_of(item: NewsItem) -> Content:
+    """A Pelican article as the engine makes it, reduced to what keys read: its report."""
+    article = Content.__new__(Content)
+    article.report = item
+    return article
+
+
+@pytest.mark.parametrize("long_list", [2, 64])
+def test_an_article_whose_report_was_swapped_gets_a_new_digest(monkeypatch, long_list):
+    """A quick preview render puts the edited report into the same article object."""
+    monkeypatch.setattr(render_cache, "_LONG_LIST", long_list)
+    articles = [article_of(report(i)) for i in range(3)]
+    digests = _Digests()
+    before_list, before_one = digest(digests, articles), digest(digests, articles[1])
+    articles[1].report = report(1, html="<p>预览里改过的正文</p>")
+    assert digest(digests, articles) != before_list
+    assert digest(digests, articles[1]) != before_one

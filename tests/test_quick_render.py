@@ -40,6 +40,20 @@ def test_a_body_edit_renders_the_report_month_and_json_only(tmp_path):
     assert {name: (site / name).stat().st_ino for name in untouched} == untouched
 
 
+def test_a_body_edit_after_an_incremental_build_renders_the_report_page(tmp_path):
+    """The last build kept pages from the one before (its writer keeps unchanged pages): the quick render must
+    still see the edited report, not the key the last build worked out for the same article."""
+    content, _first = _site(tmp_path)
+    result = build(content, tmp_path / "output", force=True)
+    path = write_news(content, "2022/a.md", news(slug="a", summary="固定的摘要。", body="预览里改过的正文。"))
+
+    outcome = QuickRenderer(result.last).update({path})
+
+    assert outcome is not None and "news/a/index.html" in outcome.pages
+    body = soup(result.site_dir / "news/a/index.html").select_one(".report-body, article").get_text()
+    assert "预览里改过的正文" in body and "原来的正文" not in body
+
+
 def test_front_matter_new_files_and_other_content_need_the_full_build(tmp_path):
     content, result = _site(tmp_path)
     renderer = QuickRenderer(result.last)

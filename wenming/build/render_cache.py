@@ -215,7 +215,7 @@ class _Digests:
     def __init__(self) -> None:
         self._by_id: dict[int, tuple[NewsItem, str]] = {}
         self._lists: dict[tuple[int, bool, bool], tuple[list, str]] = {}
-        self._reports: dict[tuple[int, bool, bool], tuple[Content | NewsItem, tuple[str, ...]]] = {}
+        self._reports: dict[tuple[int, bool, bool], tuple[NewsItem, tuple[str, ...]]] = {}
 
     def of(self, item: NewsItem) -> str:
         known = self._by_id.get(id(item))
@@ -229,7 +229,9 @@ class _Digests:
         """Digests of the reports in ``value``: a report, an article, a paginated page, or containers of them
         (with each report's front matter too, for pages whose key does not include the site key; without
         their content digests for pages that show no summary or body)."""
-        if isinstance(value, (Content, NewsItem)):
+        if isinstance(value, Content):  # an article's report is looked up each time: a quick render swaps it
+            value = getattr(value, "report", None)
+        if isinstance(value, NewsItem):
             out.extend(self._report_parts(value, front_matter, content))
         elif isinstance(value, ListPage):
             out.append(value.key)
@@ -245,32 +247,32 @@ class _Digests:
                 self.collect(element, out, front_matter, content)
 
 
-    def _report_parts(self, value: Content | NewsItem, front_matter: bool, content: bool) -> tuple[str, ...]:
-        """The parts of a key that a report (or its article) gives; each is on many list pages."""
-        key = (id(value), front_matter, content)
+    def _report_parts(self, report: NewsItem, front_matter: bool, content: bool) -> tuple[str, ...]:
+        """The parts of a key that a report gives; each report is on many list pages."""
+        key = (id(report), front_matter, content)
         known = self._reports.get(key)
-        if known is None or known[0] is not value:
-            report = getattr(value, "report", None) if isinstance(value, Content) else value
+        if known is None or known[0] is not report:
             parts: tuple[str, ...] = ()
-            if isinstance(report, NewsItem):
-                if content:
-                    parts += (self.of(report),)
-                if front_matter:  # and the slug, which a file's name may give: a list shows the report's URL
-                    parts += (f"{report.slug}\0{report.front_matter_digest}",)
-            known = self._reports[key] = (value, parts)
+            if content:
+                parts += (self.of(report),)
+            if front_matter:  # and the slug, which a file's name may give: a list shows the report's URL
+                parts += (f"{report.slug}\0{report.front_matter_digest}",)
+            known = self._reports[key] = (report, parts)
         return known[1]
 
     def _list_digest(self, value: list | tuple, front_matter: bool, content: bool) -> str:
         """One digest for the digests of a long list: the few lists of every report (``articles``, ``dates``)
         go to many pages, and are collected once while they hold the same objects."""
         key = (id(value), front_matter, content)
+        # what the list shows: an article's report, looked up now (a quick render swaps it in the same article)
+        members = [getattr(element, "report", None) if isinstance(element, Content) else element for element in value]
         known = self._lists.get(key)
-        if known is None or len(known[0]) != len(value) or any(a is not b for a, b in zip(known[0], value)):
+        if known is None or len(known[0]) != len(members) or any(a is not b for a, b in zip(known[0], members)):
             parts: list[str] = []
-            for element in value:
+            for element in members:
                 self.collect(element, parts, front_matter, content)
-            # the copy keeps the elements alive: their ids (and the list's) are not reused while it is here
-            known = self._lists[key] = (list(value), hashlib.sha1("\n".join(parts).encode()).hexdigest())
+            # the members are kept alive: their ids are not reused while they are here
+            known = self._lists[key] = (members, hashlib.sha1("\n".join(parts).encode()).hexdigest())
         return known[1]
 
 
