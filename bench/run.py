@@ -201,6 +201,11 @@ def preview_edit(content: Path, output: Path, run: int) -> tuple[float, float]:
     try:
         url = wait_for(r"http://127\.0\.0\.1:\d+/").group(0)
         wait_for(r"quick preview ready")  # after the build that gives quick renders their starting point
+        while True:  # and the lines printed after it (the start-up build's own "✓ site rebuilt", say)
+            try:
+                seen.append(lines.get(timeout=1))
+            except queue.Empty:
+                break
         edited = edited_report(content)
         slug = re.search(r"^slug: (\S+)", edited.read_text(encoding="utf-8"), re.M).group(1)
         marker = f"预览测速第{run}次修改"
