@@ -246,7 +246,6 @@ class _Digests:
             for element in value.values():
                 self.collect(element, out, front_matter, content)
 
-
     def _report_parts(self, report: NewsItem, front_matter: bool, content: bool) -> tuple[str, ...]:
         """The parts of a key that a report gives; each report is on many list pages."""
         key = (id(report), front_matter, content)
