@@ -238,6 +238,7 @@ def _answer(message: dict) -> None:
 
 
 def _terminated(signum, frame) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second request must not cut the clean-up short
     raise SystemExit(128 + signum)  # unwinds _build, which ends Pagefind and removes the farm
 
 

@@ -174,6 +174,7 @@ class SearchIndexer:
         self._error: BaseException | None = None
         self._threads: list[threading.Thread] = []
         self._workers: list[subprocess.Popen] = []
+        self._signalled: list[subprocess.Popen] = []  # the workers told to stop (once each)
         self._lock = threading.Lock()
         self._cancelled = threading.Event()
         self._plan: dict[str, list[str]] = {}
@@ -242,7 +243,8 @@ class SearchIndexer:
             for _ in range(len(self._threads) + 1):
                 self._put(None, 0)  # wakes the threads waiting for their next bundle
             for worker in self._workers:
-                if worker.poll() is None:
+                if worker.poll() is None and worker not in self._signalled:
+                    self._signalled.append(worker)
                     worker.terminate()
 
     def _add_thread(self) -> None:
@@ -271,6 +273,7 @@ class SearchIndexer:
         with self._lock:
             self._workers.append(worker)
             if self._cancelled.is_set():
+                self._signalled.append(worker)
                 worker.terminate()
         _send(worker, json.dumps(dataclasses.asdict(self._config())))
         return worker
