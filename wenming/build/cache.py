@@ -149,10 +149,10 @@ Stamp = tuple[str, int, int]  # (path relative to content/, size, modification t
 
 
 @functools.lru_cache(maxsize=8)
-def content_relative(content_dir: Path) -> Callable[[str | os.PathLike], str]:
+def content_relative(content_dir: str | os.PathLike) -> Callable[[str | os.PathLike], str]:
     """A function giving a source file's path relative to ``content_dir``, as stamps name it (a slice of
     the absolute path, not relpath's ~10 µs a call: it runs for every report several times a build; an
-    absolute path's answer is remembered)."""
+    absolute path's answer is remembered, and so is the function, per folder)."""
     top = os.path.join(os.path.abspath(content_dir), "")
     known: dict[str | os.PathLike, str] = {}
 

@@ -18,7 +18,6 @@ import html
 import os
 import zoneinfo
 from itertools import chain
-from pathlib import Path
 
 from pelican import Pelican, signals
 from pelican.contents import Article, Page
@@ -53,11 +52,6 @@ def report_date(day: datetime.date, timezone: str) -> ReportDate:
     return ReportDate.combine(day, datetime.time(12, 0), zoneinfo.ZoneInfo(timezone))
 
 
-@functools.lru_cache(maxsize=8)
-def _relative_to(content_dir: str):
-    return content_relative(Path(content_dir))
-
-
 class SiteArticle(Article):
     """Pelican's article, with its path relative to the content folder worked out without os.path.relpath
     (~20 µs, and Pelican asks three times per report and build; see content_relative)."""
@@ -66,7 +60,7 @@ class SiteArticle(Article):
         path = source_path or self.source_path
         if path is None:
             return None
-        return _relative_to(self.settings["PATH"])(os.path.join(self.settings["PATH"], path))
+        return content_relative(self.settings["PATH"])(os.path.join(self.settings["PATH"], path))
 
 
 def article_metadata(item: NewsItem, settings: dict) -> dict:
@@ -136,7 +130,7 @@ def _urls(content) -> tuple[str, str]:
 
 
 def _fed_from_model(generator, items, metadata) -> None:
-    relative = _relative_to(generator.path)
+    relative = content_relative(generator.path)
     generator.readers = ModelReaders(generator.settings, {relative(item.source): item for item in items}, metadata)
 
 

@@ -29,9 +29,8 @@ class Prerender:
     def __init__(self, renderer: MarkdownRenderer, workers: int | None = None) -> None:
         self.renderer = renderer
         self.workers = workers or os.cpu_count() or 1
-        self.rendered = 0  # bodies the workers were handed
         self._missing: dict[str, str] = {}  # key -> text, not yet handed to a worker
-        self._handed: set[str] = set()
+        self._handed: set[str] = set()  # keys of the bodies the workers were handed
         self._pool: ProcessPoolExecutor | None = None
         self._batches: list[tuple[list[str], Future]] = []
 
@@ -62,14 +61,13 @@ class Prerender:
                 self.renderer.cache.update((key, entry) for key, entry in zip(keys, future.result())
                                            if entry is not None)
         self._close(cancel=False)
-        return self.rendered
+        return len(self._handed)
 
     def _hand_out(self) -> None:
         keys = list(self._missing)
         if keys:
             self._batches.append((keys, self._pool.submit(_render_in_child, [self._missing[key] for key in keys])))
             self._handed.update(keys)
-            self.rendered += len(keys)
             self._missing.clear()
 
     def _close(self, cancel: bool) -> None:

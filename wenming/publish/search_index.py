@@ -173,8 +173,7 @@ class SearchIndexer:
         self.pages = 0
         self._error: BaseException | None = None
         self._threads: list[threading.Thread] = []
-        self._workers: list[subprocess.Popen] = []
-        self._signalled: list[subprocess.Popen] = []  # the workers told to stop (once each)
+        self._workers: list[subprocess.Popen] = []  # those not yet told to stop
         self._lock = threading.Lock()
         self._cancelled = threading.Event()
         self._plan: dict[str, list[str]] = {}
@@ -243,9 +242,9 @@ class SearchIndexer:
             for _ in range(len(self._threads) + 1):
                 self._put(None, 0)  # wakes the threads waiting for their next bundle
             for worker in self._workers:
-                if worker.poll() is None and worker not in self._signalled:
-                    self._signalled.append(worker)
+                if worker.poll() is None:
                     worker.terminate()
+            self._workers.clear()  # each is told once: a second signal would cut its clean-up short
 
     def _add_thread(self) -> None:
         with self._lock:
@@ -271,10 +270,10 @@ class SearchIndexer:
         worker = start_module("wenming.publish.index_worker", text=True, encoding="ascii", stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=errors)
         with self._lock:
-            self._workers.append(worker)
             if self._cancelled.is_set():
-                self._signalled.append(worker)
                 worker.terminate()
+            else:
+                self._workers.append(worker)
         _send(worker, json.dumps(dataclasses.asdict(self._config())))
         return worker
 
