@@ -110,6 +110,16 @@ def test_related_reports_must_exist_and_be_published(hall_content, related, expe
     assert only_error(messages) == f"content/exhibits/xuting/item.md:6: {expected}"
 
 
+def test_a_related_report_with_errors_of_its_own_is_a_follow_on_after_its_cause(tmp_path):
+    reports = {"a.md": news(slug="chengbei-xuanjiang", units="城北街到")}
+    content = make_hall_site(tmp_path, {"xuting/item.md": exhibit(related="[chengbei-xuanjiang]")}, reports=reports)
+    model, diagnostics = load_site(content)
+    assert model is None
+    cause, consequence = diagnostics.sorted()
+    assert (cause.code, cause.path) == ("E201", "content/news/a.md")
+    assert (consequence.code, consequence.path, consequence.follow_on) == ("E206", "content/exhibits/xuting/item.md", True)
+
+
 def test_pictures_in_the_body_are_refused(hall_content):
     _, messages = check(hall_content, exhibit(body="正文。\n\n![图](images/hall/a.jpg)"))
     assert only_error(messages) == (

@@ -89,11 +89,15 @@ class _Resolver(References):
             captions = self.media_file(video.captions, CAPTION_SUFFIXES, "captions", "video", "captions")
         return Video(video.src, path, video.title, video.captions, captions) if path else None
 
-    def related(self, news_by_slug: dict[str, NewsItem]) -> list[NewsItem]:
+    def related(self, news_by_slug: dict[str, NewsItem], broken: set[str]) -> list[NewsItem]:
+        """The published reports ``related:`` names; a report whose file has errors of its own gets the shared
+        follow-on error (E206, listed after its cause), not a suggestion of another slug."""
         reports = []
         for index, slug in enumerate(self.source.meta.related):
             report = news_by_slug.get(slug)
-            if report is None:
+            if report is None and slug in broken:
+                self.slug(slug, news_by_slug, "news", "news", "related", index, broken=broken)
+            elif report is None:
                 self.error("E604", "related", index, slug=slug, hint=did_you_mean(slug, news_by_slug))
             elif not report.is_published:
                 self.error("E605", "related", index, slug=slug, status=report.status)
@@ -118,7 +122,7 @@ def _resolve(source: SourceFile, hall: Hall, news_by_slug: dict[str, NewsItem], 
     images = check.images()
     cover = check.cover(images)
     video = check.video()
-    related = check.related(news_by_slug)
+    related = check.related(news_by_slug, ctx.broken("news"))
     check.body(source, ctx.markdown)
     if not check.ok or section is None:
         return None
