@@ -54,7 +54,7 @@ def _report_failure(exc: ContentError) -> int:
 def cmd_build(args) -> int:
     try:
         result = build(args.content, args.output, progress=_progress_printer(), as_of=args.as_of,
-                       force=getattr(args, "force", False))
+                       force=getattr(args, "force", False), detach_saves=True)
     except ContentError as exc:
         return _report_failure(exc)
     _print_diagnostics(result.diagnostics.warnings)

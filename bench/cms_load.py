@@ -4,7 +4,8 @@
 Prepares a work folder (the sample content, or a synthetic corpus of N reports, committed to a new git
 repository; an editor and a reviewer created with ``build.py cms adduser``), starts the server, waits for its
 first build, then measures list, get, preview and save with C concurrent clients for S seconds each, and the
-time from a publish request until the page is live (three times). Timings are measured, never asserted.
+time from a publish request until the page is live (three reports dated after all others, three dated among
+them). Timings are measured, never asserted.
 
 Usage: .venv/bin/python bench/cms_load.py [--reports N] [--seconds S] [--clients C] [--work DIR] [--keep]
 """
@@ -322,10 +323,15 @@ def load_phase(url: str, clients_count: int, seconds: float, registry: dict) -> 
 # --- publish latency ----------------------------------------------------------------------------------------
 
 
-def publish_once(url: str, work: Work, registry: dict, run: int) -> float:
-    """Reviewer creates, editor submits, reviewer publishes: seconds from the publish request until it is live."""
+def publish_once(url: str, work: Work, registry: dict, run: int, date: str | None) -> float:
+    """Reviewer creates, editor submits, reviewer publishes: seconds from the publish request until it is live.
+
+    ``date``: the report's date (None: the corpus's random date in 2022, among the other reports)."""
+    report = unit_report(700_000 + run, registry)
+    if date is not None:
+        report["fields"]["date"] = date
     with contextlib.closing(login(url, REVIEWER)) as reviewer, contextlib.closing(login(url, EDITOR)) as editor:
-        created = expect(reviewer.post("/api/news", json=unit_report(700_000 + run, registry)), "create (reviewer)")
+        created = expect(reviewer.post("/api/news", json=report), "create (reviewer)")
         slug = created["slug"]
         expect(editor.post(f"/api/news/{slug}/submit", json={}), "submit (editor)")
         began = time.perf_counter()
@@ -338,17 +344,24 @@ def publish_once(url: str, work: Work, registry: dict, run: int) -> float:
     page = work.output / "site" / "news" / slug / "index.html"
     if not page.is_file():
         raise SystemExit(f"{head[:10]} is live but {page} does not exist")
-    print(f"  run {run + 1}: {slug}: publish answered in {answered * 1000:.0f} ms, live after {live:.2f} s"
+    print(f"  run {run + 1}: {slug} ({report['fields']['date']}): publish answered in {answered * 1000:.0f} ms,"
+          f" live after {live:.2f} s"
           f" ({head[:10]}, {page.relative_to(work.root)} present; {polls.count} polls of GET /api/build,"
           f" the slowest answered in {polls.slowest * 1000:.0f} ms)")
     return live
 
 
 def publish_phase(url: str, work: Work, registry: dict, runs: int = 3) -> None:
-    progress(f"publish latency: {runs} runs")
-    print("\npublish → live (poll GET /api/build every 50 ms until the new HEAD is live)")
-    latencies = [publish_once(url, work, registry, run) for run in range(runs)]
-    print(f"  median {statistics.median(latencies):.2f} s from the publish request to live")
+    """Reports dated after every other (the usual case: today's activity; stable pagination renders the first
+    page of each of its lists again), then reports dated among the others (every list page from their date
+    on moves by one)."""
+    # the back-dated reports are those the earlier measurements published (2022-08-13, 2022-11-09, 2022-12-24)
+    for label, dates in (("newest", [f"2022-12-{29 + run}" for run in range(runs)]), ("back-dated", [None] * runs)):
+        progress(f"publish latency, {label} reports: {runs} runs")
+        print(f"\npublish → live, {label} reports (poll GET /api/build every 50 ms until the new HEAD is live)")
+        latencies = [publish_once(url, work, registry, run + (0 if date is None else 10), date)
+                     for run, date in enumerate(dates)]
+        print(f"  median {statistics.median(latencies):.2f} s from the publish request to live ({label})")
 
 
 # --- main ---------------------------------------------------------------------------------------------------

@@ -23,17 +23,24 @@ class FakeSite:
         self.hold.set()
         self.failures: list[Exception] = []
         self.warnings: list[str] = []
+        self.saving = threading.Event()  # cleared: a build that went live holds while it "saves its caches"
+        self.saving.set()
+        self.save_failures: list[Exception] = []
 
     def current_revision(self) -> str:
         return self.revision
 
-    def build(self) -> list[str]:
+    def build(self, live) -> list[str]:
         published = self.revision  # the files as they are when the build reads them
         self.started.release()
         assert self.hold.wait(WAIT)
         if self.failures:
             raise self.failures.pop(0)
         self.builds.append(published)
+        live(list(self.warnings))
+        assert self.saving.wait(WAIT)
+        if self.save_failures:
+            raise self.save_failures.pop(0)
         return list(self.warnings)
 
 
@@ -188,3 +195,27 @@ def test_what_a_build_left_is_collected_once_the_server_is_quiet(site, worker, m
     assert collections == []
     assert collected.wait(WAIT)  # after the second build, once no build was asked for
     assert collections == ["idle"] and len(site.builds) == 2
+
+
+def test_a_build_is_live_before_it_has_saved_its_caches(site, worker):
+    site.warnings = ["content/news/a.md:3: warning[W401]: …"]
+    site.saving.clear()
+    worker.request()
+    assert worker.wait_until_live("r1", WAIT)  # while the build still saves
+    live = worker.state()
+    assert (live.state, live.revision, live.messages) == ("idle", "r1", site.warnings)
+    site.revision = "r2"
+    worker.request()  # asked for while the caches are saved: built once they are
+    assert not worker.wait_until_live("r2", 0.2) and site.builds == ["r1"]
+    site.saving.set()
+    assert worker.wait_until_live("r2", WAIT) and site.builds == ["r1", "r2"]
+
+
+def test_a_failure_after_the_site_went_live_leaves_it_reported_live(site, worker, caplog):
+    site.save_failures = [OSError("磁盘空间不足")]
+    worker.request()
+    assert worker.wait_until_live("r1", WAIT)
+    worker.stop()  # after the running build
+    state = worker.state()
+    assert (state.state, state.revision) == ("idle", "r1")
+    assert "saving the caches" in caplog.text and "磁盘空间不足" in caplog.text

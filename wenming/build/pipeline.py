@@ -46,6 +46,7 @@ from wenming.build.engine import WRITE_ORDER, SitePelican
 from wenming.build.exchange import empty_trash, swap_into_place
 from wenming.build.heap import BuildHeap
 from wenming.build.in_place import commit, make_whole
+from wenming.build.lock import build_lock, in_background
 from wenming.build.patch import record_state, try_patch
 from wenming.build.quick_render import LastBuild, forget_rendered_content
 from wenming.build.render_cache import WRITE_ONLY, RenderCache, WriteOnly, site_keys
@@ -258,17 +259,24 @@ def _publish(staged: Path, site: Path, render_cache: RenderCache, kept_images: l
 
 
 def build(content_dir: Path, output_dir: Path, progress: Progress = lambda message: None,
-          as_of: datetime.date | None = None, force: bool = False, memory: KeptCaches | None = None) -> BuildResult:
-    """The recipe: check for changes, read and validate, generate, write assets and extra trees, swap.
+          as_of: datetime.date | None = None, force: bool = False, memory: KeptCaches | None = None,
+          on_live: Callable[[BuildResult], None] | None = None, detach_saves: bool = False) -> BuildResult:
+    """The recipe: check for changes, read and validate, generate, write assets and extra trees, swap, then save
+    what the next build reuses. One build at a time per output folder (wenming.build.lock).
 
-    ``memory``: caches a long-running caller keeps between builds (see KeptCaches)."""
-    with BuildHeap() as heap:
-        return _build(content_dir, output_dir, progress, as_of, force, memory, heap)
+    ``memory``: caches a long-running caller keeps between builds (see KeptCaches);
+    ``on_live``: called once the new site is live, before the caches are saved (the CMS reports it live then);
+    ``detach_saves``: save the caches in a forked child, which keeps the output folder locked until they are
+    saved, and return as soon as the site is live (the command line: its user waits for the site only).
+    """
+    output_dir = Path(output_dir).absolute()  # tools run in other folders (Pagefind) are handed these paths
+    with build_lock(output_dir, progress), BuildHeap() as heap:
+        return _build(content_dir, output_dir, progress, as_of, force, memory, heap, on_live, detach_saves)
 
 
 def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datetime.date | None, force: bool,
-           memory: KeptCaches | None, heap: BuildHeap) -> BuildResult:
-    output_dir = Path(output_dir).absolute()  # tools run in other folders (Pagefind) are handed these paths
+           memory: KeptCaches | None, heap: BuildHeap, on_live: Callable[[BuildResult], None] | None,
+           detach_saves: bool) -> BuildResult:
     cache_dir = output_dir / ".cache"
     fingerprint = code_fingerprint()
     stamps = content_stamps(content_dir)
@@ -341,17 +349,27 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-    render_cache.save(cache_dir)
-    used = model.markdown.used_entries()
-    markdown_store.save(used)
-    if memory is not None:
-        memory.remember(markdown_store, used)
-    if len(known_words()) > len(words):
-        words_store.save(known_words())
-    existing = {str(content_dir / relative) for relative, _, _ in stamps}
-    source_store.save({path: entry for path, entry in caches.sources.items() if path in existing})
-    if kept:
-        record_state(cache_dir, model, stamps, fingerprint, kept[0].settings, render_cache.feeds, search.plan)
-    manifests.save(manifest, None if as_of is not None else timeline.next_change(now))
     last = LastBuild(model, kept[0], output_dir / "site", cache_dir) if kept else None
-    return BuildResult(output_dir / "site", model, model.diagnostics, last=last)
+    result = BuildResult(output_dir / "site", model, model.diagnostics, last=last)
+    if on_live is not None:
+        on_live(result)
+
+    def save_caches() -> None:
+        render_cache.save(cache_dir)
+        used = model.markdown.used_entries()
+        markdown_store.save(used)
+        if memory is not None:
+            memory.remember(markdown_store, used)
+        if len(known_words()) > len(words):
+            words_store.save(known_words())
+        existing = {str(content_dir / relative) for relative, _, _ in stamps}
+        source_store.save({path: entry for path, entry in caches.sources.items() if path in existing})
+        if kept:
+            record_state(cache_dir, model, stamps, fingerprint, kept[0].settings, render_cache.feeds, search.plan)
+        manifests.save(manifest, None if as_of is not None else timeline.next_change(now))
+
+    if detach_saves and in_background(save_caches):
+        progress("the site is live; saving the caches for the next build in the background (it waits for them)")
+    else:
+        save_caches()
+    return result

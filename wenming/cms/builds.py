@@ -50,9 +50,13 @@ class _Outcome:
 
 
 class BuildWorker:
-    """A daemon thread that runs ``build()`` whenever asked, never two at once and never more than one queued."""
+    """A daemon thread that runs ``build(live)`` whenever asked, never two at once and never more than one queued.
 
-    def __init__(self, build: Callable[[], list[str]], revision: Callable[[], str | None]) -> None:
+    ``build`` returns the build's warnings; it may call ``live(warnings)`` as soon as the new site is live, before
+    the work that only later builds need (saving caches): the state shows the revision live from then on."""
+
+    def __init__(self, build: Callable[[Callable[[list[str]], None]], list[str]],
+                 revision: Callable[[], str | None]) -> None:
         self._build = build
         self._revision = revision
         self._changed = threading.Condition()  # guards every field below; notified on every change of state
@@ -140,18 +144,33 @@ class BuildWorker:
                 collect_leftovers()
 
     def _run_once(self, covers: int) -> _Outcome:
+        revision, live = None, None
+
+        def went_live(messages: list[str]) -> None:
+            nonlocal live
+            live = _Outcome(True, revision, list(messages), covers)
+            with self._changed:
+                self._record(live)
+                self._changed.notify_all()
+
         try:
             revision = self._revision()
-            messages = list(self._build())
+            messages = list(self._build(went_live))
         except Exception as exc:  # noqa: BLE001 - a failed build is reported in the state; the worker goes on
+            if live is not None:  # the site is live: only what later builds reuse was lost (they do more work)
+                logger.exception("saving the caches after a successful build failed")
+                return live
             if getattr(exc, "diagnostics", None) is None:
                 logger.exception("the site build failed")
             return _Outcome(False, None, failure_messages(exc), covers)
         return _Outcome(True, revision, messages, covers)
 
     def _finish(self, outcome: _Outcome) -> None:
-        now = datetime.datetime.now(datetime.timezone.utc)
         self._running = False
+        self._record(outcome)
+
+    def _record(self, outcome: _Outcome) -> None:
+        now = datetime.datetime.now(datetime.timezone.utc)
         if outcome.ok:
             self._last_success_covers = outcome.covers
             self._state = BuildState("idle", outcome.revision, now, outcome.messages)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
 
-from wenming.build.pipeline import KeptCaches, build
+from wenming.build.pipeline import BuildResult, KeptCaches, build
 from wenming.cms.accounts import AccountStore, default_database
 from wenming.cms.app import create_app
 from wenming.cms.builds import BuildWorker
@@ -41,12 +42,16 @@ def make_cms(content_dir: Path, output_dir: Path, database: Path | None = None, 
     first = threading.Event()
     memory = KeptCaches()  # rendered Markdown kept between this process's builds
 
-    def build_site() -> list[str]:
+    def warnings(result: BuildResult) -> list[str]:
+        return [d.format() for d in result.diagnostics.warnings]
+
+    def build_site(live: Callable[[list[str]], None]) -> list[str]:
         # The first build of the process always runs (force), so previews have its templates and model.
-        result = build(content_dir, output_dir, force=not first.is_set(), memory=memory)
+        result = build(content_dir, output_dir, force=not first.is_set(), memory=memory,
+                       on_live=lambda done: live(warnings(done)))
         first.set()
         previewer.update(result.last)
-        return [d.format() for d in result.diagnostics.warnings]
+        return warnings(result)
 
     worker = BuildWorker(build_site, repository.head)
     service = ContentService(content_dir, accounts, repository, ContentChecker(content_dir), worker, previewer)
