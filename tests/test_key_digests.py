@@ -76,3 +76,11 @@ def test_an_article_whose_report_was_swapped_gets_a_new_digest(monkeypatch, long
     articles[1].report = report(1, html="<p>预览里改过的正文</p>")
     assert digest(digests, articles) != before_list
     assert digest(digests, articles[1]) != before_one
+
+
+@pytest.mark.parametrize("name", ["index.html", "news/a/index.html", "column/page/3/index.html", "./news/a.html",
+                                  "news//a.html", "news/../x.html", "news/./a.html", "a/b/../../c.html"])
+def test_a_kept_page_is_placed_where_pelican_would_write_it(tmp_path, name):
+    from pelican.utils import sanitised_join
+    writer = render_cache.IncrementalWriter(str(tmp_path / "out" / ".." / "out"), settings={})
+    assert writer._target(name) == sanitised_join(writer.output_path, name)

@@ -109,3 +109,14 @@ def test_search_shards_are_indexed_while_later_report_pages_are_still_unwritten(
 ])
 def test_a_path_relative_to_the_content_folder_is_what_relpath_works_out(path, base):
     assert content_relative(base)(path) == os.path.relpath(os.path.abspath(path), os.path.abspath(base))
+
+
+def test_a_relative_path_is_relative_to_the_working_folder_it_was_given_in(tmp_path, monkeypatch):
+    (tmp_path / "content" / "news").mkdir(parents=True)
+    relative = content_relative(tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    assert relative("content/news/a.md") == os.path.join("news", "a.md")
+    assert relative("content/news/a.md") == os.path.join("news", "a.md")  # remembered
+    monkeypatch.chdir(tmp_path / "content")
+    assert relative("content/news/a.md") == os.path.join("content", "news", "a.md")  # not the answer above
+    assert relative("news/a.md") == os.path.join("news", "a.md")

@@ -151,18 +151,18 @@ Stamp = tuple[str, int, int]  # (path relative to content/, size, modification t
 @functools.lru_cache(maxsize=8)
 def content_relative(content_dir: str | os.PathLike) -> Callable[[str | os.PathLike], str]:
     """A function giving a source file's path relative to ``content_dir``, as stamps name it (a slice of
-    the absolute path, not relpath's ~10 µs a call: it runs for every report several times a build; an
-    absolute path's answer is remembered, and so is the function, per folder)."""
+    the absolute path, not relpath's ~10 µs a call: it runs for every report several times a build). Its
+    answers are remembered, and so is the function, per folder; for a relative path (``build --content c``
+    hands Pelican relative paths) with the working folder it was given in."""
     top = os.path.join(os.path.abspath(content_dir), "")
-    known: dict[str | os.PathLike, str] = {}
+    known: dict[tuple[str, str | os.PathLike], str] = {}
 
     def relative(source: str | os.PathLike) -> str:
-        found = known.get(source)
+        key = ("", source) if os.path.isabs(source) else (os.getcwd(), source)
+        found = known.get(key)
         if found is None:
             path = os.path.abspath(source)
-            found = path[len(top):] if path.startswith(top) else os.path.relpath(path, top)
-            if os.path.isabs(source):
-                known[source] = found
+            found = known[key] = path[len(top):] if path.startswith(top) else os.path.relpath(path, top)
         return found
 
     return relative

@@ -302,6 +302,7 @@ class IncrementalWriter(Writer):
         self.cache: RenderCache | None = (settings or {}).get(SETTING)
         self.digests = _Digests()
         self.only: WriteOnly | None = (settings or {}).get(WRITE_ONLY)
+        self._output_top = sanitised_join(self.output_path, "") + "/"
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):
@@ -347,6 +348,13 @@ class IncrementalWriter(Writer):
         reports = arguments.get("dates") or ()
         return bool(setting and reports) and name == self.settings.get(setting, "").format(date=reports[0].date)
 
+    def _target(self, name: str) -> str:
+        """Where Pelican writes ``name``: sanitised_join's answer, without its two ``abspath`` calls for a plain
+        relative name (it runs for every page kept)."""
+        if name.startswith("/") or "//" in name or any(part in (".", "..") for part in name.split("/")):
+            return sanitised_join(self.output_path, name)
+        return self._output_top + name
+
     def keep_unchanged(self, name: str, template_name: str, arguments: dict, key: str | None = None) -> str | None:
         """Keep the previous build's ``name`` when its key (``key``, else worked out from the arguments) is
         unchanged (RenderCache.place_kept); the path Pelican would have written, or None when the page must be
@@ -356,7 +364,7 @@ class IncrementalWriter(Writer):
         previous = self.cache.reuse(name, key or self.page_key(template_name, name, arguments))
         if previous is None:
             return None
-        target = sanitised_join(self.output_path, name)
+        target = self._target(name)
         self.cache.place_kept(previous, target)
         self._written_files.add(target)
         return target
