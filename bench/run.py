@@ -40,15 +40,21 @@ from measure import timed  # noqa: E402
 from peers.hugo import driver as hugo  # noqa: E402
 from peers.hugo.convert import convert  # noqa: E402
 
+from wenming.build.lock import build_lock  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 Timing = tuple[float, int]  # wall seconds, peak KiB (0 unless sampled)
 
 
 def our_build(content: Path, output: Path, memory: bool = False) -> Timing:
-    """Our build, timed until it exits; then a wait (untimed) for the detached deletion of the site it replaced
-    (``output/.trash``), so that deletion takes no CPU from the next build timed."""
+    """Our build, timed until it exits (the site is live then); then a wait (untimed) for what it left running:
+    the child saving its caches (it holds the output's build lock until they are saved) and the detached
+    deletion of the site it replaced (``output/.trash``), so that neither takes CPU from the next build timed,
+    and a cold build's folder is not deleted while caches are written into it."""
     timing = timed([sys.executable, str(ROOT / "build.py"), "build", "--content", str(content), "--output",
                     str(output)], memory=memory)
+    with build_lock(output, lambda message: None):
+        pass
     wait_for_discards(output)
     return timing
 

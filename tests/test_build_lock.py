@@ -10,6 +10,7 @@ import time
 
 from conftest import ROOT, soup
 from sitekit import make_site, news, write_news
+
 from wenming.build.lock import build_lock, in_background
 
 WAIT = 60  # seconds: only reached when something is broken
@@ -86,3 +87,15 @@ def test_the_command_line_returns_once_live_and_the_next_build_sees_the_saved_ca
     edited = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert edited.returncode == 0, edited.stderr
     assert soup(output / "site/news/a/index.html").h1.get_text() == "新标题"
+
+
+def test_a_lock_whose_folder_was_deleted_or_replaced_is_not_current(tmp_path):
+    import shutil
+    output = tmp_path / "output"
+    with build_lock(output, print) as lock:
+        assert lock.is_current()
+        shutil.rmtree(output)
+        assert not lock.is_current()  # a child saving caches now would recreate the folder: it must not
+        output.mkdir()
+        (output / ".lock").write_text("")
+        assert not lock.is_current()  # a new folder under the same name

@@ -24,18 +24,35 @@ from pathlib import Path
 LOCK_FILE = ".lock"
 
 
+class BuildLock:
+    """The held lock of one output folder."""
+
+    def __init__(self, path: Path, descriptor: int) -> None:
+        self.path = path
+        self.descriptor = descriptor
+
+    def is_current(self) -> bool:
+        """Whether the output folder is still the one locked: not deleted (or replaced) since. A child saving
+        caches after its command returned must not write them into a new folder made under the same name."""
+        try:
+            return os.stat(self.path).st_ino == os.fstat(self.descriptor).st_ino
+        except OSError:
+            return False
+
+
 @contextlib.contextmanager
-def build_lock(output_dir: Path, progress: Callable[[str], None]) -> Iterator[int]:
-    """Hold the output folder's build lock; yields the lock file's descriptor."""
+def build_lock(output_dir: Path, progress: Callable[[str], None]) -> Iterator[BuildLock]:
+    """Hold the output folder's build lock."""
     output_dir.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(output_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    path = output_dir / LOCK_FILE
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             progress(f"another build of {output_dir} is running (or saving its caches); waiting for it")
             fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield descriptor
+        yield BuildLock(path, descriptor)
     finally:
         os.close(descriptor)
 

@@ -46,7 +46,7 @@ from wenming.build.engine import WRITE_ORDER, SitePelican
 from wenming.build.exchange import empty_trash, swap_into_place
 from wenming.build.heap import BuildHeap
 from wenming.build.in_place import commit, make_whole
-from wenming.build.lock import build_lock, in_background
+from wenming.build.lock import BuildLock, build_lock, in_background
 from wenming.build.patch import record_state, try_patch
 from wenming.build.quick_render import LastBuild, forget_rendered_content
 from wenming.build.render_cache import WRITE_ONLY, RenderCache, WriteOnly, site_keys
@@ -270,13 +270,14 @@ def build(content_dir: Path, output_dir: Path, progress: Progress = lambda messa
     saved, and return as soon as the site is live (the command line: its user waits for the site only).
     """
     output_dir = Path(output_dir).absolute()  # tools run in other folders (Pagefind) are handed these paths
-    with build_lock(output_dir, progress), BuildHeap() as heap:
-        return _build(content_dir, output_dir, progress, as_of, force, memory, heap, on_live, detach_saves)
+    with build_lock(output_dir, progress) as lock, BuildHeap() as heap:
+        return _build(content_dir, output_dir, progress, as_of, force, memory, heap, on_live,
+                      lock if detach_saves else None)
 
 
 def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datetime.date | None, force: bool,
            memory: KeptCaches | None, heap: BuildHeap, on_live: Callable[[BuildResult], None] | None,
-           detach_saves: bool) -> BuildResult:
+           detach_from: BuildLock | None) -> BuildResult:
     cache_dir = output_dir / ".cache"
     fingerprint = code_fingerprint()
     stamps = content_stamps(content_dir)
@@ -355,6 +356,8 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
         on_live(result)
 
     def save_caches() -> None:
+        if detach_from is not None and not detach_from.is_current():
+            return  # the output folder was deleted after the command returned: nothing to save the caches for
         render_cache.save(cache_dir)
         used = model.markdown.used_entries()
         markdown_store.save(used)
@@ -368,7 +371,7 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
             record_state(cache_dir, model, stamps, fingerprint, kept[0].settings, render_cache.feeds, search.plan)
         manifests.save(manifest, None if as_of is not None else timeline.next_change(now))
 
-    if detach_saves and in_background(save_caches):
+    if detach_from is not None and in_background(save_caches):
         progress("the site is live; saving the caches for the next build in the background (it waits for them)")
     else:
         save_caches()
