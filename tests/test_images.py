@@ -178,3 +178,29 @@ def test_a_failed_build_leaves_no_image_worker_running(photo_site, tmp_path):
         build(photo_site, tmp_path / "output")
     assert multiprocessing.active_children() == []
     assert not (tmp_path / "output" / "site").exists()
+
+
+def test_a_picture_replaced_or_broken_between_builds_of_one_process_is_inspected_again(tmp_path):
+    from wenming.media.images import ImageProblem, ImageStore
+    content = tmp_path / "content"
+    picture = content / "images" / "a.jpg"
+    picture.parent.mkdir(parents=True)
+    Image.new("RGB", (800, 600), "red").save(picture)
+    first = ImageStore(content).inspect("images/a.jpg")
+    assert ImageStore(content).inspect("images/a.jpg") is first  # the same file: remembered by the process
+    Image.new("RGB", (400, 900), "blue").save(picture.with_suffix(".tmp"), format="JPEG")
+    picture.with_suffix(".tmp").replace(picture)
+    second = ImageStore(content).inspect("images/a.jpg")
+    assert (second.width, second.height) == (400, 900) and second.digest != first.digest
+    picture.write_bytes(b"not a picture")
+    with pytest.raises(ImageProblem) as broken:
+        ImageStore(content).inspect("images/a.jpg")
+    assert broken.value.code == "E302"
+    picture.unlink()
+    with pytest.raises(ImageProblem) as missing:
+        ImageStore(content).inspect("images/a.jpg")
+    assert missing.value.code == "E301"
+    (content / "images" / "folder.jpg").mkdir()
+    with pytest.raises(ImageProblem) as folder:
+        ImageStore(content).inspect("images/folder.jpg")
+    assert folder.value.code == "E301"

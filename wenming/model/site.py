@@ -96,11 +96,14 @@ class LoadContext:
         root = self.content_dir / folder
         if folder == "news" and self.news_only is not None:
             return sorted(self.news_only)
-        found = set(content_files(root, self.diagnostics))
-        for path, text in self.overlay.items():
-            if path.is_relative_to(root):
-                (found.add if text is not None else found.discard)(path)
-        return sorted(found)
+        listed = content_files(root, self.diagnostics)  # sorted
+        overlaid = {path: text for path, text in self.overlay.items() if path.is_relative_to(root)}
+        if not overlaid:
+            return listed
+        found = set(listed)
+        for path, text in overlaid.items():
+            (found.add if text is not None else found.discard)(path)
+        return sorted(found, key=lambda path: path.parts)  # as Path objects sort, without ~120,000 comparisons
 
     def read_folder(self, folder: str, model: type) -> Iterator[SourceFile]:
         """Every valid content file of ``content/<folder>/``, read and validated against ``model``."""
