@@ -15,9 +15,9 @@ import hashlib
 import html
 import os
 import warnings
-from stat import S_ISREG
 from collections.abc import Iterator
 from pathlib import Path
+from stat import S_ISREG
 
 from PIL import Image, UnidentifiedImageError
 
