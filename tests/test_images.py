@@ -204,3 +204,26 @@ def test_a_picture_replaced_or_broken_between_builds_of_one_process_is_inspected
     with pytest.raises(ImageProblem) as folder:
         ImageStore(content).inspect("images/folder.jpg")
     assert folder.value.code == "E301"
+
+
+def test_a_picture_rewritten_with_its_old_size_and_modification_time_is_inspected_again(tmp_path):
+    import os
+
+    from wenming.media.images import ImageStore
+
+    def bmp(color) -> bytes:  # a BMP's length depends on its dimensions only
+        out = io.BytesIO()
+        Image.new("RGB", (300, 200), color).save(out, format="BMP")
+        return out.getvalue()
+
+    picture = tmp_path / "content" / "images" / "a.bmp"
+    picture.parent.mkdir(parents=True)
+    picture.write_bytes(bmp("red"))
+    before = os.stat(picture)
+    first = ImageStore(tmp_path / "content").inspect("images/a.bmp")
+    picture.write_bytes(bmp("blue"))  # the same file (inode) and length
+    os.utime(picture, ns=(before.st_atime_ns, before.st_mtime_ns))  # a tool that keeps the modification time
+    after = os.stat(picture)
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    second = ImageStore(tmp_path / "content").inspect("images/a.bmp")
+    assert second.digest != first.digest
