@@ -148,12 +148,16 @@ def source_cache(cache_dir: Path, fingerprint: str) -> EntryStore:
 Stamp = tuple[str, int, int]  # (path relative to content/, size, modification time in ns)
 
 
-@functools.lru_cache(maxsize=8)
 def content_relative(content_dir: str | os.PathLike) -> Callable[[str | os.PathLike], str]:
     """A function giving a source file's path relative to ``content_dir``, as stamps name it (a slice of
     the absolute path, not relpath's ~10 µs a call: it runs for every report several times a build). Its
-    answers are remembered, and so is the function, per folder; for a relative path (``build --content c``
-    hands Pelican relative paths) with the working folder it was given in."""
+    answers are remembered, and so is the function, per folder (named by a string or a Path alike); for a
+    relative path (``build --content c`` hands Pelican relative paths) with the working folder it was given in."""
+    return _relative_to(os.fspath(content_dir))
+
+
+@functools.lru_cache(maxsize=8)
+def _relative_to(content_dir: str) -> Callable[[str | os.PathLike], str]:
     top = os.path.join(os.path.abspath(content_dir), "")
     known: dict[tuple[str, str | os.PathLike], str] = {}
 
