@@ -85,3 +85,15 @@ def test_not_logged_in_is_401_everywhere(tmp_path):
     for method, url in [("get", "/api/news"), ("get", "/api/news/chengbei-draft"), ("post", "/api/news"),
                         ("get", "/api/build"), ("get", "/api/schema/news"), ("get", "/api/users")]:
         assert getattr(site.client, method)(url).status_code == 401, url
+
+
+def test_an_editor_mistyping_the_unit_gets_the_content_error_with_a_suggestion_not_a_refusal(tmp_path, monkeypatch):
+    monkeypatch.setenv("WENMING_LANG", "zh")
+    site = make_cms_site(tmp_path)
+    before = site.commits()
+    response = site.client.post("/api/news", headers=site.login("chengbei"), json={
+        "fields": {"title": "城北新活动", "date": "2022-06-01", "units": ["城北街到"]}, "body": "正文。"})
+    assert response.status_code == 422, response.text
+    (diagnostic,) = [d for d in response.json()["diagnostics"] if d["field"] == "units.0"]
+    assert diagnostic["code"] == "E201" and "您是不是要写“城北街道”" in diagnostic["message"]
+    assert site.commits() == before

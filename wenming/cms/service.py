@@ -194,7 +194,11 @@ class ContentService(RegistryFiles):
         target = self._target(kind, fields, registry)
         if user.role == "editor" and not target.units:
             raise CmsError("cms.editor_needs_unit", 403, unit=user.unit or "")
-        self.require(user, "create", target)
+        # A unit the registry does not know (a typo) is a content error, with its suggestion, not a refusal:
+        # the content is checked first then, as an edit's is (see update).
+        registered = all(registry.unit(unit) is not None for unit in target.units)
+        if registered:
+            self.require(user, "create", target)
         with self.repository.lock():
             slug = slug or self._new_slug(kind, fields, registry)
             if self.files.find(kind, slug) is not None:
@@ -204,6 +208,8 @@ class ContentService(RegistryFiles):
                 fields["slug"] = slug
             text = entry_text(fields, body)
             self._validate(path, text)
+            if not registered:
+                self.require(user, "create", target)
             title = _title(fields, slug)
             self._commit(user, [Change(path, text.encode("utf-8"))], f"新增{kind.label}：{title}", "create", name, slug)
         return self.files.find(kind, slug).as_json(kind, self.content_dir)
