@@ -9,7 +9,7 @@ from conftest import soup
 from sitekit import make_site, news, write_news, write_picture
 
 from wenming.build.pipeline import build
-from wenming.media.markup import image_references, render_markdown
+from wenming.media.markup import derive_summary, image_references, render_markdown
 from wenming.model.site import load_site
 from wenming.source.diagnostics import ContentError
 
@@ -125,3 +125,11 @@ def test_safe_links_stay():
     html = BeautifulSoup(render_markdown("[文明网](https://www.wenming.cn/) [本站](/column/) [信](mailto:a@b.cn)"),
                          "html.parser")
     assert [a["href"] for a in html.find_all("a")] == ["https://www.wenming.cn/", "/column/", "mailto:a@b.cn"]
+
+
+def test_a_derived_summary_is_the_first_paragraph_with_text_cut_at_the_limit():
+    html = ('<p><picture><img src="/media/a.jpg" alt=""></picture></p>\n<p>  </p>\n'
+            '<p>城北街道<strong>志愿者</strong>走进&amp;社区，\n开展宣讲。</p>\n<p>第二段。</p>')
+    assert derive_summary(html) == "城北街道志愿者走进&社区， 开展宣讲。"
+    assert derive_summary("<p>" + "宣讲" * 80 + "</p>") == "宣讲" * 54 + "宣…"
+    assert derive_summary("<h2>标题</h2><ul><li>只有列表</li></ul>") == ""

@@ -272,12 +272,15 @@ def plain_text(html_text: str) -> str:
     return html.unescape(_TAG.sub("", html_text)).strip()
 
 
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", flags=re.S)
+
+
 @functools.lru_cache(maxsize=32768)
 def derive_summary(body_html: str, limit: int = 110) -> str:
     """First paragraph of the body as plain text, cut at ``limit`` characters (remembered: a long-running
     process derives every report's summary again each build, from the same cached HTML)."""
-    for paragraph in re.findall(r"<p>(.*?)</p>", body_html, flags=re.S):
-        text = " ".join(plain_text(paragraph).split())
+    for paragraph in _PARAGRAPH.finditer(body_html):
+        text = " ".join(plain_text(paragraph[1]).split())
         if text:
             return text if len(text) <= limit else text[: limit - 1].rstrip("，。；、 ") + "…"
     return ""
