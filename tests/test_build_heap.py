@@ -3,7 +3,10 @@
 import gc
 import weakref
 
+from sitekit import make_site
+
 from wenming.build import heap
+from wenming.build.pipeline import build
 
 
 class Node:
@@ -54,3 +57,23 @@ def test_a_collector_that_was_off_stays_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_called_again_once_pelican_has_made_its_contexts_it_freezes_those_too():
+    with heap.BuildHeap() as build_heap:
+        model = [Node() for _ in range(1000)]
+        build_heap.loaded()
+        frozen = gc.get_freeze_count()
+        assert frozen >= len(model)
+        contexts = [Node() for _ in range(5000)]  # Pelican's articles and lists
+        build_heap.loaded()
+        assert gc.isenabled() and gc.get_freeze_count() >= frozen + len(contexts)
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_build_freezes_the_model_and_again_pelicans_contexts(tmp_path, monkeypatch):
+    calls = []
+    original = heap.BuildHeap.loaded
+    monkeypatch.setattr(heap.BuildHeap, "loaded", lambda self: (calls.append(gc.get_freeze_count()), original(self)))
+    build(make_site(tmp_path), tmp_path / "output")
+    assert len(calls) == 2 and calls[1] > calls[0]  # the second freeze comes after more was frozen

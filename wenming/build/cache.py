@@ -159,10 +159,11 @@ def content_relative(content_dir: str | os.PathLike) -> Callable[[str | os.PathL
 @functools.lru_cache(maxsize=8)
 def _relative_to(content_dir: str) -> Callable[[str | os.PathLike], str]:
     top = os.path.join(os.path.abspath(content_dir), "")
-    known: dict[tuple[str, str | os.PathLike], str] = {}
+    known: dict[str | tuple[str, str], str] = {}
 
     def relative(source: str | os.PathLike) -> str:
-        key = ("", source) if os.path.isabs(source) else (os.getcwd(), source)
+        source = os.fspath(source)
+        key = source if source.startswith("/") else (os.getcwd(), source)  # a relative one, with where it was given
         found = known.get(key)
         if found is None:
             path = os.path.abspath(source)

@@ -26,7 +26,9 @@ class BuildHeap:
         return self
 
     def loaded(self) -> None:
-        """The long-lived objects are loaded: freeze them, and collect garbage again."""
+        """The long-lived objects are loaded: freeze them, and collect garbage again. Called again once Pelican
+        has made its contexts (every report's article, every list): the full collections while it writes then
+        walk only what the pages make (at 10,000 reports, ~0.1 s of four or five full collections saved)."""
         gc.freeze()
         self._frozen = True
         if self._enabled:

@@ -322,7 +322,9 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
             progress("making image variants in the background")
         progress("generating the public site")
         kept: list = []
-        for warning in generate_site(model, staging / "site", cache_dir, render_cache, kept, search):
+        with signals.all_generators_finalized.connected_to(lambda _generators: heap.loaded()):
+            warnings = generate_site(model, staging / "site", cache_dir, render_cache, kept, search)
+        for warning in warnings:
             model.diagnostics.add("W903", "pelican", warning=warning)
         progress(f"generated the site: {render_cache.rendered} pages rendered, {render_cache.linked} unchanged "
                  f"pages kept from the last build (and {render_cache.files_linked} generated files); "

@@ -45,6 +45,7 @@ import dataclasses
 import datetime
 import hashlib
 import os
+from collections import ChainMap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -326,7 +327,8 @@ class IncrementalWriter(Writer):
             key = self.page_key(template.name, name, kwargs)
             kept = self.keep_unchanged(name, template.name, kwargs, key)
             if kept is not None:  # before Pelican copies the context and works out relative URLs
-                signals.content_written.send(kept, context={**context, **kwargs}, kept=True)  # as Pelican would
+                # as Pelican would (its context merged with the arguments; a view: ~4,600 list pages a build)
+                signals.content_written.send(kept, context=ChainMap(kwargs, context), kept=True)
                 return None
             template = _KeyedTemplate(self.cache, template, key)
         return super().write_file(name, template, context, relative_urls, paginated, template_name,
