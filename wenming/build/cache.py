@@ -163,7 +163,7 @@ def _relative_to(content_dir: str) -> Callable[[str | os.PathLike], str]:
 
     def relative(source: str | os.PathLike) -> str:
         source = os.fspath(source)
-        key = source if source.startswith("/") else (os.getcwd(), source)  # a relative one, with where it was given
+        key = source if os.path.isabs(source) else (os.getcwd(), source)  # a relative one, with where it was given
         found = known.get(key)
         if found is None:
             path = os.path.abspath(source)

@@ -216,9 +216,7 @@ class _Digests:
     def __init__(self) -> None:
         self._by_id: dict[int, tuple[NewsItem, str]] = {}
         self._lists: dict[tuple[int, bool, bool], tuple[list, str]] = {}
-        # (front_matter, content) -> id of a report -> (the report, its parts): a report is on many list pages
-        self._reports: dict[tuple[bool, bool], dict[int, tuple[NewsItem, tuple[str, ...]]]] = {
-            (front_matter, content): {} for front_matter in (False, True) for content in (False, True)}
+        self._reports: dict[tuple[int, bool, bool], tuple[NewsItem, tuple[str, ...]]] = {}
 
     def of(self, item: NewsItem) -> str:
         known = self._by_id.get(id(item))
@@ -243,35 +241,23 @@ class _Digests:
             if len(value) >= _LONG_LIST:
                 out.append(self._list_digest(value, front_matter, content))
                 return
-            self._collect_each(value, out, front_matter, content)
+            for element in value:
+                self.collect(element, out, front_matter, content)
         elif isinstance(value, dict):
-            self._collect_each(value.values(), out, front_matter, content)
-
-    def _collect_each(self, values, out: list[str], front_matter: bool, content: bool) -> None:
-        """``collect`` for each of ``values``, with the reports already seen taken straight from their memo (a
-        list page's reports: ~75,000 a build at 10,000 reports)."""
-        known_parts = self._reports[front_matter, content]
-        for element in values:
-            if type(element) is not NewsItem and isinstance(element, Content):  # as collect() does
-                element = getattr(element, "report", None)
-            if type(element) is NewsItem:
-                known = known_parts.get(id(element))
-                if known is not None and known[0] is element:
-                    out.extend(known[1])
-                    continue
-            self.collect(element, out, front_matter, content)
+            for element in value.values():
+                self.collect(element, out, front_matter, content)
 
     def _report_parts(self, report: NewsItem, front_matter: bool, content: bool) -> tuple[str, ...]:
         """The parts of a key that a report gives; each report is on many list pages."""
-        known_parts = self._reports[front_matter, content]
-        known = known_parts.get(id(report))
+        key = (id(report), front_matter, content)
+        known = self._reports.get(key)
         if known is None or known[0] is not report:
             parts: tuple[str, ...] = ()
             if content:
                 parts += (self.of(report),)
             if front_matter:  # and the slug, which a file's name may give: a list shows the report's URL
                 parts += (f"{report.slug}\0{report.front_matter_digest}",)
-            known = known_parts[id(report)] = (report, parts)
+            known = self._reports[key] = (report, parts)
         return known[1]
 
     def _list_digest(self, value: list | tuple, front_matter: bool, content: bool) -> str:
@@ -283,7 +269,8 @@ class _Digests:
         known = self._lists.get(key)
         if known is None or len(known[0]) != len(members) or any(a is not b for a, b in zip(known[0], members)):
             parts: list[str] = []
-            self._collect_each(members, parts, front_matter, content)
+            for element in members:
+                self.collect(element, parts, front_matter, content)
             # the members are kept alive: their ids are not reused while they are here
             known = self._lists[key] = (members, hashlib.sha1("\n".join(parts).encode()).hexdigest())
         return known[1]
