@@ -7,9 +7,11 @@ import re
 import shutil
 from pathlib import Path
 
+import jinja2
+import jinja2.meta
 import yaml
 
-from wenming.build import render_cache
+from wenming.build import render_cache, templating
 from wenming.build.pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +123,25 @@ def test_special_templates_name_real_templates():
     templates = {p.name for p in (ROOT / "theme" / "templates").glob("*.html")}
     assert render_cache.ALWAYS_RENDER <= templates and render_cache.OWN_REPORT_TEMPLATES <= templates
     assert render_cache.SITE_WIDE_FIRST_PAGES <= templates and render_cache.OWN_LIST_TEMPLATES <= templates
+    assert render_cache.REPORTLESS_TEMPLATES <= templates
+
+
+def test_reportless_templates_show_no_report():
+    """Their keys leave out the reports Pelican hands them: neither they nor what they extend or include may
+    read ``articles`` or ``dates``."""
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "theme" / "templates"))
+    environment.filters.update(templating.JINJA_FILTERS)
+    for name in render_cache.REPORTLESS_TEMPLATES:
+        seen, waiting = set(), [name]
+        while waiting:
+            template = waiting.pop()
+            if template in seen:
+                continue
+            seen.add(template)
+            tree = environment.parse(environment.loader.get_source(environment, template)[0])
+            assert not jinja2.meta.find_undeclared_variables(tree) & render_cache.REPORT_ARGUMENTS, template
+            waiting.extend(t for t in jinja2.meta.find_referenced_templates(tree) if t)
+        assert "base.html" in seen
 
 
 def test_a_rebuild_after_the_output_was_removed_renders_everything(tmp_path):

@@ -1,4 +1,5 @@
-"""sitemap.xml of every HTML page the other generators wrote (collected via content_written), except pages
+"""sitemap.xml of every HTML page the other generators wrote or kept (collected via content_written and the
+build's content_settled), except pages
 rendered with ``noindex`` (the placeholders after a list's newest archive page)."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from xml.sax.saxutils import escape
 from pelican import signals
 from pelican.generators import Generator
 
+from wenming.build.render_cache import content_settled
 from wenming.output import write_text
 
 WRITTEN_KEY = "sitemap_written_pages"
@@ -19,6 +21,13 @@ def record_written(path, context, **_signal):
     written = context.get(WRITTEN_KEY)
     if written is not None and path.endswith(".html") and not context.get("noindex"):
         written.append(path)
+
+
+def record_settled(_writer, paths, context, **_signal):
+    """Pages kept without being keyed (render_cache.content_settled): never a ``noindex`` placeholder."""
+    written = context.get(WRITTEN_KEY)
+    if written is not None:
+        written.extend(path for path in paths if path.endswith(".html"))
 
 
 def sitemap_xml(base_url: str, output_path: str, written: list[str]) -> str:
@@ -54,3 +63,4 @@ def get_generators(pelican):
 def register():
     signals.get_generators.connect(get_generators)
     signals.content_written.connect(record_written)
+    content_settled.connect(record_settled)

@@ -171,12 +171,19 @@ class SiteArticlesGenerator(_ModelFed, ArticlesGenerator):
         """Pelican's article pages, written in the order of WRITE_ORDER (search bundle by search bundle).
 
         A report page whose key is unchanged is kept from the previous site before Pelican makes its
-        page context (IncrementalWriter.keep_unchanged); the others are written by Pelican as usual."""
+        page context (IncrementalWriter.keep_unchanged), and one the build knows unchanged without even
+        keying it (a settled page, IncrementalWriter.settle) before anything else is done for it, Pelican's
+        ``article_generator_write_article`` included; the others are written by Pelican as usual."""
         order = self.settings.get(WRITE_ORDER)
-        articles = chain(self.translations, self.articles, self.hidden_translations, self.hidden_articles)
+        articles = list(chain(self.translations, self.articles, self.hidden_translations, self.hidden_articles))
+        writer = getattr(self, "_writer", None)
+        settle = getattr(writer, "settle", None)
+        if settle is not None:
+            settled = settle([article.save_as for article in articles], self.context)
+            articles = [article for article in articles if article.save_as not in settled]
         if order:
             articles = sorted(articles, key=lambda article: order.get(article.save_as, len(order)))
-        keep_unchanged = getattr(getattr(self, "_writer", None), "keep_unchanged", None)
+        keep_unchanged = getattr(writer, "keep_unchanged", None)
         for article in articles:
             signals.article_generator_write_article.send(self, content=article)
             template = self.get_template(article.template)

@@ -65,7 +65,7 @@ from wenming.source.discovery import is_content_file
 from wenming.source.frontmatter import read_source
 
 STATE_FILE = "patch.pickle"
-FORMAT = "patch-state-3"  # the store's fingerprint: change it when PatchState changes
+FORMAT = "patch-state-4"  # the store's fingerprint: change it when PatchState changes
 # Collections whose items name reports (collection -> the attribute holding them): their loaders check that
 # each named report exists and is published, so a patch reads those reports too.
 REPORT_REFERENCES = {"exhibits": "related", "events": "reports"}
@@ -83,6 +83,7 @@ class ReportRecord:
     summary_digest: str = ""
     page: str = ""  # its page, relative to the site
     month: str = ""  # its month's archive page
+    year: str = ""  # its year's archive page
     bundle: str = ""  # its search bundle
     feeds: tuple[str, ...] = ()  # the feeds it is in
     media_digest: str = ""  # of the picture variants its body shows
@@ -91,6 +92,7 @@ class ReportRecord:
 @dataclasses.dataclass
 class PatchState:
     code: str
+    shell: str  # the build's shell key (render_cache.SiteKeys): code, options, day and every file but reports
     as_of: datetime.date | None
     day: datetime.date
     stamps: dict[str, tuple[int, int]]  # content file -> (size, mtime)
@@ -122,11 +124,19 @@ def month_page(settings: dict, item: NewsItem) -> str:
     return settings["MONTH_ARCHIVE_SAVE_AS"].format(date=item.date)
 
 
+def year_page(settings: dict, item: NewsItem) -> str:
+    return settings["YEAR_ARCHIVE_SAVE_AS"].format(date=item.date)
+
+
+def summary_digest(item: NewsItem) -> str:
+    return _digest(item.summary)
+
+
 def news_json(item: NewsItem) -> str:
     return f"{urls.API}news/{item.slug}.json"
 
 
-def record_state(cache_dir: Path, model: SiteModel, stamps: list[Stamp], code: str, settings: dict,
+def record_state(cache_dir: Path, model: SiteModel, stamps: list[Stamp], code: str, shell: str, settings: dict,
                  feeds: dict[str, list[str]], plan: dict[str, list[str]]) -> None:
     """Keep what the next build needs to patch instead of rebuilding (after a successful full build)."""
     relative_to_content = content_relative(model.content_dir)
@@ -144,13 +154,13 @@ def record_state(cache_dir: Path, model: SiteModel, stamps: list[Stamp], code: s
             reports[relative] = ReportRecord(item.slug, False)
             continue
         page, month = urls.save_as(item.url), month_page(settings, item)
-        reports[relative] = ReportRecord(item.slug, True, item.front_matter_digest, _digest(item.summary), page,
-                                         month, bundle_of.get(page, ""),
+        reports[relative] = ReportRecord(item.slug, True, item.front_matter_digest, summary_digest(item), page,
+                                         month, year_page(settings, item), bundle_of.get(page, ""),
                                          tuple(in_feeds.get(relative, ())), _media_digest(item))
         months.setdefault(month, []).append(relative)
     referenced = sorted({relative_to_content(report.source) for name, attribute in REPORT_REFERENCES.items()
                          for item in model.collections.get(name, []) for report in getattr(item, attribute)})
-    PatchState(code, model.as_of, datetime.date.today(), {path: (size, mtime) for path, size, mtime in stamps},
+    PatchState(code, shell, model.as_of, datetime.date.today(), {path: (size, mtime) for path, size, mtime in stamps},
                reports, months, members, referenced, plan, model.registry).save(cache_dir)
 
 
@@ -211,15 +221,14 @@ def _unpublished_ok(model: SiteModel, content_dir: Path, state: PatchState, chan
     return True
 
 
-def try_patch(content_dir: Path, output_dir: Path, stamps: list[Stamp], code: str, as_of: datetime.date | None,
-              now: datetime.datetime, markdown: dict, progress: Callable[[str], None],
+def try_patch(state: PatchState | None, content_dir: Path, output_dir: Path, stamps: list[Stamp], code: str,
+              as_of: datetime.date | None, now: datetime.datetime, markdown: dict, progress: Callable[[str], None],
               generate: Callable[..., list[str]]) -> Patched | None:
     """Patch the live site for body edits (see the module docstring), or None: run the full build.
 
-    ``markdown``: the rendered-Markdown cache the build loaded; ``generate`` is pipeline.generate_site
-    (passed in: the pipeline imports this module)."""
+    ``state``: what the last build recorded (PatchState.load); ``markdown``: the rendered-Markdown cache the
+    build loaded; ``generate`` is pipeline.generate_site (passed in: the pipeline imports this module)."""
     cache_dir, site_dir = output_dir / ".cache", output_dir / "site"
-    state = PatchState.load(cache_dir)
     if state is None or state.code != code or state.as_of != as_of or state.day != datetime.date.today():
         return None
     manifests = ManifestStore(cache_dir)
@@ -253,7 +262,7 @@ def try_patch(content_dir: Path, output_dir: Path, stamps: list[Stamp], code: st
         for item, record in zip(items, records):
             if (not isinstance(item, NewsItem) or not item.is_published
                     or item.front_matter_digest != record.front_matter_digest
-                    or _digest(item.summary) != record.summary_digest or _media_digest(item) != record.media_digest):
+                    or summary_digest(item) != record.summary_digest or _media_digest(item) != record.media_digest):
                 return None
         patched = _patch(model, items, records, state, staging, site_dir, cache_dir, manifests, progress, generate,
                          search)

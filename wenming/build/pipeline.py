@@ -47,10 +47,11 @@ from wenming.build.exchange import empty_trash, swap_into_place
 from wenming.build.heap import BuildHeap
 from wenming.build.in_place import commit, make_whole
 from wenming.build.lock import BuildLock, build_lock, in_background
-from wenming.build.patch import record_state, try_patch
+from wenming.build.patch import PatchState, record_state, try_patch
 from wenming.build.quick_render import LastBuild, forget_rendered_content
-from wenming.build.render_cache import WRITE_ONLY, RenderCache, WriteOnly, site_keys
+from wenming.build.render_cache import SETTLED, WRITE_ONLY, RenderCache, WriteOnly, content_settled, site_keys
 from wenming.build.settings import pelican_settings
+from wenming.build.settled import Settled, settled_pages
 from wenming.model import urls
 from wenming.model.events import reference_moment
 from wenming.model.site import LoadCaches, SiteModel, load_site
@@ -142,13 +143,14 @@ def _captured_pelican_logs() -> Iterator[_PelicanLogCollector]:
 def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = None,
                   render_cache: RenderCache | None = None, kept: list | None = None,
                   search: SearchStage | None = None, bundles: list[str] | None = None,
-                  only: WriteOnly | None = None) -> list[str]:
+                  only: WriteOnly | None = None, settled: Settled | None = None) -> list[str]:
     """Stage 2: run Pelican and our plugins into ``site_dir``; returns Pelican's warnings.
 
     ``kept``, if given, receives Pelican's articles generator (for quick preview renders);
     ``search``, if given, starts indexing as soon as the report and static pages are written;
     ``bundles``: the search bundles' URLs, when not those of ``search`` or of the model (a partial model);
-    ``only``: write only these files (see render_cache.WriteOnly).
+    ``only``: write only these files (see render_cache.WriteOnly);
+    ``settled``: the pages known unchanged since the last build, kept without keys (wenming.build.settled).
 
     Any error Pelican logs (a file it could not process, a template problem)
     fails the build instead of silently producing a partial site.
@@ -160,6 +162,7 @@ def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = Non
     if search is not None:
         settings[WRITE_ORDER] = search.write_order
     settings[WRITE_ONLY] = only
+    settings[SETTLED] = settled
     with contextlib.ExitStack() as stack:
         logs = stack.enter_context(_captured_pelican_logs())
         stack.enter_context(contextlib.redirect_stdout(stack.enter_context(open(os.devnull, "w"))))
@@ -167,6 +170,7 @@ def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = Non
         if search is not None:  # bundles are indexed as their pages are written; at the latest when all are
             search.start()
             stack.enter_context(signals.content_written.connected_to(search.page_written))
+            stack.enter_context(content_settled.connected_to(search.pages_settled))
             stack.enter_context(signals.page_writer_finalized.connected_to(search.all_written))
         try:
             SitePelican(settings).run()
@@ -226,6 +230,11 @@ class SearchStage:
                 self._rewritten.add(bundle)
             if self._unwritten[bundle] == 0:
                 self.indexer.mark_ready(bundle, unchanged=self._in_place and bundle not in self._rewritten)
+
+    def pages_settled(self, _writer, paths: list[str], **_signal) -> None:
+        """render_cache.content_settled: pages kept without being keyed."""
+        for path in paths:
+            self.page_written(path, kept=True)
 
     def all_written(self, *_sender, **_signal) -> None:
         self.indexer.mark_ready()
@@ -292,8 +301,9 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
     words = words_store.load()
     remember_words(words)
     markdown_entries = memory.markdown_entries(markdown_store) if memory is not None else markdown_store.load()
-    if not force:
-        patched = try_patch(content_dir, output_dir, stamps, fingerprint, as_of, now, markdown_entries,
+    state = PatchState.load(cache_dir) if not force else None  # --force: every page keyed (or rendered)
+    if state is not None:
+        patched = try_patch(state, content_dir, output_dir, stamps, fingerprint, as_of, now, markdown_entries,
                             progress, generate_site)
         if patched is not None:
             progress(f"patched the site: {len(patched.written)} files rendered again, "
@@ -323,11 +333,13 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
         progress("generating the public site")
         kept: list = []
         with signals.all_generators_finalized.connected_to(lambda _generators: heap.loaded()):
-            warnings = generate_site(model, staging / "site", cache_dir, render_cache, kept, search)
+            warnings = generate_site(model, staging / "site", cache_dir, render_cache, kept, search,
+                                     settled=settled_pages(state, model, stamps, keys.shell))
         for warning in warnings:
             model.diagnostics.add("W903", "pelican", warning=warning)
         progress(f"generated the site: {render_cache.rendered} pages rendered, {render_cache.linked} unchanged "
-                 f"pages kept from the last build (and {render_cache.files_linked} generated files); "
+                 f"pages kept from the last build (and {render_cache.files_linked} generated files; "
+                 f"{render_cache.settled} of these known unchanged without keys); "
                  "search indexing has started")
         kept_images: list[str] = []
         written, processed = model.images.write_used(staging / "site", live_dir=output_dir / "site" if in_place
@@ -370,7 +382,8 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
         existing = {str(content_dir / relative) for relative, _, _ in stamps}
         source_store.save({path: entry for path, entry in caches.sources.items() if path in existing})
         if kept:
-            record_state(cache_dir, model, stamps, fingerprint, kept[0].settings, render_cache.feeds, search.plan)
+            record_state(cache_dir, model, stamps, fingerprint, keys.shell, kept[0].settings, render_cache.feeds,
+                         search.plan)
         manifests.save(manifest, None if as_of is not None else timeline.next_change(now))
 
     if detach_from is not None and in_background(save_caches):

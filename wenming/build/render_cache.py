@@ -37,6 +37,10 @@ Templates that show report text taken from the shared context rather than
 from their arguments (the home page's latest reports) are in ALWAYS_RENDER.
 A template that shows a report's summary or body must receive the report (or
 a list of them) in its ``write_file`` arguments.
+
+Most kept pages need no key at all: the build knows from the changed files that their
+key is the recorded one (wenming.build.settled). Those are kept without keying, and
+announced in bulk with ``content_settled`` instead of ``content_written``.
 """
 
 from __future__ import annotations
@@ -46,9 +50,11 @@ import datetime
 import hashlib
 import os
 from collections import ChainMap
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from blinker import signal
 from pelican import signals
 from pelican.contents import Content
 from pelican.utils import sanitised_join
@@ -59,6 +65,9 @@ from wenming.build.pagination import ListPage, list_pages, page_arguments
 from wenming.media.images import ImageStore
 from wenming.model.news import NewsItem
 from wenming.output import link_or_copy, write_bytes
+
+if TYPE_CHECKING:
+    from wenming.build.settled import Settled
 
 SETTING = "WM_RENDER_CACHE"
 ALWAYS_RENDER = {"home.html"}
@@ -77,6 +86,10 @@ FRONT_MATTER_PAGES = {"period_archives.html": "YEAR_ARCHIVE_SAVE_AS"}
 SITE_WIDE_FIRST_PAGES = {"index.html"}
 # Arguments Pelican passes that our templates never show (the period archives get every report).
 IGNORED_ARGUMENTS = {"all_articles"}
+# Pelican's direct templates that show no report although Pelican hands them all (``articles``, ``dates``):
+# keyed without those arguments, by the site key and their name (so no build digests every report for them).
+REPORTLESS_TEMPLATES = {"search.html", "404.html"}
+REPORT_ARGUMENTS = {"articles", "dates"}  # what Pelican hands every direct template
 # The argument of pages that show the time (an activity 进行中, the calendar's 今天): their key has the
 # timeline's state at that moment, so a page rendered before an activity started is not reused after.
 TIME_ARGUMENT = "now"
@@ -87,6 +100,11 @@ OWN_DATA_ARGUMENT = "page_data"
 CACHE_FILE = "render.pickle"
 # Setting: a WriteOnly, for a build that writes a few of the site's files (wenming.build.patch); None: all.
 WRITE_ONLY = "WM_WRITE_ONLY"
+# Setting: a wenming.build.settled.Settled, the pages known unchanged (kept without their keys); None: none.
+SETTLED = "WM_SETTLED"
+# Sent (by the writer) with ``paths``, the files of settled pages, and ``context``: as ``content_written`` with
+# ``kept=True`` for each, in one call for many pages.
+content_settled = signal("wm_content_settled")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,6 +158,7 @@ class RenderCache:
     rendered: int = 0
     linked: int = 0
     files_linked: int = 0  # generated files (JSON, CSV, XLSX) kept, see write_generated
+    settled: int = 0  # of the pages and files kept, those known unchanged without their keys (IncrementalWriter.settle)
     feeds: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # feed file -> its reports' sources
     # Whether a kept file is hard-linked into the staged site (a new tree swapped in whole), or left where it
     # is in the previous site, which the build then updates in place (wenming.build.in_place).
@@ -171,17 +190,19 @@ class RenderCache:
                 pages.pop(name, None)
             store.save(pages)
 
-    def reuse(self, name: str, key: str, page: bool = True) -> str | None:
+    def reuse(self, name: str, key: str | None, page: bool = True) -> str | None:
         """The previous build's file for ``name`` if it was made from the same inputs (its images are
-        marked as used, as rendering would have done)."""
+        marked as used, as rendering would have done). ``key`` None: a settled page, known to be."""
         recorded = self.previous.get(name)
-        if self.previous_site is None or recorded is None or recorded[0] != key:
+        if self.previous_site is None or recorded is None or (key is not None and recorded[0] != key):
             return None
         previous = os.path.join(self.previous_site, name)  # strings: called for every page of the site
         if not os.path.isfile(previous):
             return None
         self.images.mark_used(recorded[1])
         self.pages[name] = recorded
+        if key is None:
+            self.settled += 1
         if page:
             self.linked += 1
         else:
@@ -303,6 +324,7 @@ class IncrementalWriter(Writer):
         self.cache: RenderCache | None = (settings or {}).get(SETTING)
         self.digests = _Digests()
         self.only: WriteOnly | None = (settings or {}).get(WRITE_ONLY)
+        self.settled: Settled | None = (settings or {}).get(SETTLED) if self.cache is not None else None
         self._output_top = sanitised_join(self.output_path, "") + "/"
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
@@ -311,7 +333,10 @@ class IncrementalWriter(Writer):
             return None
         paginating = paginated and template_name in self.settings["PAGINATED_TEMPLATES"]
         if self.cache is not None and name and not paginating:
-            key = self.page_key(template.name, name, kwargs)
+            if self.settle([name], context, kwargs):
+                return None
+            # a page rendered every build needs no key (the home page's would digest every report)
+            key = "" if template.name in ALWAYS_RENDER else self.page_key(template.name, name, kwargs)
             kept = self.keep_unchanged(name, template.name, kwargs, key)
             if kept is not None:  # before Pelican copies the context and works out relative URLs
                 # as Pelican would (its context merged with the arguments; a view: ~4,600 list pages a build)
@@ -320,6 +345,29 @@ class IncrementalWriter(Writer):
             template = _KeyedTemplate(self.cache, template, key)
         return super().write_file(name, template, context, relative_urls, paginated, template_name,
                                   override_output, url, **kwargs)
+
+    def settle(self, names: Iterable[str], context, arguments: dict | None = None) -> set[str]:
+        """Keep those of pages ``names`` that are settled (wenming.build.settled: known unchanged, so not keyed)
+        and announce them in one ``content_settled``; returns their names. With ``arguments`` (one page's),
+        an archive page of a paginated list may be settled too."""
+        if self.settled is None:
+            return set()
+        kept, paths = set(), []
+        for name in names:
+            if name not in self.settled.names:
+                lists = list_pages(arguments) if arguments else {}
+                if not lists or not all(self.settled.archive_page(page) for page in lists.values()):
+                    continue
+            previous = self.cache.reuse(name, None)
+            if previous is not None:
+                target = self._target(name)
+                self.cache.place_kept(previous, target)
+                self._written_files.add(target)
+                kept.add(name)
+                paths.append(target)
+        if paths:
+            content_settled.send(self, paths=paths, context=context)
+        return kept
 
     def page_key(self, template_name: str, name: str, arguments: dict) -> str:
         """The key of page ``name`` rendered from ``template_name`` with these ``write_file`` arguments."""
@@ -335,7 +383,8 @@ class IncrementalWriter(Writer):
         parts = [keys.shell if own else keys.site, template_name, name]
         content = not self._front_matter_page(template_name, name, arguments)
         listed = set().union(*(page_arguments(list_name) for list_name in lists))
-        for argument in sorted(set(arguments) - listed - IGNORED_ARGUMENTS):
+        ignored = IGNORED_ARGUMENTS | (REPORT_ARGUMENTS if template_name in REPORTLESS_TEMPLATES else set())
+        for argument in sorted(set(arguments) - listed - ignored):
             self.digests.collect(arguments[argument], parts, front_matter=own, content=content)
         for _, page in sorted(lists.items()):
             self.digests.collect(page, parts, front_matter=own)
@@ -391,6 +440,12 @@ def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report
         return
     cache: RenderCache | None = getattr(writer, "cache", None)
     if cache is not None:
+        settled = getattr(writer, "settled", None)
+        if report is not None and settled is not None and name in settled.names:
+            previous = cache.reuse(name, None, page=False)
+            if previous is not None:
+                cache.place_kept(previous, os.path.join(writer.output_path, name))
+                return
         if report is None:
             parts = [cache.site_keys.site, name]
         else:

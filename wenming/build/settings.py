@@ -18,7 +18,13 @@ PLUGIN_PACKAGE = "wenming_plugins"  # plugins/ is installed under this name (pyp
 # Plugin order matters only for generators: the sitemap collects what the others wrote.
 PLUGINS = ["writer", "column", "towns", "feeds", "json_api", "quota", "hall", "volunteers",
            "projects", "activities", "services", "rankings", "sitemap_xml", "search_terms"]
-
+# Where a year's and a month's archives go (also where a build finds them without Pelican: wenming.build.settled).
+PERIOD_ARCHIVES = {
+    "YEAR_ARCHIVE_SAVE_AS": "column/{date:%Y}/index.html",
+    "YEAR_ARCHIVE_URL": "column/{date:%Y}/",
+    "MONTH_ARCHIVE_SAVE_AS": "column/{date:%Y}/{date:%m}/index.html",
+    "MONTH_ARCHIVE_URL": "column/{date:%Y}/{date:%m}/",
+}
 
 
 def pelican_settings(model: SiteModel, output_path: Path, cache_dir: Path | None = None,
@@ -60,10 +66,7 @@ def pelican_settings(model: SiteModel, output_path: Path, cache_dir: Path | None
         "HOME_URL": "",
         "INDEX_SAVE_AS": urls.save_as(urls.COLUMN),
         "INDEX_URL": urls.COLUMN,
-        "YEAR_ARCHIVE_SAVE_AS": "column/{date:%Y}/index.html",
-        "YEAR_ARCHIVE_URL": "column/{date:%Y}/",
-        "MONTH_ARCHIVE_SAVE_AS": "column/{date:%Y}/{date:%m}/index.html",
-        "MONTH_ARCHIVE_URL": "column/{date:%Y}/{date:%m}/",
+        **PERIOD_ARCHIVES,
         "DEFAULT_PAGINATION": site.per_page,
         "PAGINATED_TEMPLATES": {"index": None, "subcolumn": None},
         # Lists are paginated from the oldest report (wenming.build.pagination), not by PAGINATION_PATTERNS.

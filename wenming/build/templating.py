@@ -18,6 +18,17 @@ def iso_date(value: datetime.date | datetime.datetime) -> str:
     return value.date().isoformat() if isinstance(value, datetime.datetime) else value.isoformat()
 
 
+def by_month(articles) -> list[tuple[int, list]]:
+    """A year's reports (or their articles) by month: (month, its reports newest first), the newest month
+    first. Within a day the reports keep the order they came in (a year's archive shows the column's order)."""
+    months: dict[int, list] = {}
+    for article in articles:
+        report = getattr(article, "report", article)
+        months.setdefault(report.date.month, []).append(report)
+    return [(month, sorted(months[month], key=lambda report: report.date, reverse=True))
+            for month in sorted(months, reverse=True)]
+
+
 def memoizer():
     """A per-build ``memoized(key, render, *args)`` for template fragments shared by many pages."""
     fragments: dict = {}
@@ -76,5 +87,5 @@ def url_for(kind: str, slug: str = "", *args) -> str:
     return "/" + _URL_BUILDERS[kind](slug, *args)
 
 
-JINJA_FILTERS = {"cn_date": cn_date, "cn_month": cn_month, "iso_date": iso_date}
+JINJA_FILTERS = {"cn_date": cn_date, "cn_month": cn_month, "iso_date": iso_date, "by_month": by_month}
 JINJA_GLOBALS = {"url_for": url_for, "LEVEL_CLASSES": LEVEL_CLASSES, "STATUS_LABELS": STATUS_LABELS}
