@@ -34,16 +34,38 @@ def test_commit_moves_staged_files_swaps_bundles_and_deletes_what_the_build_no_l
                     "pagefind/pagefind.js": "new bundle"})
     kept_inode = (live / "news/a/index.html").stat().st_ino
 
-    moved, deleted = commit(staged, live, kept={"news/a/index.html", "media/x.webp", "index.html"},
-                            bundles={"pagefind", "pagefind-shards/s0"})
+    committed = commit(staged, live, kept={"news/a/index.html", "media/x.webp", "index.html"},
+                       bundles={"pagefind", "pagefind-shards/s0"})
 
     assert _tree(live) == {"index.html": b"new home", "news/a/index.html": b"a", "news/b/index.html": b"b",
                            "media/x.webp": b"x", "feeds/all/index.xml": b"feed", "pagefind/pagefind.js": b"new bundle",
                            "pagefind-shards/s0/f": b"kept shard"}
     assert (live / "news/a/index.html").stat().st_ino == kept_inode  # left where it was, not copied
     assert not (live / "news" / "gone").exists() and not (live / "pagefind-shards" / "s9").exists()
-    assert (moved, deleted) == (4, 2)
+    assert (committed.moved, committed.deleted) == (4, 2)
+    assert committed.files == {"index.html", "news/a/index.html", "news/b/index.html", "media/x.webp",
+                               "feeds/all/index.xml"}
     assert not list(live.rglob(".trash")) and (live.parent / ".trash").is_dir()  # the old bundle, outside the site
+
+
+def test_a_commit_after_another_deletes_from_what_the_last_one_left_without_walking_the_site(tmp_path):
+    live, staged = tmp_path / "output" / "site", tmp_path / "staged"
+    _write(live, {"index.html": "old", "news/a/index.html": "a", "news/gone/index.html": "gone",
+                  "pagefind-shards/s0/f": "s0", "pagefind-shards/s9/f": "s9"})
+    staged.mkdir()
+    first = commit(staged, live, kept={"index.html", "news/a/index.html", "news/gone/index.html"},
+                   bundles={"pagefind-shards/s0", "pagefind-shards/s9"})
+    assert (first.files, first.deleted) == ({"index.html", "news/a/index.html", "news/gone/index.html"}, 0)
+    (live / "stray.html").write_text("put there by hand", encoding="utf-8")  # not what a commit left: not seen
+    _write(staged, {"index.html": "new"})
+
+    second = commit(staged, live, kept={"news/a/index.html"}, bundles={"pagefind-shards/s0"}, last=first)
+
+    assert _tree(live) == {"index.html": b"new", "news/a/index.html": b"a", "pagefind-shards/s0/f": b"s0",
+                           "stray.html": b"put there by hand"}
+    assert (second.moved, second.deleted) == (1, 2)  # news/gone and the retired bundle's file
+    assert not (live / "news" / "gone").exists() and not (live / "pagefind-shards" / "s9").exists()
+    assert second.files == {"index.html", "news/a/index.html"} and second.bundles == {"pagefind-shards/s0"}
 
 
 def test_make_whole_links_the_kept_files_and_bundles_into_the_staged_site(tmp_path):

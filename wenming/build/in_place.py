@@ -21,6 +21,8 @@ saved after it: a build interrupted in between is followed by one that renders e
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import os
 import shutil
 from collections.abc import Iterable
@@ -80,19 +82,34 @@ def move_in(staged: Path, live: Path, files: Iterable[str], bundles: Iterable[st
         swap_into_place(staged / bundle, live / bundle, trash=live.parent / TRASH)
 
 
-def commit(staged: Path, live: Path, kept: Iterable[str], bundles: Iterable[str]) -> tuple[int, int]:
+@dataclasses.dataclass(frozen=True)
+class Committed:
+    moved: int  # files moved or swapped in
+    deleted: int  # live files this build no longer makes
+    files: frozenset[str]  # the live site's files now, outside the search bundles
+    bundles: frozenset[str]  # the search bundle folders
+
+
+def commit(staged: Path, live: Path, kept: Iterable[str], bundles: Iterable[str],
+           last: Committed | None = None) -> Committed:
     """Move the staged site's files into the live site and delete the live files this build did not make
     or keep (``kept``: files left in place); ``bundles``: every search bundle folder of the build, staged or
-    kept. Returns (files moved or swapped in, files deleted)."""
+    kept. ``last``: what the last commit left in the live site, which spares walking its ~14,000 folders at
+    10,000 reports to find what to delete; None: walk them."""
     bundles = frozenset(bundles)
     files, staged_bundles = _tree(staged, bundles)
     move_in(staged, live, files, staged_bundles)
-    expected = set(files).union(kept)
-    live_files, _ = _tree(live, bundles)
+    expected = frozenset(files).union(kept)
+    if last is None:
+        live_files, _ = _tree(live, bundles)
+    else:  # and the files of bundles no longer planned
+        live_files = [*last.files, *(folder + "/" + relative for folder in last.bundles - bundles
+                                     if (live / folder).is_dir() for relative in _tree(live / folder, bundles)[0])]
     obsolete = [relative for relative in live_files if relative not in expected]
     emptied: set[str] = set()
     for relative in obsolete:
-        os.unlink(os.path.join(live, relative))
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(live, relative))
         emptied.add(os.path.dirname(relative))
     for folder in sorted(emptied, key=len, reverse=True):  # deepest first, then their parents
         while folder and folder not in bundles:
@@ -101,7 +118,7 @@ def commit(staged: Path, live: Path, kept: Iterable[str], bundles: Iterable[str]
             except OSError:  # not empty (or gone): its parents are not empty either
                 break
             folder = os.path.dirname(folder)
-    return len(files) + len(staged_bundles), len(obsolete)
+    return Committed(len(files) + len(staged_bundles), len(obsolete), expected, bundles)
 
 
 def make_whole(staged: Path, live: Path, kept: Iterable[str], kept_bundles: Iterable[str]) -> int:

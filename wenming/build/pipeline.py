@@ -258,8 +258,8 @@ def _publish(staged: Path, site: Path, render_cache: RenderCache, kept_images: l
     kept = [*render_cache.pages, *kept_images]  # the files left in the live site, and the staged ones
     changes_only = not render_cache.link_kept
     if changes_only and render_cache.rendered <= render_cache.linked:
-        moved, deleted = commit(staged, site, kept, search.plan)
-        progress(f"updated {site} in place: {moved} files replaced or added, {deleted} removed")
+        committed = render_cache.committed = commit(staged, site, kept, search.plan, render_cache.previous_commit)
+        progress(f"updated {site} in place: {committed.moved} files replaced or added, {committed.deleted} removed")
         return
     if changes_only:
         make_whole(staged, site, kept, search.indexer.kept)

@@ -67,6 +67,7 @@ from wenming.model.news import NewsItem
 from wenming.output import link_or_copy, write_bytes
 
 if TYPE_CHECKING:
+    from wenming.build.in_place import Committed
     from wenming.build.settled import Settled
 
 SETTING = "WM_RENDER_CACHE"
@@ -139,8 +140,9 @@ def site_keys(stamps: list[Stamp], content_dir: Path, code: str, as_of: datetime
 
 
 def _store(cache_dir: Path) -> PickledCache:
-    """Page name -> (key, images it showed), of the build whose site is in place."""
-    return PickledCache(cache_dir / CACHE_FILE, "pages")
+    """Of the build whose site is in place: ``pages``, page name -> (key, images it showed), and ``committed``,
+    what it left in the site when it updated it in place (in_place.Committed; else None)."""
+    return PickledCache(cache_dir / CACHE_FILE, "pages-2")
 
 
 @dataclasses.dataclass
@@ -165,15 +167,19 @@ class RenderCache:
     link_kept: bool = True
     # Generated files to write once Pelican is done (see write_generated's ``defer``): (name, wait for bytes).
     deferred: list[tuple[str, Callable[[], bytes]]] = dataclasses.field(default_factory=list)
+    # What the previous build left in the live site, when it updated it in place (in_place.commit); this build's.
+    previous_commit: Committed | None = None
+    committed: Committed | None = None
 
     @classmethod
     def load(cls, cache_dir: Path, keys: SiteKeys, previous_site: Path, images: ImageStore) -> RenderCache:
         if not previous_site.is_dir():
             return cls(keys, None, images, {})
-        return cls(keys, previous_site, images, _store(cache_dir).load())
+        recorded = _store(cache_dir).load()
+        return cls(keys, previous_site, images, recorded.get("pages", {}), previous_commit=recorded.get("committed"))
 
     def save(self, cache_dir: Path) -> None:
-        _store(cache_dir).save(self.pages)
+        _store(cache_dir).save({"pages": self.pages, "committed": self.committed})
 
     @staticmethod
     def forget(cache_dir: Path) -> None:
@@ -184,11 +190,11 @@ class RenderCache:
         """Forget the keys of files replaced outside a build (by a quick preview render): the next
         build must render them, even if their inputs return to what the recorded key describes."""
         store = _store(cache_dir)
-        pages = store.load()
-        if pages:
+        recorded = store.load()
+        if recorded.get("pages"):
             for name in names:
-                pages.pop(name, None)
-            store.save(pages)
+                recorded["pages"].pop(name, None)
+            store.save(recorded)
 
     def reuse(self, name: str, key: str | None, page: bool = True) -> str | None:
         """The previous build's file for ``name`` if it was made from the same inputs (its images are
