@@ -151,8 +151,14 @@ class PaginatingWriter(Writer):
         page_url = self.settings.get(ARCHIVE_PAGE_URL) or StablePaginator.page_url
         paginators = {key: StablePaginator(list_url, items, per_page, page_url) for key, items in paginated.items()}
         lead = next(iter(paginators.values()))
-        for number in range(lead.num_pages, 0, -1):
-            pages = {key: paginator.page(number) for key, paginator in paginators.items()}
+        pages_of = {number: {key: paginator.page(number) for key, paginator in paginators.items()}
+                    for number in range(lead.num_pages, 0, -1)}
+        settle = getattr(self, "settle", None)  # the site's writer keeps pages known unchanged (render_cache)
+        if settle is not None:
+            numbers = {next(iter(pages.values())).save_as: number for number, pages in pages_of.items()}
+            for name in settle(numbers, context, {name: pages_of[number].values() for name, number in numbers.items()}):
+                del pages_of[numbers[name]]
+        for pages in pages_of.values():
             self._write_page(pages, template, context, relative_urls, template_name, override_output, kwargs)
         if lead.archive_pages:
             pages = {key: paginator.redirect_page() for key, paginator in paginators.items()}

@@ -50,7 +50,7 @@ import datetime
 import hashlib
 import os
 from collections import ChainMap
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -339,7 +339,7 @@ class IncrementalWriter(Writer):
             return None
         paginating = paginated and template_name in self.settings["PAGINATED_TEMPLATES"]
         if self.cache is not None and name and not paginating:
-            if self.settle([name], context, kwargs):
+            if self.settled is not None and self.settle([name], context, {name: list_pages(kwargs).values()}):
                 return None
             # a page rendered every build needs no key (the home page's would digest every report)
             key = "" if template.name in ALWAYS_RENDER else self.page_key(template.name, name, kwargs)
@@ -352,17 +352,17 @@ class IncrementalWriter(Writer):
         return super().write_file(name, template, context, relative_urls, paginated, template_name,
                                   override_output, url, **kwargs)
 
-    def settle(self, names: Iterable[str], context, arguments: dict | None = None) -> set[str]:
+    def settle(self, names: Iterable[str], context, lists: Mapping[str, Iterable[ListPage]] | None = None) -> set[str]:
         """Keep those of pages ``names`` that are settled (wenming.build.settled: known unchanged, so not keyed)
-        and announce them in one ``content_settled``; returns their names. With ``arguments`` (one page's),
-        an archive page of a paginated list may be settled too."""
+        and announce them in one ``content_settled``; returns their names. ``lists``: page name -> the pages of
+        paginated lists it shows (one archive page of each list), for archive pages that may be settled too."""
         if self.settled is None:
             return set()
         kept, paths = set(), []
         for name in names:
             if name not in self.settled.names:
-                lists = list_pages(arguments) if arguments else {}
-                if not lists or not all(self.settled.archive_page(page) for page in lists.values()):
+                pages = lists.get(name) if lists else None
+                if not pages or not all(self.settled.archive_page(page) for page in pages):
                     continue
             previous = self.cache.reuse(name, None)
             if previous is not None:
