@@ -52,7 +52,7 @@ import os
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from blinker import signal
 from pelican import signals
@@ -68,7 +68,6 @@ from wenming.output import link_or_copy, write_bytes
 
 if TYPE_CHECKING:
     from wenming.build.in_place import Committed
-    from wenming.build.settled import Settled
 
 SETTING = "WM_RENDER_CACHE"
 ALWAYS_RENDER = {"home.html"}
@@ -101,11 +100,20 @@ OWN_DATA_ARGUMENT = "page_data"
 CACHE_FILE = "render.pickle"
 # Setting: a WriteOnly, for a build that writes a few of the site's files (wenming.build.patch); None: all.
 WRITE_ONLY = "WM_WRITE_ONLY"
-# Setting: a wenming.build.settled.Settled, the pages known unchanged (kept without their keys); None: none.
+# Setting: a Settled, the pages known unchanged (kept without their keys); None: none.
 SETTLED = "WM_SETTLED"
 # Sent (by the writer) with ``paths``, the files of settled pages, and ``context``: as ``content_written`` with
 # ``kept=True`` for each, in one call for many pages.
 content_settled = signal("wm_content_settled")
+
+
+class Settled(Protocol):
+    """The pages a build knows unchanged since the last one (wenming.build.settled.Settled)."""
+
+    names: frozenset[str]  # pages and generated files
+
+    def archive_page(self, page: ListPage) -> bool:
+        """Whether an archive page of a paginated list is."""
 
 
 @dataclasses.dataclass(frozen=True)
