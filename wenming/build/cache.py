@@ -33,11 +33,12 @@ THEME_FOLDERS = (THEME_DIR,)
 # Every installed distribution whose version can change what a build writes: the dependencies in
 # pyproject.toml (pypinyin makes slugs, pydantic and PyYAML read and validate the content, …) and those
 # of their own dependencies that do (pydantic-core validates for pydantic, MarkupSafe escapes for Jinja,
-# Pagefind's extended binary indexes the search). tests/test_cache_fingerprint.py checks the list
-# against pyproject.toml.
+# Pagefind's extended binary indexes the search, blinker delivers the signals the sitemap is made from).
+# tests/test_cache_fingerprint.py checks the list against pyproject.toml.
 OUTPUT_LIBRARIES = (
-    "pelican", "markdown", "pyyaml", "pydantic", "pydantic-core", "pypinyin", "pillow", "jinja2", "markupsafe",
-    "xlsxwriter", "icalendar", "pagefind", "pagefind-bin-extended", "segno", "fonttools", "pylopdf-fonts-zh-cn",
+    "pelican", "blinker", "markdown", "pyyaml", "pydantic", "pydantic-core", "pypinyin", "pillow", "jinja2",
+    "markupsafe", "xlsxwriter", "icalendar", "pagefind", "pagefind-bin-extended", "segno", "fonttools",
+    "pylopdf-fonts-zh-cn",
 )
 # Dependencies that shape no output (the file watcher of ``build.py serve``).
 # serve, the CMS and the editors' handbook (which is not the site)

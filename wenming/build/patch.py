@@ -115,6 +115,12 @@ class PatchState:
     def save(self, cache_dir: Path) -> None:
         self._store(cache_dir).save(self)
 
+    @staticmethod
+    def forget(cache_dir: Path) -> None:
+        """Before a full build changes the site (with the page keys: a state and page keys of different builds
+        must never meet, see wenming.build.settled)."""
+        PatchState._store(cache_dir).path.unlink(missing_ok=True)
+
 
 def _digest(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()

@@ -324,6 +324,7 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
         keys = site_keys(stamps, content_dir, fingerprint, as_of, model.news, timeline)
         render_cache = RenderCache.load(cache_dir, keys, output_dir / "site", model.images)
         RenderCache.forget(cache_dir)
+        PatchState.forget(cache_dir)
         in_place = bool(render_cache.previous)  # the live site and its page keys are there: stage only changes
         render_cache.link_kept = not in_place
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
