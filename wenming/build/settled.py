@@ -11,16 +11,17 @@ for most of them the answer follows from what changed since the last build (the 
 * a month's or a year's archive is keyed by the shell and its reports (OWN_LIST_TEMPLATES): when none of
   its reports changed, none was added to it and none left it, the key is the recorded one;
 * an archive page of a paginated list is keyed by the shell, its number and its reports: when the only
-  changes to the lists are added reports (no published report changed, left or was added then removed),
-  archive page k holds the same reports as before as long as every added report is newer than its
-  reports, and it was an archive page before (k ≤ m before the addition; see ``Settled.archive_page``).
+  changes to the lists are additions (reports added or published; none of those published before changed
+  or left), archive page k holds the reports it held before as long as every added report is newer than
+  them, and it was an archive page before (k ≤ m before the addition; see ``Settled.archive_page``).
 
 Everything else (first pages, site-keyed pages, quota pages) is keyed as before. A settled page is kept
-exactly as a page whose key matched: its record and images carried over, the file left where it is (a
-build with settled pages updates the live site in place), and it is announced with ``content_settled``
+exactly as a page whose key matched: its record and images carried over, the file left where it is in the
+live site or linked into a new tree (RenderCache.place_kept), and it is announced with ``content_settled``
 (one signal for many pages) instead of ``content_written``: the sitemap lists it, the search stage counts
-it as kept. What the last build recorded comes from its PatchState (patch.py); without one, or when the
-shell changed (code, options, day, any file that is not a report), nothing is settled.
+it as kept. What the last build recorded comes from its PatchState (patch.py), saved and forgotten with the
+page keys; without one, or when the shell changed (code, options, day, any file that is not a report),
+nothing is settled.
 """
 
 from __future__ import annotations

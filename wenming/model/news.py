@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import hashlib
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
@@ -164,5 +163,5 @@ def resolve_news(source: SourceFile, registry: Registry, markdown: MarkdownRende
         units=units, village=village, platform=platform, task=task, kind=kind, topics=topics,
         publications=publications, summary=meta.summary or derive_summary(html), html=html,
         cover=cover, project=meta.project, volunteers=meta.volunteers,
-        front_matter_digest=hashlib.sha1(meta.model_dump_json().encode()).hexdigest(),
+        front_matter_digest=source.meta_digest,
     )

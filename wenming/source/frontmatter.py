@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 from pathlib import Path
 
 import pydantic
@@ -28,6 +30,12 @@ class SourceFile:
 
     def line_of(self, *loc: str | int) -> int | None:
         return self.doc.line_of(tuple(loc))
+
+    @functools.cached_property
+    def meta_digest(self) -> str:
+        """A hash of the validated front matter. Worked out once: it is pickled with the parsed file into the
+        cache of parsed files (wenming.build.entry_store) when that file is saved after it was asked for."""
+        return hashlib.sha1(self.meta.model_dump_json().encode()).hexdigest()
 
 
 # Parsed files kept between builds: path -> ((size, mtime, schema name), SourceFile). Only files
