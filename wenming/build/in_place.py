@@ -102,9 +102,11 @@ def commit(staged: Path, live: Path, kept: Iterable[str], bundles: Iterable[str]
     expected = frozenset(files).union(kept)
     if last is None:
         live_files, _ = _tree(live, bundles)
-    else:  # and the files of bundles no longer planned
-        live_files = [*last.files, *(folder + "/" + relative for folder in last.bundles - bundles
-                                     if (live / folder).is_dir() for relative in _tree(live / folder, bundles)[0])]
+    else:  # what the last commit left, and the files of the bundles no longer planned
+        live_files = list(last.files)
+        for folder in last.bundles - bundles:
+            if (live / folder).is_dir():
+                live_files.extend(f"{folder}/{relative}" for relative in _tree(live / folder, bundles)[0])
     obsolete = [relative for relative in live_files if relative not in expected]
     emptied: set[str] = set()
     for relative in obsolete:

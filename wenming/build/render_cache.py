@@ -372,11 +372,8 @@ class IncrementalWriter(Writer):
                 pages = lists.get(name) if lists else None
                 if not pages or not all(self.settled.archive_page(page) for page in pages):
                     continue
-            previous = self.cache.reuse(name, None)
-            if previous is not None:
-                target = self._target(name)
-                self.cache.place_kept(previous, target)
-                self._written_files.add(target)
+            target = self._keep(name, None)
+            if target is not None:
                 kept.add(name)
                 paths.append(target)
         if paths:
@@ -426,7 +423,12 @@ class IncrementalWriter(Writer):
         written. Called before Pelican makes the page's context (and, for a report page, the report's)."""
         if self.cache is None or template_name in ALWAYS_RENDER:
             return None
-        previous = self.cache.reuse(name, key or self.page_key(template_name, name, arguments))
+        return self._keep(name, key or self.page_key(template_name, name, arguments))
+
+    def _keep(self, name: str, key: str | None) -> str | None:
+        """Keep the previous build's ``name`` if RenderCache.reuse allows (``key`` None: a settled page); the
+        path Pelican would have written, or None."""
+        previous = self.cache.reuse(name, key)
         if previous is None:
             return None
         target = self._target(name)
@@ -454,18 +456,16 @@ def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report
         return
     cache: RenderCache | None = getattr(writer, "cache", None)
     if cache is not None:
-        settled = getattr(writer, "settled", None)
-        if report is not None and settled is not None and name in settled.names:
-            previous = cache.reuse(name, None, page=False)
-            if previous is not None:
-                cache.place_kept(previous, os.path.join(writer.output_path, name))
-                return
-        if report is None:
-            parts = [cache.site_keys.site, name]
-        else:
-            parts = [cache.site_keys.shell, name, report.front_matter_digest, writer.digests.of(report)]
-        key = hashlib.sha1("\n".join(parts).encode()).hexdigest()
-        previous = cache.reuse(name, key, page=False)
+        settled: Settled | None = getattr(writer, "settled", None)
+        # a report's own file the build knows unchanged is kept without its key (wenming.build.settled)
+        previous = cache.reuse(name, None, page=False) if settled is not None and name in settled.names else None
+        if previous is None:
+            if report is None:
+                parts = [cache.site_keys.site, name]
+            else:
+                parts = [cache.site_keys.shell, name, report.front_matter_digest, writer.digests.of(report)]
+            key = hashlib.sha1("\n".join(parts).encode()).hexdigest()
+            previous = cache.reuse(name, key, page=False)
         if previous is not None:
             cache.place_kept(previous, os.path.join(writer.output_path, name))
             return
