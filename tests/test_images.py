@@ -227,3 +227,28 @@ def test_a_picture_rewritten_with_its_old_size_and_modification_time_is_inspecte
     assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
     second = ImageStore(tmp_path / "content").inspect("images/a.bmp")
     assert second.digest != first.digest
+
+
+def test_a_later_process_takes_the_pictures_an_earlier_build_inspected_until_one_changes(photo_site, tmp_path,
+                                                                                       monkeypatch):
+    """A command-line build is a new process: it takes the inspections the last build saved (by file stamp)
+    instead of reading, verifying and hashing every picture again; a picture rewritten since is inspected."""
+    from wenming.media import images
+
+    output = tmp_path / "output"
+    build(photo_site, output)
+    inspected: list[str] = []
+    real = images._inspect_file
+    monkeypatch.setattr(images, "_inspect_file", lambda path, relative: inspected.append(relative) or real(path, relative))
+
+    monkeypatch.setattr(images, "_INSPECTED", {})  # as in a new process
+    write_news(photo_site, "b.md", news(slug="b", cover="images/cover.jpg"))
+    site = build(photo_site, output).site_dir
+    assert inspected == [] and soup(site / "news/b/index.html").select_one(".report-cover picture img")
+
+    monkeypatch.setattr(images, "_INSPECTED", {})
+    make_photo(photo_site / "images/cover.jpg", size=(1000, 700), color=(20, 90, 160))
+    site = build(photo_site, output).site_dir
+    assert inspected == ["images/cover.jpg"]
+    img = soup(site / "news/b/index.html").select_one(".report-cover picture img")
+    assert (img["width"], img["height"]) == ("960", "672")  # the new picture's proportions (2000 x 1000 before)

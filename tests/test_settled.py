@@ -138,3 +138,23 @@ def test_settled_pages_give_the_site_a_full_build_gives(tmp_path, change):
     if change == "newest added":  # and every archive page there was, and January's archive
         assert {"column/page/1/index.html", "column/page/2/index.html", "column/page/3/index.html",
                 "column/2022/01/index.html"} <= kept
+
+
+def test_a_page_deleted_from_the_live_site_by_hand_is_rendered_again_by_the_next_build(tmp_path):
+    """A settled or keyed page is kept only while its file is still in the live site (RenderCache.reuse looks):
+    trusting the last commit's list instead would leave it missing, and the search indexer, which reads
+    every page, would fail every build until a forced one."""
+    content = write_registry(tmp_path / "content")
+    for i in range(14):
+        write_news(content, f"r{i:02d}.md", _report(i))
+    output = tmp_path / "output"
+    build(content, output)  # swapped in whole
+    _retitle(content)
+    site = build(content, output).site_dir  # in place: its commit leaves its list of files
+    (site / "news" / "r03" / "index.html").unlink()
+
+    _add_newest(content)
+    messages: list[str] = []
+    build(content, output, progress=messages.append)
+    assert _settled(messages) >= 28 and (site / "news" / "r03" / "index.html").is_file()
+    assert _site_files(site).keys() == _site_files(build(content, tmp_path / "fresh").site_dir).keys()

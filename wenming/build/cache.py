@@ -140,6 +140,11 @@ def pinyin_cache(cache_dir: Path, fingerprint: str) -> PickledCache:
     return PickledCache(cache_dir / "pinyin.pickle", fingerprint)
 
 
+def inspections_cache(cache_dir: Path, fingerprint: str) -> PickledCache:
+    """Pictures already inspected (size, alpha, digest), by file stamp (see images.remember_inspections)."""
+    return PickledCache(cache_dir / "inspected.pickle", fingerprint)
+
+
 def source_cache(cache_dir: Path, fingerprint: str) -> EntryStore:
     """Parsed and validated content files, keyed by path, size and modification time (a row per file:
     a rebuild writes the files it parsed again, not all of them)."""

@@ -38,6 +38,7 @@ from wenming.build.cache import (
     code_fingerprint,
     content_stamps,
     input_manifest,
+    inspections_cache,
     markdown_cache,
     pinyin_cache,
     source_cache,
@@ -52,6 +53,7 @@ from wenming.build.quick_render import LastBuild, forget_rendered_content
 from wenming.build.render_cache import SETTLED, WRITE_ONLY, RenderCache, WriteOnly, content_settled, site_keys
 from wenming.build.settings import pelican_settings
 from wenming.build.settled import Settled, settled_pages
+from wenming.media.images import remember_inspections
 from wenming.model import urls
 from wenming.model.events import reference_moment
 from wenming.model.site import LoadCaches, SiteModel, load_site
@@ -300,6 +302,9 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
     words_store = pinyin_cache(cache_dir, fingerprint)
     words = words_store.load()
     remember_words(words)
+    inspections_store = inspections_cache(cache_dir, fingerprint)
+    inspected = inspections_store.load()
+    remember_inspections(inspected)
     markdown_entries = memory.markdown_entries(markdown_store) if memory is not None else markdown_store.load()
     state = PatchState.load(cache_dir) if not force else None  # --force: every page keyed (or rendered)
     if state is not None:
@@ -380,6 +385,8 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
             memory.remember(markdown_store, used)
         if len(known_words()) > len(words):
             words_store.save(known_words())
+        if model.images.inspections().keys() != inspected.keys():
+            inspections_store.save(model.images.inspections())
         existing = {str(content_dir / relative) for relative, _, _ in stamps}
         source_store.save({path: entry for path, entry in caches.sources.items() if path in existing})
         if kept:

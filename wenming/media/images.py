@@ -15,7 +15,7 @@ import hashlib
 import html
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from stat import S_ISREG
 
@@ -95,6 +95,7 @@ class ImageStore:
             variants_dir.mkdir(parents=True, exist_ok=True)
         self._maker = VariantMaker()
         self._submitted: set[str] = set()  # digests whose variants were looked for in variants_dir
+        self._stamped: dict[tuple[str, int, int, int, int], ImageInfo] = {}  # this store's inspections by stamp
 
     @contextlib.contextmanager
     def recording(self) -> Iterator[list[str]]:
@@ -138,8 +139,13 @@ class ImageStore:
             if len(_INSPECTED) >= _INSPECTED_MAX:  # years of uploads and replaced pictures: start again
                 _INSPECTED.clear()
             info = _INSPECTED[stamp] = _inspect_file(path, relative)
-        self._infos[relative] = info
+        self._infos[relative] = self._stamped[stamp] = info
         return info
+
+    def inspections(self) -> dict[tuple[str, int, int, int, int], ImageInfo]:
+        """The images this store inspected, by file stamp: what a later process may take as inspected
+        (remember_inspections) while a file keeps its stamp."""
+        return dict(self._stamped)
 
     def picture_parts(self, relative: str, alt: str, sizes: str = DEFAULT_SIZES, lazy: bool = True,
                       use: bool = True) -> tuple[dict[str, str], dict[str, str]]:
@@ -302,6 +308,12 @@ def _attributes(values: dict[str, str]) -> str:
 # change time moves even when a tool sets its modification time back).
 _INSPECTED: dict[tuple[str, int, int, int, int], ImageInfo] = {}
 _INSPECTED_MAX = 50_000
+
+
+def remember_inspections(inspected: Mapping[tuple[str, int, int, int, int], ImageInfo]) -> None:
+    """Images inspected by an earlier run of the same code (ImageStore.inspections): a command-line build
+    of 10,000 reports spent ~0.2 s inspecting its ~500 pictures again."""
+    _INSPECTED.update(inspected)
 
 
 def _inspect_file(path: Path, relative: str) -> ImageInfo:
