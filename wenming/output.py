@@ -15,9 +15,20 @@ def write_text(output_dir: str | Path, relative: str, text: str) -> Path:
     return path
 
 
+def json_text(data: object) -> str:
+    """JSON as the site writes it: Chinese unescaped, Python's default separators."""
+    return json.dumps(data, ensure_ascii=False)
+
+
 def json_bytes(data: object) -> bytes:
-    """The site's JSON files: UTF-8, Chinese unescaped, compact, one trailing newline."""
-    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
+    """The site's JSON files: UTF-8, one trailing newline."""
+    return (json_text(data) + "\n").encode("utf-8")
+
+
+def json_list_bytes(name: str, encoded: list[str]) -> bytes:
+    """What ``json_bytes({name: items})`` gives, from the items already encoded by ``json_text`` (pieces kept
+    from the last build, wenming.build.fragments)."""
+    return (f"{{{json_text(name)}: [" + ", ".join(encoded) + "]}\n").encode("utf-8")
 
 
 def write_json(output_dir: str | Path, relative: str, data: object) -> Path:

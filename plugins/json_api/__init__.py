@@ -5,10 +5,11 @@ from __future__ import annotations
 from pelican import signals
 from pelican.generators import Generator
 
+from wenming.build.fragments import kept_fragment
 from wenming.build.render_cache import write_generated
 from wenming.build.settings import MODEL_KEY
 from wenming.model.urls import API
-from wenming.output import json_bytes, write_json
+from wenming.output import json_bytes, json_list_bytes, json_text, write_bytes, write_json
 from wenming.publish import api
 from wenming.schema.content import CONTENT_TYPES
 
@@ -18,7 +19,10 @@ class JsonApiGenerator(Generator):
         model = self.settings[MODEL_KEY]
         registry = model.registry
         items = model.published_news
-        write_json(self.output_path, f"{API}news.json", {"items": [api.news_summary(i) for i in items]})
+        # an entry shows the site's shell and its report's slug, front matter and summary: kept while those are
+        entries = [kept_fragment(writer, ("news.json", i.slug, i.front_matter_digest, i.summary),
+                                 lambda i=i: json_text(api.news_summary(i))) for i in items]
+        write_bytes(self.output_path, f"{API}news.json", json_list_bytes("items", entries))
         for item in items:  # each report's JSON is kept from the last build when the report did not change
             write_generated(writer, f"{API}news/{item.slug}.json", lambda item=item: json_bytes(api.news_detail(item)),
                             report=item)

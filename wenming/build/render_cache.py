@@ -61,6 +61,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from wenming.build.cache import PickledCache, Stamp, Timeline, content_relative
+from wenming.build.fragments import Fragments
 from wenming.build.pagination import ListPage, list_pages, page_arguments
 from wenming.media.images import ImageStore
 from wenming.model.news import NewsItem
@@ -178,16 +179,21 @@ class RenderCache:
     # What the previous build left in the live site, when it updated it in place (in_place.commit); this build's.
     previous_commit: Committed | None = None
     committed: Committed | None = None
+    fragments: Fragments | None = None  # pieces of site-wide files, one per report (wenming.build.fragments)
 
     @classmethod
     def load(cls, cache_dir: Path, keys: SiteKeys, previous_site: Path, images: ImageStore) -> RenderCache:
+        fragments = Fragments.load(cache_dir, keys.shell)
         if not previous_site.is_dir():
-            return cls(keys, None, images, {})
+            return cls(keys, None, images, {}, fragments=fragments)
         recorded = _store(cache_dir).load()
-        return cls(keys, previous_site, images, recorded.get("pages", {}), previous_commit=recorded.get("committed"))
+        return cls(keys, previous_site, images, recorded.get("pages", {}), previous_commit=recorded.get("committed"),
+                   fragments=fragments)
 
     def save(self, cache_dir: Path) -> None:
         _store(cache_dir).save({"pages": self.pages, "committed": self.committed})
+        if self.fragments is not None:
+            self.fragments.save(cache_dir)
 
     @staticmethod
     def forget(cache_dir: Path) -> None:

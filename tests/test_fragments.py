@@ -1,0 +1,69 @@
+"""Pieces of site-wide files kept between builds (wenming.build.fragments): news.json's entries. The file a
+build assembles from kept entries is the file encoding everything again gives, and an entry is encoded again
+exactly when what it shows changed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sitekit import news, write_news, write_registry
+
+from wenming.build.pipeline import build
+from wenming.output import json_bytes, json_list_bytes, json_text
+from wenming.publish import api
+
+
+@pytest.mark.parametrize("items", [[], [{"title": "“引号”与\\反斜杠\n换行", "n": 1}], [{"a": None}, {"b": [1.5, "茶乡"]}]])
+def test_a_file_assembled_from_encoded_items_is_the_file_encoded_whole(items):
+    assert json_list_bytes("items", [json_text(item) for item in items]) == json_bytes({"items": items})
+
+
+@pytest.fixture
+def encoded(monkeypatch) -> list[str]:
+    """The slugs of the reports a build described for the API: for its news.json entry, or its own JSON file
+    (which is kept while the report is unchanged, wenming.build.render_cache.write_generated)."""
+    slugs: list[str] = []
+    real = api.news_summary
+    monkeypatch.setattr(api, "news_summary", lambda item: slugs.append(item.slug) or real(item))
+    return slugs
+
+
+def _report(i: int, **changes: str) -> str:
+    return news(**{"title": f"测试报道{i:02d}", "date": f"2022-03-{i + 1:02d}", "slug": f"r{i:02d}", **changes})
+
+
+def _items(site) -> list[dict]:
+    return json.loads((site / "api/v1/news.json").read_text(encoding="utf-8"))["items"]
+
+
+def test_news_json_encodes_again_only_the_entries_whose_report_changed(tmp_path, encoded):
+    content = write_registry(tmp_path / "content")
+    for i in range(6):
+        write_news(content, f"r{i:02d}.md", _report(i))
+    output = tmp_path / "output"
+    build(content, output)
+    assert set(encoded) == {f"r{i:02d}" for i in range(6)}
+
+    encoded.clear()
+    write_news(content, "r06.md", _report(6))  # added
+    write_news(content, "r02.md", _report(2, title="改过标题的报道"))  # retitled
+    write_news(content, "r04.md", _report(4, summary="新的摘要。"))  # another summary
+    site = build(content, output).site_dir
+    assert set(encoded) == {"r02", "r04", "r06"}
+    fresh = build(content, tmp_path / "fresh").site_dir
+    assert (site / "api/v1/news.json").read_bytes() == (fresh / "api/v1/news.json").read_bytes()
+    items = {item["slug"]: item for item in _items(site)}
+    assert (items["r02"]["title"], items["r04"]["summary"], len(items)) == ("改过标题的报道", "新的摘要。", 7)
+
+    encoded.clear()
+    (content / "news" / "r03.md").unlink()
+    site = build(content, output).site_dir
+    assert encoded == [] and "r03" not in {item["slug"] for item in _items(site)}
+
+    encoded.clear()  # the registry is in every entry (unit names): all are encoded again
+    registry = content / "data" / "site.yml"
+    registry.write_text(registry.read_text(encoding="utf-8").replace("测试文明实践中心", "测试文明实践中心（新）"),
+                        encoding="utf-8")
+    build(content, output)
+    assert set(encoded) == {f"r{i:02d}" for i in (0, 1, 2, 4, 5, 6)}
