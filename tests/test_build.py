@@ -95,6 +95,7 @@ def test_monthly_archive_holds_full_reports_for_print(site):
 def test_town_pages(site):
     index = soup(site / "towns/index.html")
     assert [a.get_text() for a in index.select(".card h2 a")] == ["城北街道", "杨河镇", "茶镇"]
+    assert [re.search(r"报道 (\d+) 篇", p.get_text())[1] for p in index.select(".card-facts")] == ["4", "1", "0"]
     town = soup(site / "towns/chengbei-jiedao/index.html")
     assert town.h1.get_text() == "城北街道"
     assert town.select_one(".lead").get_text() == "城北街道新时代文明实践所"

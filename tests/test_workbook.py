@@ -2,6 +2,8 @@
 
 import datetime
 import io
+import tempfile
+import time
 
 import openpyxl
 import pytest
@@ -16,9 +18,11 @@ def sample() -> Workbook:
                     tables=[Table("矩阵", rows, fill_columns=frozenset({1})), Table("说明", [["年度", 2022]], header=False)])
 
 
-def test_a_workbook_made_in_another_process_has_the_same_bytes():
+def test_a_workbook_made_in_another_process_has_the_same_bytes(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the tables are handed over
     made_here = workbook.xlsx_bytes(sample())
     assert workbook.start(sample())() == made_here
+    assert list(tmp_path.glob("workbook-*")) == []  # the tables' file is gone once the bytes are in
     book = openpyxl.load_workbook(io.BytesIO(made_here))
     matrix = book["矩阵"]
     assert [cell.value for cell in matrix[3]] == ['=HYPERLINK("x")', "落后", 0.5]
@@ -31,3 +35,14 @@ def test_a_failure_in_the_other_process_is_raised_with_its_message():
     unwritable = Workbook(created=datetime.datetime(2022, 7, 1), tables=[Table("表", [[object()]])])
     with pytest.raises(RuntimeError, match=r"writing workbook failed \(exit code 1\)"):
         workbook.start(unwritable)()
+
+
+def test_a_workbook_nobody_waits_for_is_finished_and_its_tables_file_deleted(tmp_path, monkeypatch):
+    """A build that keeps last build's workbook (its key unchanged) never waits for the one it started."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    workbook.start(sample())
+    assert len(list(tmp_path.glob("workbook-*.pickle"))) == 1
+    deadline = time.monotonic() + 60
+    while list(tmp_path.glob("workbook-*.pickle")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(tmp_path.glob("workbook-*.pickle")) == []

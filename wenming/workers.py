@@ -9,11 +9,12 @@ import sys
 from wenming import PROJECT_DIR
 
 
-def start_module(module: str, **options) -> subprocess.Popen:
+def start_module(module: str, *arguments: str, **options) -> subprocess.Popen:
     """Run ``python -m module`` with this interpreter, the package found as this process finds it (its stderr
     best sent to a temporary file, read back with ``stderr_tail`` when it fails)."""
     path = os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")]))
-    return subprocess.Popen([sys.executable, "-m", module], env={**os.environ, "PYTHONPATH": path}, **options)
+    return subprocess.Popen([sys.executable, "-m", module, *arguments], env={**os.environ, "PYTHONPATH": path},
+                            **options)
 
 
 def stderr_tail(stream, characters: int = 2000) -> str:

@@ -50,6 +50,8 @@ def near_month(year: int, month: int, events) -> list:
 
 
 class ActivitiesGenerator(Generator):
+    SIDE_OUTPUT = True  # writes what nothing else reads: in a forked process (wenming.build.side_outputs)
+
     def generate_output(self, writer):
         model = self.settings[MODEL_KEY]
         registry = model.registry

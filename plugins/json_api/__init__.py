@@ -15,6 +15,8 @@ from wenming.schema.content import CONTENT_TYPES
 
 
 class JsonApiGenerator(Generator):
+    SIDE_OUTPUT = True  # writes what nothing else reads: in a forked process (wenming.build.side_outputs)
+
     def generate_output(self, writer):
         model = self.settings[MODEL_KEY]
         registry = model.registry

@@ -15,6 +15,8 @@ from wenming.output import write_json
 
 
 class RankingsGenerator(Generator):
+    SIDE_OUTPUT = True  # writes what nothing else reads: in a forked process (wenming.build.side_outputs)
+
     def generate_output(self, writer):
         model = self.settings[MODEL_KEY]
         years = ranking_years(model)

@@ -47,6 +47,8 @@ def sitemap_xml(base_url: str, output_path: str, written: list[str]) -> str:
 
 
 class SitemapGenerator(Generator):
+    READS_ALL_OUTPUT = True  # after the side outputs are in (wenming.build.side_outputs)
+
     def generate_context(self):
         # A list in the shared context: the writer's per-page context copies share it.
         self.context[WRITTEN_KEY] = []

@@ -11,11 +11,15 @@ LATEST = 10
 
 
 class TownsGenerator(Generator):
+    SIDE_OUTPUT = True  # writes what nothing else reads: in a forked process (wenming.build.side_outputs)
+
     def generate_output(self, writer):
         registry = self.context["WM_REGISTRY"]
         town_reports = {t.name: self.context["column"].unit_articles(t.name) for t in registry.towns}
-        writer.write_file(urls.save_as(urls.TOWNS), self.get_template("towns"), self.context,
-                          towns=registry.towns, town_reports=town_reports, page_name="towns")
+        # counts, not the reports: a page handed reports is keyed by their summaries and bodies (render_cache)
+        writer.write_file(urls.save_as(urls.TOWNS), self.get_template("towns"), self.context, towns=registry.towns,
+                          report_counts={name: len(reports) for name, reports in town_reports.items()},
+                          page_name="towns")
         template = self.get_template("town")
         for town in registry.towns:
             reports = town_reports[town.name]

@@ -27,11 +27,13 @@ from pelican.urlwrappers import Category
 from pelican.utils import SafeDatetime
 
 from wenming.build.cache import content_relative
+from wenming.build.side_outputs import SideOutputs
 from wenming.model.news import NewsItem, newest_first
 from wenming.model.site import PageItem
 
 MODEL_KEY = "WM_MODEL"  # setting: the validated SiteModel every generator and plugin reads
 WRITE_ORDER = "WM_WRITE_ORDER"  # setting: output path -> rank; report pages are written in that order
+SIDE_PROCESS = "WM_SIDE_PROCESS"  # setting: write the side generators' output in a forked process (side_outputs)
 
 
 class ReportDate(SafeDatetime):
@@ -246,3 +248,24 @@ class SitePelican(Pelican):
             raise RuntimeError("this Pelican version does not list its articles and pages generators")
         classes = [self.REPLACED.get(cls, cls) for cls in classes]
         return sorted(classes, key=lambda cls: not getattr(cls, "WRITES_FIRST", False))
+
+    def run(self):
+        """Pelican's run; with SIDE_PROCESS, the side generators write in a forked process (side_outputs)."""
+        self._generators: list = []
+        self._side: SideOutputs | None = None
+        try:
+            with signals.all_generators_finalized.connected_to(self._generators.extend):
+                super().run()
+            if self._side is not None:
+                self._side.join()
+        finally:
+            if self._side is not None:
+                self._side.abandon()
+
+    def _get_writer(self):
+        """Pelican asks for its writer once, when every context is made and just before the output: the moment
+        to fork the side generators' process."""
+        writer = super()._get_writer()
+        if self.settings.get(SIDE_PROCESS) and self._generators:
+            self._side = SideOutputs.start(self._generators, writer, self._generators[0].context)
+        return writer

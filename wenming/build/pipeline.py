@@ -43,7 +43,7 @@ from wenming.build.cache import (
     pinyin_cache,
     source_cache,
 )
-from wenming.build.engine import WRITE_ORDER, SitePelican
+from wenming.build.engine import SIDE_PROCESS, WRITE_ORDER, SitePelican
 from wenming.build.exchange import empty_trash, swap_into_place
 from wenming.build.heap import BuildHeap
 from wenming.build.in_place import commit, make_whole
@@ -164,6 +164,7 @@ def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = Non
     if search is not None:
         settings[WRITE_ORDER] = search.write_order
     settings[WRITE_ONLY] = only
+    settings[SIDE_PROCESS] = render_cache is not None and only is None  # a whole build, with its records
     settings[SETTLED] = settled
     with contextlib.ExitStack() as stack:
         logs = stack.enter_context(_captured_pelican_logs())
