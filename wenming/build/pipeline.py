@@ -53,6 +53,7 @@ from wenming.build.quick_render import LastBuild, forget_rendered_content
 from wenming.build.render_cache import SETTLED, WRITE_ONLY, RenderCache, WriteOnly, content_settled, site_keys
 from wenming.build.settings import pelican_settings
 from wenming.build.settled import Settled, settled_pages
+from wenming.build.side_outputs import SideOutputError
 from wenming.media.images import remember_inspections
 from wenming.model import urls
 from wenming.model.events import reference_moment
@@ -180,6 +181,8 @@ def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = Non
         except jinja2.TemplateError as exc:
             where = f"{exc.filename}:{exc.lineno}" if getattr(exc, "filename", None) else "theme"
             raise ContentError([Diagnostic.of("E902", where, error=exc)]) from exc
+        except SideOutputError as exc:
+            raise ContentError([Diagnostic.of("E906", "pelican", error=exc)]) from exc
     forget_rendered_content()
     errors = [r.getMessage() for r in logs.records if r.levelno >= logging.ERROR]
     if errors:

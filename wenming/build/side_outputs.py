@@ -36,6 +36,7 @@ import signal
 import sys
 from collections.abc import Callable
 
+import jinja2
 from pelican import signals
 
 from wenming.build.render_cache import RenderCache, content_settled
@@ -138,8 +139,7 @@ class SideOutputs:
         try:
             result = pickle.loads(data)
         except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError) as exc:
-            raise SideOutputError(f"the process writing part of the site stopped (exit status {status}) "
-                                  "without a result") from exc
+            raise SideOutputError(f"exit status {status}, no result") from exc
         if "error" in result:
             raise result["error"]
         self._take(result)
@@ -213,10 +213,15 @@ def _run_child(side: list, writer, cache: RenderCache | None, pipe: int) -> None
 
 
 def _sendable(exc: BaseException) -> BaseException:
-    """``exc`` if it survives pickling, else a SideOutputError that names it."""
+    """``exc`` if it survives pickling; else, for a template error (a syntax error's arguments do not), a plain
+    jinja2.TemplateError with its message and place; else a SideOutputError that names it."""
     try:
         pickle.loads(pickle.dumps(exc))
-    except Exception:  # noqa: BLE001 - anything pickling may raise: the error is sent by name instead
-        return SideOutputError(f"writing part of the site failed: {type(exc).__name__}: {exc}")
+    except Exception:  # noqa: BLE001 - anything pickling may raise: the error is sent another way
+        if isinstance(exc, jinja2.TemplateError):
+            plain = jinja2.TemplateError(str(exc))
+            plain.filename, plain.lineno = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+            return plain
+        return SideOutputError(f"{type(exc).__name__}: {exc}")
     return exc
 
