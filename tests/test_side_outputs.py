@@ -11,9 +11,9 @@ import signal
 from pathlib import Path
 
 import pytest
+import wenming_plugins.towns as towns_plugin
 from sitekit import news, write_news, write_quota, write_registry
 
-import wenming_plugins.towns as towns_plugin
 from wenming.build import side_outputs
 from wenming.build.pipeline import build
 from wenming.build.render_cache import _store
@@ -37,12 +37,6 @@ def _files(site: Path) -> dict[str, bytes]:
             for p in site.rglob("*") if p.is_file() and not p.relative_to(site).parts[0].startswith("pagefind")}
 
 
-@pytest.fixture
-def one_process(monkeypatch):
-    """Builds in one process, as where ``os.fork`` is missing."""
-    monkeypatch.setattr(side_outputs.SideOutputs, "start", classmethod(lambda cls, *args: None))
-
-
 def _forks(monkeypatch) -> list[int]:
     """The side processes the builds fork, counted."""
     started: list[int] = []
@@ -57,7 +51,7 @@ def test_a_build_with_a_side_process_makes_the_site_and_records_one_process_make
     forks = _forks(monkeypatch)
     forked = build(content, tmp_path / "forked")
     assert forks == [1]
-    monkeypatch.undo()
+    monkeypatch.undo()  # then one process, as where ``os.fork`` is missing
     monkeypatch.setattr(side_outputs.SideOutputs, "start", classmethod(lambda cls, *args: None))
     alone = build(content, tmp_path / "alone")
 
@@ -73,14 +67,13 @@ def test_a_build_with_a_side_process_makes_the_site_and_records_one_process_make
     assert [d.code for d in forked.diagnostics.items] == [d.code for d in alone.diagnostics.items]
 
 
-def test_the_next_build_keeps_what_the_side_process_wrote(tmp_path, monkeypatch):
+def test_the_next_build_keeps_what_the_side_process_wrote(tmp_path):
     """Its records are the build's: a later build keeps the files they describe (same file, not rewritten)."""
     content = _content(tmp_path)
     site = build(content, tmp_path / "output").site_dir
     before = {name: (site / name).stat().st_ino for name in ("api/v1/news/r3.json", "api/v1/units.json")}
     write_news(content, "r9.md", news(title="新增的报道", date="2022-06-30", units="[杨河镇]", slug="r9"))
-    messages: list[str] = []
-    build(content, tmp_path / "output", progress=messages.append)
+    build(content, tmp_path / "output")
     assert (site / "api/v1/news/r3.json").stat().st_ino == before["api/v1/news/r3.json"]
     assert "新增的报道" in (site / "api/v1/news.json").read_text(encoding="utf-8")
     assert "/news/r9/</loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")
