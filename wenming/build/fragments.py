@@ -30,7 +30,6 @@ class Fragments:
     shell: str
     previous: dict[Hashable, str]
     used: dict[Hashable, str] = dataclasses.field(default_factory=dict)
-    made: int = 0  # fragments this build made (not taken from the last)
 
     @classmethod
     def load(cls, cache_dir: Path, shell: str) -> Fragments:
@@ -45,7 +44,6 @@ class Fragments:
         fragment = self.previous.get(key)
         if fragment is None:
             fragment = make()
-            self.made += 1
         self.used[key] = fragment
         return fragment
 

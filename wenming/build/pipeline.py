@@ -389,8 +389,9 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
             memory.remember(markdown_store, used)
         if len(known_words()) > len(words):
             words_store.save(known_words())
-        if model.images.inspections().keys() != inspected.keys():
-            inspections_store.save(model.images.inspections())
+        inspections = model.images.inspections()
+        if inspections.keys() != inspected.keys():
+            inspections_store.save(inspections)
         existing = {str(content_dir / relative) for relative, _, _ in stamps}
         source_store.save({path: entry for path, entry in caches.sources.items() if path in existing})
         if kept:

@@ -3,8 +3,8 @@
 Once Pelican has made every generator's context, each generator's ``generate_output`` only writes its own
 files from the shared context. At 10,000 reports, a build that added one report spent ~2 s in them, on one
 core, and about half of that in generators whose files no other generator reads and no search bundle holds:
-quota pages and exports, town pages and feeds, the JSON API, rankings, activities (their classes say
-``SIDE_OUTPUT = True``).
+quota pages and exports, town pages, the JSON API, rankings, activities (their classes say ``SIDE_OUTPUT =
+True``; feeds, also read by nothing else, stay in the parent, which balances the two processes' work).
 
 So ``SideOutputs.start`` forks when the contexts are made. The child runs the side generators with the same
 writer into the same staged site, then sends back what the rest of the build learns from their writing, and
