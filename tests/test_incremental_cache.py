@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import pickle
 import sqlite3
+from pathlib import Path
 
 import pytest
 from sitekit import make_site, news, write_news
@@ -13,6 +14,7 @@ from sitekit import make_site, news, write_news
 from wenming.build import entry_store
 from wenming.build.entry_store import EntryStore
 from wenming.build.pipeline import build
+from wenming.source import frontmatter
 
 
 @dataclasses.dataclass
@@ -107,3 +109,32 @@ def test_a_rebuild_after_one_edit_writes_one_parsed_file(tmp_path, monkeypatch):
     fresh = build(content, tmp_path / "fresh").site_dir
     for page in ("news/r3/index.html", "news/r4/index.html", "column/index.html"):
         assert (fresh / page).read_bytes() == (site / page).read_bytes(), page
+
+
+@pytest.mark.parametrize("folder", ["absolute", "relative"])
+def test_a_new_process_takes_unchanged_files_from_the_cache_with_their_paths_and_stamps(tmp_path, monkeypatch,
+                                                                                       folder):
+    """The parsed files come back from the store without their paths (each gets the path it is read by) and
+    without a second stat of each file (the build's listing gave its size and modification time)."""
+    monkeypatch.setattr(entry_store, "_SAVED_BY_THIS_PROCESS", _Forgetful())  # read back from the file
+    content = make_site(tmp_path, {f"r{i}.md": news(title=f"城北街道开展第{i}次宣讲活动", slug=f"r{i}")
+                                   for i in range(4)})
+    if folder == "relative":
+        monkeypatch.chdir(tmp_path)
+        content = content.relative_to(tmp_path)
+    output = tmp_path / "output"
+    build(content, output)
+    write_news(content, "r2.md", news(title="城北街道开展第2次宣讲活动", slug="r2", body="改过的正文。"))
+
+    parsed: list[str] = []
+    parse, stat = frontmatter._read_source, Path.stat
+    monkeypatch.setattr(frontmatter, "_read_source", lambda path, *a: parsed.append(path.name) or parse(path, *a))
+    asked: list[str] = []
+    monkeypatch.setattr(Path, "stat", lambda path, **k: (asked.append(path.name) if path.suffix == ".md" else None)
+                        or stat(path, **k))
+    result = build(content, output, force=True)  # a whole build, not a patch of one page
+
+    assert parsed == ["r2.md"]
+    assert asked == []
+    assert sorted(item.source for item in result.model.news) == [content / "news" / f"r{i}.md" for i in range(4)]
+    assert "改过的正文" in (result.site_dir / "news/r2/index.html").read_text(encoding="utf-8")

@@ -193,6 +193,13 @@ def content_stamps(content_dir: Path) -> list[Stamp]:
     return stamps
 
 
+def found_files(content_dir: Path, stamps: list[Stamp]) -> dict[str, tuple[int, int]]:
+    """The stamps by the path the content loader names a file with (``content_dir / relative``, as a string):
+    the loader then need not ask each file's size and modification time again (wenming.model.site.LoadCaches)."""
+    top = os.fspath(content_dir)
+    return {os.path.join(top, relative): (size, mtime) for relative, size, mtime in stamps}
+
+
 def input_manifest(stamps: list[Stamp], fingerprint: str, as_of: datetime.date | None) -> str:
     """Hash of everything a build reads: content files (path, size, mtime), code, options, today.
 

@@ -212,6 +212,7 @@ class QuotaCalculator:
                 self.news_by_unit.setdefault(unit.name, []).append(item)
         self.projects = projects
         self.volunteer_stats = volunteer_stats
+        self._media: dict[str, dict[str, list[tuple[NewsItem, tuple]]]] = {}  # see _media_by_level
         self.platforms_led: dict[str, list] = {}  # canonical unit name → the platforms it leads
         for platform in registry.platforms:
             lead = registry.unit(platform.extra.get("lead") or "")  # the lead may be written as an alias
@@ -231,13 +232,23 @@ class QuotaCalculator:
         return level.key if level else publication.level.key
 
     def media(self, unit: Unit, level_key: str) -> tuple[float, dict]:
-        counted = []
-        for item in self.news_by_unit.get(unit.name, []):
-            pubs = tuple(p for p in item.publications
-                         if self.in_period(p.date) and self.counted_level(p) == level_key)
-            if pubs:
-                counted.append(CountedReport(item, pubs))
+        counted = [CountedReport(item, pubs) for item, pubs in self._media_by_level(unit.name).get(level_key, [])]
         return len(counted), {"counted": counted}
+
+    def _media_by_level(self, unit_name: str) -> dict[str, list[tuple[NewsItem, tuple]]]:
+        """The unit's reports with their publications in the period, by counted level (level key -> (report,
+        its publications at that level) in report order): worked out once per unit, for all three levels."""
+        found = self._media.get(unit_name)
+        if found is None:
+            found = self._media[unit_name] = {}
+            for item in self.news_by_unit.get(unit_name, []):
+                by_level: dict[str, list] = {}
+                for publication in item.publications:
+                    if self.in_period(publication.date):
+                        by_level.setdefault(self.counted_level(publication), []).append(publication)
+                for level_key, publications in by_level.items():
+                    found.setdefault(level_key, []).append((item, tuple(publications)))
+        return found
 
     def of_kind(self, unit: Unit, purpose: str) -> list[NewsItem]:
         kind = self.rules.kinds.get(purpose, DEFAULT_KINDS[purpose])

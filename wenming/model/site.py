@@ -64,6 +64,8 @@ class LoadCaches:
     sources: SourceCache = dataclasses.field(default_factory=dict)
     image_variants: Path | None = None
     registry: Registry | None = None  # the registry, when the data files are known to be unchanged (a patch)
+    # Content files' (size, modification time) by path, as the build listed them (see read_source's ``found``).
+    found: Mapping[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -80,6 +82,7 @@ class LoadContext:
     overlay: Mapping[Path, str | None] = dataclasses.field(default_factory=dict)
     # Only these report files (a build that patches a few reports' pages reads their months' reports only).
     news_only: set[Path] | None = None
+    found: Mapping[str, tuple[int, int]] = dataclasses.field(default_factory=dict)  # see LoadCaches
 
     @property
     def images(self) -> ImageStore:
@@ -89,7 +92,7 @@ class LoadContext:
         """Read and validate one content file (from the cache of parsed files when unchanged)."""
         if path in self.overlay:
             return parse_source(path, self.overlay[path], model, self.diagnostics)
-        return read_source(path, model, self.diagnostics, self.sources)
+        return read_source(path, model, self.diagnostics, self.sources, self.found.get(str(path)))
 
     def files(self, folder: str) -> list[Path]:
         """The content files of ``content/<folder>/``, with the overlay's files in place of the disk's."""
@@ -198,11 +201,11 @@ def load_news(ctx: LoadContext) -> None:
             ctx.images.prefetch([source.meta.cover, *(image.src for image in ctx.markdown.scan(source.body).images)])
             bodies.add(source.body)
         bodies.finish()
+    broken = {folder: ctx.broken(folder) for folder in known}
     for source in sources:
         if not claims.claim(slug_for(source), source):
             continue
-        item = resolve_news(source, ctx.registry, ctx.markdown, ctx.diagnostics, known,
-                            {folder: ctx.broken(folder) for folder in known})
+        item = resolve_news(source, ctx.registry, ctx.markdown, ctx.diagnostics, known, broken)
         if item is not None:
             news.append(item)
     ctx.collections["news"] = news
@@ -239,7 +242,7 @@ def load_site(content_dir: Path, as_of: datetime.date | None = None, caches: Loa
         return None, diagnostics
     images = ImageStore(content_dir, caches.image_variants)
     ctx = LoadContext(content_dir, registry, diagnostics, MarkdownRenderer(images, caches.markdown),
-                      sources=caches.sources, overlay=dict(overlay or {}), news_only=news_only)
+                      sources=caches.sources, overlay=dict(overlay or {}), news_only=news_only, found=caches.found)
     try:
         for _name, loader in LOADERS:
             loader(ctx)
