@@ -242,7 +242,7 @@ def test_refusals_are_explained_in_chinese(tmp_path, monkeypatch):
         "（GIF 动图、SVG、HEIC 等格式请先用看图软件“另存为”JPEG 或 PNG）。"
     )
     big = refusal(tmp_path, "活动.png", png_declaring(20_000, 20_000)).message
-    assert big.startswith("图片“活动.png”像素太多（超过 40,000,000 像素），无法处理。")
+    assert big.startswith("图片“活动.png”像素太多（超过 50,000,000 像素），无法处理。")
     assert refusal(tmp_path, "", b"x").message.startswith("“未命名的文件”不是能识别的图片文件。")
 
 

@@ -14,6 +14,9 @@ from PIL import Image
 from sitekit import make_site, news, write_news, write_picture
 
 from wenming.build.pipeline import build
+from wenming.cms.errors import CmsError
+from wenming.cms.media import decode_upload
+from wenming.media.images import MAX_PIXELS
 from wenming.model.site import load_site
 from wenming.source.diagnostics import ContentError
 
@@ -57,15 +60,30 @@ def test_a_truncated_jpeg_fails_the_build_naming_the_report_and_the_image(tmp_pa
     assert not (tmp_path / "output" / "site").exists()
 
 
-@pytest.mark.parametrize("size", [(20000, 20000), (10000, 9000)], ids=["error", "warning"])
-def test_a_decompression_bomb_is_an_error_naming_the_report(content, size):
+@pytest.mark.parametrize("size", [(20000, 20000), (10000, 9000), (8000, 6251)],
+                         ids=["Pillow's error", "Pillow's warning", "over our limit"])
+def test_a_picture_with_too_many_pixels_is_an_error_naming_the_report(content, size):
     huge_png(content / "images/bomb.png", *size)
     write_news(content, "a.md", news(body="![巨图](images/bomb.png)"))
     _model, diagnostics = load_site(content)
     assert [d.format() for d in diagnostics.errors] == [
-        f"content/news/a.md:7: error[E303]: body: images/bomb.png has too many pixels to process (more than "
-        f"{Image.MAX_IMAGE_PIXELS}); save it at a normal photo size, such as 4000 pixels wide",
+        "content/news/a.md:7: error[E303]: body: images/bomb.png has too many pixels to process (more than "
+        "50,000,000); save it at a normal photo size, such as 4000 pixels wide",
     ]
+
+
+def test_the_build_and_a_cms_upload_take_the_same_pictures(content):
+    """One pixel limit: a 50-megapixel picture passes both, one pixel row more is refused by both."""
+    for name, height in (("fits.png", 6250), ("over.png", 6251)):
+        (content / "images").mkdir(exist_ok=True)
+        Image.new("1", (8000, height)).save(content / "images" / name)
+        write_news(content, f"{name}.md", news(slug=name[:-4], body=f"![图](images/{name})"))
+    _model, diagnostics = load_site(content)
+    assert [(d.code, d.path) for d in diagnostics.errors] == [("E303", "content/news/over.png.md")]
+    assert decode_upload((content / "images/fits.png").read_bytes(), "fits.png", MAX_PIXELS)[0].size == (8000, 6250)
+    with pytest.raises(CmsError) as refused:
+        decode_upload((content / "images/over.png").read_bytes(), "over.png", MAX_PIXELS)
+    assert refused.value.key == "cms.media.too_many_pixels"
 
 
 def test_the_command_line_reports_broken_images_without_a_traceback_and_keeps_the_site(tmp_path):

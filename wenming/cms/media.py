@@ -20,10 +20,10 @@ from PIL import Image, ImageCms, ImageOps
 
 from wenming.cms.errors import CmsError
 from wenming.cms.repository import write_atomically
+from wenming.media.images import MAX_PIXELS
 from wenming.source.messages import Text
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_PIXELS = 40_000_000
 IMAGES_FOLDER = "images"
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")  # the only decoders Pillow may try on an upload
 SUFFIXES = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}

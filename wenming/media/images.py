@@ -30,6 +30,9 @@ WIDTHS = (480, 960, 1600)
 MEDIA_URL = "media/"
 PROCESS_VERSION = "3"  # bump when processing changes, to invalidate the cache (3: no JPEG comment or XMP)
 DEFAULT_SIZES = "(min-width: 72rem) 46rem, 100vw"
+# The most pixels a picture may have (E303): a file with more is refused by the build and by a CMS upload alike
+# (wenming.cms.media). A 48- or 50-megapixel phone photo passes; decoding one takes ~150 MB.
+MAX_PIXELS = 50_000_000
 
 
 REFERRING_SUFFIXES = (".md", ".markdown", ".yml", ".yaml")  # content files that may name an image
@@ -317,20 +320,26 @@ def remember_inspections(inspected: Mapping[tuple[str, int, int, int, int], Imag
 
 
 def _inspect_file(path: Path, relative: str) -> ImageInfo:
-    """Validate the image file at ``path`` (named ``relative`` in content)."""
+    """Validate the image file at ``path`` (named ``relative`` in content): its size is read from its header
+    and checked against MAX_PIXELS before its data is verified."""
     data = path.read_bytes()
+    too_many = ImageProblem("E303", src=relative, limit=f"{MAX_PIXELS:,}")
     try:
         with warnings.catch_warnings():  # a decompression bomb: refused, not just warned about
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
-                image.verify()
-            with Image.open(path) as image:
                 width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise too_many
                 if image.getexif().get(EXIF_ORIENTATION, 1) in ROTATED_ORIENTATIONS:
                     width, height = height, width
                 has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+            with Image.open(path) as image:
+                image.verify()
+    except ImageProblem:
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageProblem("E303", src=relative, limit=Image.MAX_IMAGE_PIXELS) from None
+        raise too_many from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ImageProblem("E302", src=relative, reason=exc.__class__.__name__) from None
     digest = hashlib.sha256(data + PROCESS_VERSION.encode()).hexdigest()[:16]
