@@ -194,3 +194,10 @@ def test_no_external_assets(site):
         for tag in page.find_all(["link", "script", "img", "iframe", "source", "video", "audio"]):
             url = tag.get("src") or (tag.get("href") if tag.name == "link" and tag.get("rel") != ["canonical"] else None)
             assert url is None or not re.match(r"^(https?:)?//", url), (path, url)
+
+
+def test_a_town_feed_without_reports_is_dated_by_the_newest_report_not_by_the_clock(site):
+    empty = ET.parse(site / "feeds/towns/cha-zhen.atom.xml").getroot()
+    column = ET.parse(site / "feeds/column.atom.xml").getroot()
+    assert empty.findall(f"{ATOM}entry") == [] and column.findall(f"{ATOM}entry")
+    assert empty.findtext(f"{ATOM}updated") == column.findtext(f"{ATOM}updated") == "2022-07-03T12:00:00+08:00"
