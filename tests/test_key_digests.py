@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from pelican.contents import Content
 
+from wenming.build import digests as digests_module
 from wenming.build import render_cache
-from wenming.build.render_cache import _Digests
+from wenming.build.digests import ReportDigests
 from wenming.model.news import NewsItem
 from wenming.model.registry import Named
 
@@ -23,21 +24,21 @@ def report(i: int, html: str = "") -> NewsItem:
                     html=html or f"<p>正文{i}</p>", front_matter_digest=f"fm{i}")
 
 
-def digest(digests: _Digests, value, front_matter: bool = True) -> list[str]:
+def digest(digests: ReportDigests, value, front_matter: bool = True) -> list[str]:
     out: list[str] = []
     digests.collect(value, out, front_matter=front_matter)
     return out
 
 
 def test_a_long_list_is_digested_once_and_again_when_it_changes(monkeypatch):
-    monkeypatch.setattr(render_cache, "_LONG_LIST", 4)
+    monkeypatch.setattr(digests_module, "_LONG_LIST", 4)
     reports = [report(i) for i in range(6)]
-    digests = _Digests()
+    digests = ReportDigests()
     first = digest(digests, reports)
     assert len(first) == 1  # one digest for the whole list
     assert digest(digests, reports) == first
     assert digest(digests, list(reports)) == first  # another list of the same reports
-    assert digest(_Digests(), reports) == first  # the next build's digest of the same list
+    assert digest(ReportDigests(), reports) == first  # the next build's digest of the same list
 
     reports[3] = report(3, html="<p>改过的正文</p>")  # the same list object, one report replaced
     changed = digest(digests, reports)
@@ -49,9 +50,9 @@ def test_a_long_list_is_digested_once_and_again_when_it_changes(monkeypatch):
 
 
 def test_short_lists_and_reports_give_their_parts(monkeypatch):
-    monkeypatch.setattr(render_cache, "_LONG_LIST", 64)
+    monkeypatch.setattr(digests_module, "_LONG_LIST", 64)
     reports = [report(i) for i in range(3)]
-    digests = _Digests()
+    digests = ReportDigests()
     parts = digest(digests, reports)
     assert len(parts) == 6 and parts[1] == "r0\0fm0" and parts[3] == "r1\0fm1"
     assert digest(digests, reports, front_matter=False) == [parts[0], parts[2], parts[4]]
@@ -69,9 +70,9 @@ def article_of(item: NewsItem) -> Content:
 @pytest.mark.parametrize("long_list", [2, 64])
 def test_an_article_whose_report_was_swapped_gets_a_new_digest(monkeypatch, long_list):
     """A quick preview render puts the edited report into the same article object."""
-    monkeypatch.setattr(render_cache, "_LONG_LIST", long_list)
+    monkeypatch.setattr(digests_module, "_LONG_LIST", long_list)
     articles = [article_of(report(i)) for i in range(3)]
-    digests = _Digests()
+    digests = ReportDigests()
     before_list, before_one = digest(digests, articles), digest(digests, articles[1])
     articles[1].report = report(1, html="<p>预览里改过的正文</p>")
     assert digest(digests, articles) != before_list
