@@ -296,6 +296,10 @@ def test_a_report_goes_from_the_form_through_review_to_the_site(tabs, cms):
     served = reviewer.page.request.get(f"{cms.url}/news/{slug}/")
     assert served.status == 200 and TITLE in served.text()
 
+    log = cms.log.read_text(encoding="utf-8")  # the server's log says what each build did and what went live
+    assert "INFO:     build: generating the public site" in log
+    assert f"INFO:     revision {cms.head()[:10]} is live" in log
+
     commits = cms.commits()
     assert commits[:6] == [
         f"reviewer用户|发布：{TITLE}", f"chengbei用户|提交审核：{TITLE}", f"chengbei用户|修改报道：{TITLE}",

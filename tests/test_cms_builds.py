@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import pytest
@@ -219,3 +220,18 @@ def test_a_failure_after_the_site_went_live_leaves_it_reported_live(site, worker
     state = worker.state()
     assert (state.state, state.revision) == ("idle", "r1")
     assert "saving the caches" in caplog.text and "磁盘空间不足" in caplog.text
+
+
+def test_the_log_says_what_went_live_and_why_a_build_failed(site, worker, caplog):
+    caplog.set_level(logging.INFO, logger="wenming.cms.builds")
+    worker.request()
+    assert worker.wait_until_live("r1", WAIT)
+    site.revision = "r2"
+    site.failures = [ContentError([Diagnostic.of("E910", "build.py serve", error="一")])]
+    worker.request()
+    assert not worker.wait_until_live("r2", WAIT)
+    worker.stop()
+    said = [(record.levelname, record.getMessage()) for record in caplog.records if record.name == "wenming.cms.builds"]
+    assert said[0][0] == "INFO" and said[0][1].startswith("revision r1 is live, ")
+    assert said[1:] == [("WARNING", "the build of revision r2 found 1 problem(s) in the content (GET /api/build lists "
+                                    "them); the live site is unchanged")]

@@ -31,6 +31,10 @@ IDLE = BuildState("idle", None, None, [])
 COLLECT_AFTER = 2.0  # seconds without a build request after a build before what it left is collected
 
 
+def _short(revision: str | None) -> str:
+    return revision[:10] if revision else "(none)"
+
+
 def failure_messages(exc: Exception) -> list[str]:
     """What a failed build says: each diagnostic of a content error, else the exception's text."""
     diagnostics = getattr(exc, "diagnostics", None)
@@ -145,6 +149,7 @@ class BuildWorker:
 
     def _run_once(self, covers: int) -> _Outcome:
         revision, live = None, None
+        began = time.monotonic()
 
         def went_live(messages: list[str]) -> None:
             nonlocal live
@@ -152,6 +157,8 @@ class BuildWorker:
             with self._changed:
                 self._record(live)
                 self._changed.notify_all()
+            logger.info("revision %s is live, %.1f s after its build began (%d warning(s))", _short(revision),
+                        time.monotonic() - began, len(messages))
 
         try:
             revision = self._revision()
@@ -160,9 +167,13 @@ class BuildWorker:
             if live is not None:  # the site is live: only what later builds reuse was lost (they do more work)
                 logger.exception("saving the caches after a successful build failed")
                 return live
+            messages = failure_messages(exc)
             if getattr(exc, "diagnostics", None) is None:
                 logger.exception("the site build failed")
-            return _Outcome(False, None, failure_messages(exc), covers)
+            else:
+                logger.warning("the build of revision %s found %d problem(s) in the content (GET /api/build lists "
+                               "them); the live site is unchanged", _short(revision), len(messages))
+            return _Outcome(False, None, messages, covers)
         return _Outcome(True, revision, messages, covers)
 
     def _finish(self, outcome: _Outcome) -> None:

@@ -6,12 +6,15 @@ build left in memory (the model, the templates) serves the previews.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
+import uvicorn.config
 from fastapi import FastAPI
 
 from wenming.build.pipeline import BuildResult, KeptCaches, build
@@ -22,6 +25,8 @@ from wenming.cms.checker import ContentChecker
 from wenming.cms.preview import Previewer
 from wenming.cms.repository import Repository
 from wenming.cms.service import ContentService
+
+logger = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass
@@ -47,8 +52,8 @@ def make_cms(content_dir: Path, output_dir: Path, database: Path | None = None, 
 
     def build_site(live: Callable[[list[str]], None]) -> list[str]:
         # The first build of the process always runs (force), so previews have its templates and model.
-        result = build(content_dir, output_dir, force=not first.is_set(), memory=memory,
-                       on_live=lambda done: live(warnings(done)))
+        result = build(content_dir, output_dir, progress=lambda message: logger.info("build: %s", message),
+                       force=not first.is_set(), memory=memory, on_live=lambda done: live(warnings(done)))
         first.set()
         previewer.update(result.last)
         return warnings(result)
@@ -59,12 +64,20 @@ def make_cms(content_dir: Path, output_dir: Path, database: Path | None = None, 
                                  secure_cookies=secure_cookies), service, accounts, worker)
 
 
+def log_config() -> dict:
+    """Uvicorn's logging, with this package's messages (each build's progress, what went live, what failed)
+    on standard error at INFO, formatted as uvicorn's own."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["loggers"]["wenming"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
 def serve(content_dir: Path, output_dir: Path, host: str, port: int, database: Path | None = None,
           secure_cookies: bool = False) -> None:
     cms = make_cms(content_dir, output_dir, database, secure_cookies=secure_cookies)
     cms.worker.start()
     cms.worker.request()
     try:
-        uvicorn.run(cms.app, host=host, port=port, log_level="info")
+        uvicorn.run(cms.app, host=host, port=port, log_level="info", log_config=log_config())
     finally:
         cms.worker.stop()
