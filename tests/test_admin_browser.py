@@ -297,7 +297,7 @@ def test_a_report_goes_from_the_form_through_review_to_the_site(tabs, cms):
     assert served.status == 200 and TITLE in served.text()
 
     log = cms.log.read_text(encoding="utf-8")  # the server's log says what each build did and what went live
-    assert "INFO:     build: generating the public site" in log
+    assert re.search(r"^INFO:     build \[ *[0-9.]+ s\] generating the public site$", log, re.M)
     assert f"INFO:     revision {cms.head()[:10]} is live" in log
 
     commits = cms.commits()

@@ -10,6 +10,7 @@ import copy
 import dataclasses
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,7 +53,9 @@ def make_cms(content_dir: Path, output_dir: Path, database: Path | None = None, 
 
     def build_site(live: Callable[[list[str]], None]) -> list[str]:
         # The first build of the process always runs (force), so previews have its templates and model.
-        result = build(content_dir, output_dir, progress=lambda message: logger.info("build: %s", message),
+        began = time.monotonic()
+        result = build(content_dir, output_dir, progress=lambda message: logger.info(
+                           "build [%5.1f s] %s", time.monotonic() - began, message),
                        force=not first.is_set(), memory=memory, on_live=lambda done: live(warnings(done)))
         first.set()
         previewer.update(result.last)
