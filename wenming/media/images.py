@@ -336,7 +336,7 @@ def _inspect_file(path: Path, relative: str) -> ImageInfo:
                 has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
             with Image.open(path) as image:
                 image.verify()
-    except ImageProblem:
+    except ImageProblem:  # too many pixels: a ValueError as well, not to be reported as E302 below
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_many from None
