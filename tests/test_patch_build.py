@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from sitekit import make_site, news, write_news, write_picture
 
 from wenming.build.pipeline import build
@@ -227,3 +228,19 @@ def test_the_sample_site_takes_the_patch_for_a_body_edit(tmp_path):
     result = build(content, output, as_of=AS_OF)
     assert result.patched is not None and any(name.startswith("news/") for name in result.patched)
     assert_same_as_full_build(content, output, tmp_path)
+
+
+def test_the_command_line_saves_a_patchs_state_in_the_background_for_the_next_build(site):
+    """The state a patch leaves is saved by a detached child once the site is live; the next command waits for
+    it (the build lock), patches again from it, and the one after finds nothing to do."""
+    content, output = site
+    as_of = ["--as-of", AS_OF.isoformat(), "--content", str(content), "--output", str(output)]
+    for run, words in enumerate(("竹编灯笼", "剪纸窗花")):
+        write_news(content, "r1.md", report(1, f"新增一句：{words}。"))
+        done = run_cli("build", *as_of)
+        assert done.returncode == 0, done.stderr
+        assert "patched the site: 3 files rendered again" in done.stdout, (run, done.stdout)
+        assert "saving the caches for the next build in the background" in done.stdout
+        assert words in (output / "site/news/r1/index.html").read_text(encoding="utf-8")
+    again = run_cli("build", *as_of)
+    assert "nothing changed since the last build" in again.stdout, again.stdout

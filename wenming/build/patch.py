@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 import os
 import re
@@ -176,6 +177,9 @@ class Patched:
     written: list[str]  # site files replaced
     bundles: list[str]  # search bundles indexed again
     valid_until: datetime.datetime | None = None  # as the last build's manifest said
+    # Saves the state and manifest of the patched site, which the next build starts from. The site is live
+    # without them: until they are saved the manifest is forgotten, and a next build is a whole one.
+    record: Callable[[], None] = lambda: None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -233,7 +237,8 @@ def try_patch(state: PatchState | None, content_dir: Path, output_dir: Path, sta
     """Patch the live site for body edits (see the module docstring), or None: run the full build.
 
     ``state``: what the last build recorded (PatchState.load); ``markdown``: the rendered-Markdown cache the
-    build loaded; ``generate`` is pipeline.generate_site (passed in: the pipeline imports this module)."""
+    build loaded; ``generate`` is pipeline.generate_site (passed in: the pipeline imports this module). The caller
+    calls the result's ``record`` once the site is live (see Patched)."""
     cache_dir, site_dir = output_dir / ".cache", output_dir / "site"
     if state is None or state.code != code or state.as_of != as_of or state.day != datetime.date.today():
         return None
@@ -277,7 +282,8 @@ def try_patch(state: PatchState | None, content_dir: Path, output_dir: Path, sta
             search.cancel()
         shutil.rmtree(staging, ignore_errors=True)
     if patched is not None:
-        _record_patch(state, model, content_dir, changes, stamps, cache_dir, manifests, patched.valid_until)
+        patched.record = functools.partial(_record_patch, state, model, content_dir, changes, stamps, cache_dir,
+                                           manifests, patched.valid_until)
     return patched
 
 

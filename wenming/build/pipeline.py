@@ -329,6 +329,7 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
         if patched is not None:
             progress(f"patched the site: {len(patched.written)} files rendered again, "
                      f"{len(patched.bundles)} search bundle(s) indexed again")
+            _save_after_live(patched.record, detach_from, progress)
             return BuildResult(output_dir / "site", patched.model, patched.model.diagnostics, patched=patched.written)
     caches = LoadCaches(markdown_entries, source_store.load(), image_variants=cache_dir / "images",
                         found=found_files(content_dir, stamps))
@@ -393,8 +394,6 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
         on_live(result)
 
     def save_caches() -> None:
-        if detach_from is not None and not detach_from.is_current():
-            return  # the output folder was deleted after the command returned: nothing to save the caches for
         render_cache.save(cache_dir)
         used = model.markdown.used_entries()
         markdown_store.save(used)
@@ -412,9 +411,21 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
                          search.plan)
         manifests.save(manifest, None if as_of is not None else timeline.next_change(now))
 
-    if detach_from is not None and in_background(save_caches):
-        progress("the site is live; saving the caches for the next build in the background (it waits for them)")
+    if _save_after_live(save_caches, detach_from, progress):
         _left_for_exit(locals())
-    else:
-        save_caches()
     return result
+
+
+def _save_after_live(save: Callable[[], None], detach_from: BuildLock | None, progress: Progress) -> bool:
+    """Save what the next build starts from, once the site is live: in a forked child holding the build lock
+    when ``detach_from`` is given and forking is safe (True), else here (False)."""
+    def saved_unless_gone() -> None:
+        if detach_from is not None and not detach_from.is_current():
+            return  # the output folder was deleted after the command returned: nothing to save the caches for
+        save()
+
+    if detach_from is not None and in_background(saved_unless_gone):
+        progress("the site is live; saving the caches for the next build in the background (it waits for them)")
+        return True
+    saved_unless_gone()
+    return False
