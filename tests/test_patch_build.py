@@ -244,3 +244,15 @@ def test_the_command_line_saves_a_patchs_state_in_the_background_for_the_next_bu
         assert words in (output / "site/news/r1/index.html").read_text(encoding="utf-8")
     again = run_cli("build", *as_of)
     assert "nothing changed since the last build" in again.stdout, again.stdout
+
+
+def test_an_edit_that_renders_the_same_page_leaves_its_search_bundle_in_place(site, tmp_path):
+    content, output = site
+    bundles = [path.parent for path in (output / "site").glob(f"pagefind*/**/{search_index.DIGEST_FILE}")]
+    before = {path: (path / search_index.DIGEST_FILE).stat().st_ino for path in bundles}
+    write_news(content, "r0.md", report(0) + "\n\n\n")  # blank lines: the same page
+    result = build(content, output, as_of=AS_OF)
+    assert result.patched == ["api/v1/news/r0.json", "column/2022/03/index.html", "news/r0/index.html"]
+    assert {path: (path / search_index.DIGEST_FILE).stat().st_ino for path in bundles} == before
+    assert_same_as_full_build(content, output, tmp_path)
+

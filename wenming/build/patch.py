@@ -46,7 +46,6 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -259,7 +258,7 @@ def try_patch(state: PatchState | None, content_dir: Path, output_dir: Path, sta
     progress(f"only report bodies and unpublished reports changed ({changes.count} files): patching the site "
              f"(reading {len(subset)} reports of their months and feeds)")
     staging = Path(tempfile.mkdtemp(prefix=".patch-", dir=output_dir))
-    # The search bundles' other pages are linked in while the reports are read (they are the live site's).
+    # The search bundles' worker starts while the reports are read.
     search = _BundleIndexer(sorted({record.bundle for record in records if record.bundle}), state.plan,
                             {record.page for record in records}, staging / "site", site_dir, cache_dir / "search")
     patched = None
@@ -316,7 +315,7 @@ def _patch(model: SiteModel, items: list[NewsItem], records: list[ReportRecord],
         with signals.content_written.connected_to(search.page_written):
             warnings = generate(model, staged, cache_dir, bundles=bundle_urls(state.plan), only=only)
         progress(f"waiting for {len(bundles)} search bundle(s) indexed again")
-        search.wait()
+        bundles = search.wait()
         for warning in warnings:
             model.diagnostics.add("W903", "pelican", warning=warning)
         written = sorted(wanted | feeds)
@@ -332,30 +331,17 @@ def _patch(model: SiteModel, items: list[NewsItem], records: list[ReportRecord],
 
 class _BundleIndexer:
     """Indexes the changed reports' bundles into the staged site, each as soon as its new pages are written
-    (Pagefind runs while Pelican renders the months' archives). A bundle's other pages are linked into
-    the staged site from the live one."""
+    (Pagefind runs while Pelican renders the months' archives). A bundle's other pages are read where they are,
+    in the live site (the indexer works in place), so its worker starts at once, before the reports are read."""
 
     def __init__(self, bundles: list[str], plan: dict[str, list[str]], pages: set[str], staged: Path,
                  site_dir: Path, cache_dir: Path) -> None:
         self.bundles = bundles
         self._prefix = os.path.join(os.path.realpath(staged), "")  # Pelican writes to resolved paths
         self._waiting = {bundle: pages & set(plan[bundle]) for bundle in bundles}
-        self.indexer = SearchIndexer(staged, None, cache_dir)
-        self._error: BaseException | None = None
-        self._linker = threading.Thread(target=self._link_and_start, name="patch-links",
-                                        args=({bundle: plan[bundle] for bundle in bundles}, pages, staged, site_dir))
-        self._linker.start()
-
-    def _link_and_start(self, plan: dict[str, list[str]], pages: set[str], staged: Path, site_dir: Path) -> None:
-        try:
-            for bundle_pages in plan.values():
-                for page in set(bundle_pages) - pages:
-                    target = staged / page
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.link(site_dir / page, target)
-            self.indexer.start(plan, ready=[])
-        except BaseException as exc:  # handed to wait()
-            self._error = exc
+        self.indexer = SearchIndexer(staged, site_dir, cache_dir, in_place=True)
+        if bundles:
+            self.indexer.start({bundle: plan[bundle] for bundle in bundles}, ready=[])
 
     def page_written(self, path: str, **_signal) -> None:
         page = path[len(self._prefix):] if path.startswith(self._prefix) else None
@@ -365,20 +351,21 @@ class _BundleIndexer:
                 if not waiting:
                     self.indexer.mark_ready(bundle)
 
-    def wait(self) -> None:
-        self._linker.join()
+    def wait(self) -> list[str]:
+        """Wait for the bundles; returns those to move into the live site (a bundle whose pages read as the live
+        one's did, an edit that renders the same page, is left there)."""
+        if not self.bundles:
+            return []
         try:
-            if self._error is not None:
-                raise SearchIndexError(f"the pages of the search bundles could not be linked: {self._error}")
-            if self.bundles:
-                self.indexer.wait()
+            self.indexer.wait()
         except SearchIndexError as exc:
             self.cancel()
             raise ContentError([Diagnostic.of("E904", "search", error=exc)]) from exc
+        return [bundle for bundle in self.bundles if bundle not in self.indexer.kept]
 
     def cancel(self) -> None:
-        self._linker.join()
-        self.indexer.cancel()
+        if self.bundles:
+            self.indexer.cancel()
 
 
 def _media_digest(item: NewsItem) -> str:
