@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 
 from bs4 import BeautifulSoup
 from cmskit import PASSWORD, git, make_cms_site
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from wenming.build.pipeline import read_and_validate
+from wenming.cms import entries
 
 NEW_REPORT = {"fields": {"title": "城北街道开展“茶乡微讲堂”进社区活动", "date": "2022-06-01", "units": ["城北街道"],
                          "village": "北关社区"},
@@ -296,3 +298,27 @@ def test_preview_shows_a_photo_no_build_has_published_yet(tmp_path):
         assert not picture.getexif()
     assert TestClient(site.cms.app).get(img["src"]).status_code == 401  # not for the public (no session cookie)
     assert site.client.get("/api/preview-image", headers=editor, params={"path": "../cms.sqlite3"}).status_code == 404
+
+
+def test_after_its_first_build_the_server_has_read_every_entry_before_the_first_list(tmp_path, monkeypatch):
+    site = make_cms_site(tmp_path)
+    read: list[str] = []
+    parse = entries.parse_entry
+    monkeypatch.setattr(entries, "parse_entry", lambda path, data: read.append(path.name) or parse(path, data))
+    site.cms.worker.start()
+    site.cms.worker.request()  # as the server does when it starts
+    try:
+        assert site.cms.worker.wait_until_live(git(site.root, "rev-parse", "HEAD").strip(), timeout=120)
+        reports = len(list((site.content / "news").rglob("*.md")))
+        deadline = time.monotonic() + 60  # the entries are read once the first build has returned
+        while len(read) < reports and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for thread in [t for t in threading.enumerate() if t.name == "cms-warm"]:
+            thread.join(60)
+        warmed = len(read)
+        assert warmed >= reports
+        listed = site.client.get("/api/news", headers=site.login("reviewer"))
+        assert listed.status_code == 200 and listed.json()["total"] > 0
+        assert len(read) == warmed  # the list read no file again
+    finally:
+        site.cms.worker.stop()

@@ -53,12 +53,14 @@ def make_cms(content_dir: Path, output_dir: Path, database: Path | None = None, 
 
     def build_site(live: Callable[[list[str]], None]) -> list[str]:
         # The first build of the process always runs (force), so previews have its templates and model.
-        began = time.monotonic()
+        began, was_first = time.monotonic(), not first.is_set()
         result = build(content_dir, output_dir, progress=lambda message: logger.info(
                            "build [%5.1f s] %s", time.monotonic() - began, message),
-                       force=not first.is_set(), memory=memory, on_live=lambda done: live(warnings(done)))
+                       force=was_first, memory=memory, on_live=lambda done: live(warnings(done)))
         first.set()
         previewer.update(result.last)
+        if was_first:  # the site is up: read the entries now rather than at the first list request
+            threading.Thread(target=service.warm, name="cms-warm", daemon=True).start()
         return warnings(result)
 
     worker = BuildWorker(build_site, repository.head)

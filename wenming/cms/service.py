@@ -87,6 +87,12 @@ class ContentService(RegistryFiles):
         return entry
 
     # --- reading -----------------------------------------------------------------------------------
+    def warm(self) -> None:
+        """Read every collection's files once, as the first list request after a start otherwise would (~3.5 s
+        at 10,000 reports); later requests read only the files changed since."""
+        for kind in COLLECTIONS.values():
+            self.files.all(kind)
+
     def list(self, user: User, name: str, *, unit: str | None = None, status: str | None = None,
              kind: str | None = None, q: str | None = None, page: int = 1, per_page: int = 20) -> dict:
         kind_of = collection(name)
