@@ -9,8 +9,10 @@ import threading
 
 import pytest
 from browser_support import browser  # noqa: F401 (fixture; `page` is in conftest.py)
+from conftest import run_cli
 from sitekit import make_site, news, write_news
 
+from wenming.build.lock import build_lock
 from wenming.build.pipeline import build
 from wenming.preview.server import make_server
 from wenming.publish import search_index
@@ -90,3 +92,25 @@ def test_an_edit_patched_into_the_site_is_found_by_its_new_words_only(sharded, p
     assert found(page, url, "月全食") == ["城北街道开展第9次宣讲活动"]
     assert found(page, url, "竹编灯笼") == ["杨河镇开展第4次宣讲活动"]
     assert len(found(page, url, "宣讲活动")) == 12
+
+
+def test_on_the_command_line_an_edits_pages_go_live_first_and_its_search_bundle_follows(sharded, page):
+    """The command line's patch moves the pages in without waiting for Pagefind; its search bundle follows in
+    the background, which holds the build lock until it is in. Once the lock is free, the search finds the new
+    words only, and the next command finds nothing to do."""
+    content, output, url = sharded
+    options = ["--content", str(content), "--output", str(output)]
+    write_news(content, "r9.md", report(9, "宣讲活动正文。\n\n村民一起观测双子座流星雨和日环食。"))
+    done = run_cli("build", *options)
+    assert done.returncode == 0, done.stderr
+    assert "1 search bundle(s) follow once indexed" in done.stdout, done.stdout
+    assert "once its search bundles are in" in done.stdout
+    assert "日环食" in (output / "site/news/r9/index.html").read_text(encoding="utf-8")
+    with build_lock(output, lambda message: None):
+        pass  # the background step is done
+    assert not list(output.glob(".patch-*"))  # its staged files deleted
+    assert found(page, url, "猎户座") == []
+    assert found(page, url, "日环食") == ["城北街道开展第9次宣讲活动"]
+    assert len(found(page, url, "宣讲活动")) == 12
+    again = run_cli("build", *options)
+    assert "nothing changed since the last build" in again.stdout, again.stdout

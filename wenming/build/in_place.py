@@ -66,12 +66,15 @@ def _make_room(target: str) -> None:
     os.makedirs(parent, exist_ok=True)
 
 
-def move_in(staged: Path, live: Path, files: Iterable[str], bundles: Iterable[str]) -> None:
+def move_in(staged: Path, live: Path, files: Iterable[str], bundles: Iterable[str], keep_staged: bool = False) -> None:
     """Move ``files`` (paths relative to both sites) from the staged site over the live site's, each with an
     atomic rename, and swap the staged search ``bundles`` (folders) in (the retired ones go to the trash
-    next to the live site, not inside it)."""
+    next to the live site, not inside it). ``keep_staged``: the staged files stay where they are too (each
+    is hard-linked to a second staged name, which is renamed)."""
     for relative in files:
         source, target = os.path.join(staged, relative), os.path.join(live, relative)
+        if keep_staged:
+            source = _second_name(source)
         try:
             os.replace(source, target)
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):  # a new folder, or a file in the way
@@ -80,6 +83,15 @@ def move_in(staged: Path, live: Path, files: Iterable[str], bundles: Iterable[st
     for bundle in bundles:
         (live / bundle).parent.mkdir(parents=True, exist_ok=True)
         swap_into_place(staged / bundle, live / bundle, trash=live.parent / TRASH)
+
+
+def _second_name(path: str) -> str:
+    """A new name for staged file ``path``, next to it: a hard link (a copy where links fail)."""
+    second = f"{path}.live"
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(second)
+    link_or_copy(path, second)
+    return second
 
 
 @dataclasses.dataclass(frozen=True)

@@ -42,7 +42,6 @@ import dataclasses
 import datetime
 import functools
 import hashlib
-import os
 import re
 import shutil
 import tempfile
@@ -53,14 +52,15 @@ from pelican import signals
 
 from wenming.build.cache import ManifestStore, PickledCache, Stamp, content_relative, input_manifest, source_cache
 from wenming.build.in_place import move_in
+from wenming.build.patch_search import BundleIndexer, index_then_record
 from wenming.build.render_cache import RenderCache, WriteOnly
 from wenming.model import urls
 from wenming.model.news import NewsItem
 from wenming.model.registry import Registry
 from wenming.model.site import LoadCaches, SiteModel, load_site
-from wenming.publish.search_index import SearchIndexer, SearchIndexError, bundle_urls
+from wenming.publish.search_index import bundle_urls
 from wenming.schema.content import NewsReport
-from wenming.source.diagnostics import ContentError, Diagnostic, Diagnostics
+from wenming.source.diagnostics import Diagnostics
 from wenming.source.discovery import is_content_file
 from wenming.source.frontmatter import read_source
 
@@ -176,8 +176,10 @@ class Patched:
     written: list[str]  # site files replaced
     bundles: list[str]  # search bundles indexed again
     valid_until: datetime.datetime | None = None  # as the last build's manifest said
-    # Saves the state and manifest of the patched site, which the next build starts from. The site is live
-    # without them: until they are saved the manifest is forgotten, and a next build is a whole one.
+    searching: bool = False  # the pages are live, the search bundles are still being indexed (patch_search)
+    # Saves the state and manifest of the patched site, which the next build starts from (first, when
+    # ``searching``, it moves the search bundles in). The site is live without them: until they are saved the
+    # manifest is forgotten, and a next build is a whole one.
     record: Callable[[], None] = lambda: None
 
 
@@ -232,12 +234,13 @@ def _unpublished_ok(model: SiteModel, content_dir: Path, state: PatchState, chan
 
 def try_patch(state: PatchState | None, content_dir: Path, output_dir: Path, stamps: list[Stamp], code: str,
               as_of: datetime.date | None, now: datetime.datetime, markdown: dict, progress: Callable[[str], None],
-              generate: Callable[..., list[str]]) -> Patched | None:
+              generate: Callable[..., list[str]], pages_first: bool = False) -> Patched | None:
     """Patch the live site for body edits (see the module docstring), or None: run the full build.
 
     ``state``: what the last build recorded (PatchState.load); ``markdown``: the rendered-Markdown cache the
     build loaded; ``generate`` is pipeline.generate_site (passed in: the pipeline imports this module). The caller
-    calls the result's ``record`` once the site is live (see Patched)."""
+    calls the result's ``record`` once the site is live (see Patched). ``pages_first``: the caller may run
+    ``record`` in the background; the pages then go live without waiting for the search (patch_search)."""
     cache_dir, site_dir = output_dir / ".cache", output_dir / "site"
     if state is None or state.code != code or state.as_of != as_of or state.day != datetime.date.today():
         return None
@@ -259,7 +262,7 @@ def try_patch(state: PatchState | None, content_dir: Path, output_dir: Path, sta
              f"(reading {len(subset)} reports of their months and feeds)")
     staging = Path(tempfile.mkdtemp(prefix=".patch-", dir=output_dir))
     # The search bundles' worker starts while the reports are read.
-    search = _BundleIndexer(sorted({record.bundle for record in records if record.bundle}), state.plan,
+    search = BundleIndexer(sorted({record.bundle for record in records if record.bundle}), state.plan,
                             {record.page for record in records}, staging / "site", site_dir, cache_dir / "search")
     patched = None
     try:
@@ -275,14 +278,17 @@ def try_patch(state: PatchState | None, content_dir: Path, output_dir: Path, sta
                     or summary_digest(item) != record.summary_digest or _media_digest(item) != record.media_digest):
                 return None
         patched = _patch(model, items, records, state, staging, site_dir, cache_dir, manifests, progress, generate,
-                         search)
+                         search, pages_first)
     finally:
         if patched is None:
             search.cancel()
-        shutil.rmtree(staging, ignore_errors=True)
+        if patched is None or not patched.searching:
+            shutil.rmtree(staging, ignore_errors=True)
     if patched is not None:
         patched.record = functools.partial(_record_patch, state, model, content_dir, changes, stamps, cache_dir,
                                            manifests, patched.valid_until)
+        if patched.searching:
+            patched.record = functools.partial(index_then_record, search, staging, site_dir, patched.record)
     return patched
 
 
@@ -300,8 +306,9 @@ def _record_patch(state: PatchState, model: SiteModel, content_dir: Path, change
 
 def _patch(model: SiteModel, items: list[NewsItem], records: list[ReportRecord], state: PatchState,
            staging: Path, site_dir: Path, cache_dir: Path, manifests: ManifestStore, progress: Callable[[str], None],
-           generate: Callable[..., list[str]], search: _BundleIndexer) -> Patched | None:
-    """Render, index and move into place what shows the edited reports (nothing when none is published)."""
+           generate: Callable[..., list[str]], search: BundleIndexer, pages_first: bool) -> Patched | None:
+    """Render, index and move into place what shows the edited reports (nothing when none is published);
+    ``pages_first``: the pages without waiting for their search bundles (see try_patch)."""
     written: list[str] = []
     bundles = search.bundles
     staged = staging / "site"
@@ -314,58 +321,26 @@ def _patch(model: SiteModel, items: list[NewsItem], records: list[ReportRecord],
         only = WriteOnly(frozenset(wanted), feeds=feeds)
         with signals.content_written.connected_to(search.page_written):
             warnings = generate(model, staged, cache_dir, bundles=bundle_urls(state.plan), only=only)
-        progress(f"waiting for {len(bundles)} search bundle(s) indexed again")
-        bundles = search.wait()
         for warning in warnings:
             model.diagnostics.add("W903", "pelican", warning=warning)
         written = sorted(wanted | feeds)
         if not all((staged / name).is_file() for name in written):
             return None
-    progress(f"moving {len(written)} files and {len(bundles)} search bundle(s) into {site_dir}")
+        search.ask_all()
+        if not (pages_first and bundles):
+            progress(f"waiting for {len(bundles)} search bundle(s) indexed again")
+            bundles = search.wait()
+    searching = pages_first and bool(bundles)
+    progress(f"moving {len(written)} files into {site_dir}; {len(bundles)} search bundle(s) follow once indexed"
+             if searching else f"moving {len(written)} files and {len(bundles)} search bundle(s) into {site_dir}")
     valid_until = manifests.valid_until()
     manifests.forget()
     RenderCache.invalidate(cache_dir, written)
-    move_in(staged, site_dir, written, bundles)
-    return Patched(model, written, bundles, valid_until)
-
-
-class _BundleIndexer:
-    """Indexes the changed reports' bundles into the staged site, each as soon as its new pages are written
-    (Pagefind runs while Pelican renders the months' archives). A bundle's other pages are read where they are,
-    in the live site (the indexer works in place), so its worker starts at once, before the reports are read."""
-
-    def __init__(self, bundles: list[str], plan: dict[str, list[str]], pages: set[str], staged: Path,
-                 site_dir: Path, cache_dir: Path) -> None:
-        self.bundles = bundles
-        self._prefix = os.path.join(os.path.realpath(staged), "")  # Pelican writes to resolved paths
-        self._waiting = {bundle: pages & set(plan[bundle]) for bundle in bundles}
-        self.indexer = SearchIndexer(staged, site_dir, cache_dir, in_place=True)
-        if bundles:
-            self.indexer.start({bundle: plan[bundle] for bundle in bundles}, ready=[])
-
-    def page_written(self, path: str, **_signal) -> None:
-        page = path[len(self._prefix):] if path.startswith(self._prefix) else None
-        for bundle, waiting in self._waiting.items():
-            if page in waiting:
-                waiting.discard(page)
-                if not waiting:
-                    self.indexer.mark_ready(bundle)
-
-    def wait(self) -> list[str]:
-        """Wait for the bundles; returns those to move into the live site (a bundle whose pages read as the live
-        one's did, an edit that renders the same page, is left there)."""
-        if not self.bundles:
-            return []
-        try:
-            self.indexer.wait()
-        except SearchIndexError as exc:
-            self.cancel()
-            raise ContentError([Diagnostic.of("E904", "search", error=exc)]) from exc
-        return [bundle for bundle in self.bundles if bundle not in self.indexer.kept]
-
-    def cancel(self) -> None:
-        if self.bundles:
-            self.indexer.cancel()
+    if searching:
+        move_in(staged, site_dir, written, [], keep_staged=True)  # the worker may still read them
+    else:
+        move_in(staged, site_dir, written, bundles)
+    return Patched(model, written, bundles, valid_until, searching=searching)
 
 
 def _media_digest(item: NewsItem) -> str:

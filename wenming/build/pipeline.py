@@ -325,11 +325,12 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
     state = PatchState.load(cache_dir) if not force else None  # --force: every page keyed (or rendered)
     if state is not None:
         patched = try_patch(state, content_dir, output_dir, stamps, fingerprint, as_of, now, markdown_entries,
-                            progress, generate_site)
+                            progress, generate_site, pages_first=detach_from is not None)
         if patched is not None:
-            progress(f"patched the site: {len(patched.written)} files rendered again, "
-                     f"{len(patched.bundles)} search bundle(s) indexed again")
-            _save_after_live(patched.record, detach_from, progress)
+            progress(f"patched the site: {len(patched.written)} files rendered again, {len(patched.bundles)} search "
+                     f"bundle(s) {'being ' if patched.searching else ''}indexed again")
+            _save_after_live(patched.record, detach_from, progress,
+                             ", once its search bundles are in" if patched.searching else "")
             return BuildResult(output_dir / "site", patched.model, patched.model.diagnostics, patched=patched.written)
     caches = LoadCaches(markdown_entries, source_store.load(), image_variants=cache_dir / "images",
                         found=found_files(content_dir, stamps))
@@ -416,16 +417,19 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
     return result
 
 
-def _save_after_live(save: Callable[[], None], detach_from: BuildLock | None, progress: Progress) -> bool:
+def _save_after_live(save: Callable[[], None], detach_from: BuildLock | None, progress: Progress,
+                     also: str = "") -> bool:
     """Save what the next build starts from, once the site is live: in a forked child holding the build lock
-    when ``detach_from`` is given and forking is safe (True), else here (False)."""
+    when ``detach_from`` is given and forking is safe (True), else here (False). ``also``: what else ``save``
+    finishes, for the progress line."""
     def saved_unless_gone() -> None:
         if detach_from is not None and not detach_from.is_current():
             return  # the output folder was deleted after the command returned: nothing to save the caches for
         save()
 
     if detach_from is not None and in_background(saved_unless_gone):
-        progress("the site is live; saving the caches for the next build in the background (it waits for them)")
+        progress(f"the site is live; saving the caches for the next build in the background{also} "
+                 "(it waits for them)")
         return True
     saved_unless_gone()
     return False

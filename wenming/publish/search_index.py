@@ -173,7 +173,7 @@ class SearchIndexer:
         self.pages = 0
         self._error: BaseException | None = None
         self._threads: list[threading.Thread] = []
-        self._workers: list[subprocess.Popen] = []  # those not yet told to stop
+        self._workers: list[IndexWorker] = []  # those not yet told to stop
         self._lock = threading.Lock()
         self._cancelled = threading.Event()
         self._plan: dict[str, list[str]] = {}
@@ -242,8 +242,7 @@ class SearchIndexer:
             for _ in range(len(self._threads) + 1):
                 self._put(None, 0)  # wakes the threads waiting for their next bundle
             for worker in self._workers:
-                if worker.poll() is None:
-                    worker.terminate()
+                worker.terminate()
             self._workers.clear()  # each is told once: a second signal would cut its clean-up short
 
     def _add_thread(self) -> None:
@@ -260,21 +259,14 @@ class SearchIndexer:
         for _ in range(wanted - len(self._threads)):
             self._add_thread()
 
-    def _config(self) -> Config:
-        return Config(site_dir=str(self.site_dir), in_place=self.in_place, cache_dir=str(self.cache_dir),
-                      previous_site_dir=str(self.previous_site_dir) if self.previous_site_dir else None,
-                      command=pagefind_command(), format=FORMAT, timeout=TIMEOUT)
-
-    def _start_worker(self, errors) -> subprocess.Popen:
-        """A worker process, configured (the package found as this process finds it)."""
-        worker = start_module("wenming.publish.index_worker", text=True, encoding="ascii", stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=errors)
+    def _start_worker(self) -> IndexWorker:
+        """A worker process, configured."""
+        worker = IndexWorker(worker_config(self.site_dir, self.previous_site_dir, self.cache_dir, self.in_place))
         with self._lock:
             if self._cancelled.is_set():
                 worker.terminate()
             else:
                 self._workers.append(worker)
-        _send(worker, json.dumps(dataclasses.asdict(self._config())))
         return worker
 
     def _claim(self) -> str | None:
@@ -296,23 +288,20 @@ class SearchIndexer:
                 return bundle
 
     def _run(self) -> None:
-        worker, errors = None, tempfile.TemporaryFile()
+        worker = None
         try:
-            worker = self._start_worker(errors)
+            worker = self._start_worker()
             while (bundle := self._claim()) is not None:
-                _send(worker, json.dumps({"bundle": bundle, "pages": self._plan[bundle],
-                                          "unchanged": bundle in self._unchanged}))
-                self._record(bundle, worker, errors, worker.stdout.readline())
+                worker.ask(bundle, self._plan[bundle], unchanged=bundle in self._unchanged)
+                self._record(bundle, worker)
         except BaseException as exc:  # handed to wait()
             self._fail(exc)
         finally:
             if worker is not None:
-                with contextlib.suppress(OSError):
-                    worker.stdin.close()
-                if worker.wait() != 0:
-                    self._fail(SearchIndexError(f"the search indexer ended with exit code {worker.returncode}: "
-                                                f"{stderr_tail(errors)}"))
-            errors.close()
+                try:
+                    worker.close()
+                except SearchIndexError as exc:
+                    self._fail(exc)
 
     def _fail(self, error: BaseException) -> None:
         """The first error is the one wait() raises; the other threads and workers stop."""
@@ -321,27 +310,83 @@ class SearchIndexer:
                 self._error = error
         self._stop()
 
-    def _record(self, bundle: str, worker: subprocess.Popen, errors, line: str) -> None:
+    def _record(self, bundle: str, worker: IndexWorker) -> None:
         """Note the worker's answer about ``bundle``."""
+        try:
+            outcome, read = worker.answer(bundle)
+        except SearchIndexError:
+            if self._cancelled.is_set():  # the worker was ended: that is why
+                raise SearchIndexError("search indexing was cancelled") from None
+            raise
         if self._cancelled.is_set():
             raise SearchIndexError("search indexing was cancelled")
-        if not line:
-            worker.wait()
-            raise SearchIndexError(f"the search indexer stopped (exit code {worker.returncode}) while "
-                                   f"indexing {bundle}/: {stderr_tail(errors)}")
-        answer = json.loads(line)
-        if "error" in answer:
-            raise SearchIndexError(answer["error"])
         with self._lock:
-            {"built": self.built, "reused": self.reused, "kept": self.kept}[answer["outcome"]].append(bundle)
-            if answer["read"]:
+            {"built": self.built, "reused": self.reused, "kept": self.kept}[outcome].append(bundle)
+            if read:
                 self.read.append(bundle)
             self.pages += len(self._plan[bundle])
 
 
-def _send(worker: subprocess.Popen, line: str) -> None:
-    try:
-        worker.stdin.write(line + "\n")
-        worker.stdin.flush()
-    except OSError:
-        pass  # the worker stopped: its answer (or its end) says why
+def worker_config(site_dir: Path, previous_site_dir: Path | None, cache_dir: Path, in_place: bool) -> Config:
+    """What an index worker is told first: where it writes bundles and reads pages (absolute paths), and how it
+    runs Pagefind."""
+    return Config(site_dir=str(Path(site_dir).absolute()), in_place=in_place,
+                  previous_site_dir=str(Path(previous_site_dir).absolute()) if previous_site_dir else None,
+                  cache_dir=str(Path(cache_dir).absolute()), command=pagefind_command(), format=FORMAT,
+                  timeout=TIMEOUT)
+
+
+class IndexWorker:
+    """One index worker process (wenming.publish.index_worker, its protocol there), used from one thread at a
+    time: ``ask`` for bundles, take each ``answer`` in the same order, then ``close``. Holds no thread, so a
+    process may fork while its worker indexes and let the child take the answers (wenming.build.patch)."""
+
+    def __init__(self, config: Config) -> None:
+        self._errors = tempfile.TemporaryFile()
+        try:
+            self.process = start_module("wenming.publish.index_worker", text=True, encoding="ascii",
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors)
+        except BaseException:
+            self._errors.close()
+            raise
+        self._send(json.dumps(dataclasses.asdict(config)))
+
+    def ask(self, bundle: str, pages: list[str], unchanged: bool = False) -> None:
+        """Have ``bundle`` written (``unchanged``: in place, none of its pages was written again)."""
+        self._send(json.dumps({"bundle": bundle, "pages": pages, "unchanged": unchanged}))
+
+    def answer(self, bundle: str) -> tuple[str, bool]:
+        """Wait for the answer about ``bundle`` (asked before the others not yet answered): its outcome ("built",
+        "reused" or "kept") and whether its pages were read; SearchIndexError when it failed."""
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.wait()
+            raise SearchIndexError(f"the search indexer stopped (exit code {self.process.returncode}) while "
+                                   f"indexing {bundle}/: {stderr_tail(self._errors)}")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise SearchIndexError(answer["error"])
+        return answer["outcome"], answer["read"]
+
+    def close(self) -> None:
+        """Ask for nothing more and wait for the worker to end; SearchIndexError when it ended badly."""
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        try:
+            if self.process.wait() != 0:
+                raise SearchIndexError(f"the search indexer ended with exit code {self.process.returncode}: "
+                                       f"{stderr_tail(self._errors)}")
+        finally:
+            self._errors.close()
+
+    def terminate(self) -> None:
+        """End the worker, and with it a running Pagefind (``close`` then reaps it)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+
+    def _send(self, line: str) -> None:
+        try:
+            self.process.stdin.write(line + "\n")
+            self.process.stdin.flush()
+        except OSError:
+            pass  # the worker stopped: its answer (or its end) says why
