@@ -15,6 +15,7 @@ from wenming.build import entry_store
 from wenming.build.entry_store import EntryStore
 from wenming.build.pipeline import build
 from wenming.source import frontmatter
+from wenming.source.diagnostics import ContentError
 
 
 @dataclasses.dataclass
@@ -138,3 +139,27 @@ def test_a_new_process_takes_unchanged_files_from_the_cache_with_their_paths_and
     assert asked == []
     assert sorted(item.source for item in result.model.news) == [content / "news" / f"r{i}.md" for i in range(4)]
     assert "改过的正文" in (result.site_dir / "news/r2/index.html").read_text(encoding="utf-8")
+
+
+def test_a_cached_file_still_points_at_its_line_when_other_content_makes_it_wrong(tmp_path, monkeypatch):
+    """A parsed file comes back from the store with its front matter's document (each value's line) pickled
+    apart, unpickled only when a message needs a line: a unit the registry no longer lists is still reported
+    at the line of the unchanged, cached report."""
+    monkeypatch.setattr(entry_store, "_SAVED_BY_THIS_PROCESS", _Forgetful())  # read back from the file
+    content = make_site(tmp_path, {"r1.md": news(title="杨河镇开展宣讲活动", units="杨河镇", slug="r1"),
+                                   "r2.md": news(slug="r2")})
+    output = tmp_path / "output"
+    build(content, output)
+    stored = sqlite3.connect(output / ".cache" / "sources.sqlite3").execute("SELECT value FROM entries").fetchall()
+    assert stored and all(b"_doc_pickle" in value for value, in stored)  # the documents are pickled apart
+    units = content / "data" / "units.yml"
+    units.write_text(units.read_text(encoding="utf-8").replace("杨河镇", "杨河乡"), encoding="utf-8")
+
+    parsed: list[str] = []
+    parse = frontmatter._read_source
+    monkeypatch.setattr(frontmatter, "_read_source", lambda path, *a: parsed.append(path.name) or parse(path, *a))
+    with pytest.raises(ContentError) as failure:
+        build(content, output)
+    assert parsed == []  # both reports came from the store
+    (problem,) = [d for d in failure.value.diagnostics if d.code == "E201"]
+    assert problem.path.endswith("r1.md") and problem.line == 4, problem.format()

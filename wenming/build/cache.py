@@ -165,15 +165,21 @@ def content_relative(content_dir: str | os.PathLike) -> Callable[[str | os.PathL
 @functools.lru_cache(maxsize=8)
 def _relative_to(content_dir: str) -> Callable[[str | os.PathLike], str]:
     top = os.path.join(os.path.abspath(content_dir), "")
-    known: dict[str | tuple[str, str], str] = {}
+    known: dict[str | os.PathLike | tuple[str, str], str] = {}
 
     def relative(source: str | os.PathLike) -> str:
-        source = os.fspath(source)
-        key = source if os.path.isabs(source) else (os.getcwd(), source)  # a relative one, with where it was given
+        found = known.get(source)  # an absolute path asked for before, as it was given (a str or a Path)
+        if found is not None:
+            return found
+        given, source = source, os.fspath(source)
+        absolute = os.path.isabs(source)
+        key = source if absolute else (os.getcwd(), source)  # a relative one, with where it was given
         found = known.get(key)
         if found is None:
             path = os.path.abspath(source)
             found = known[key] = path[len(top):] if path.startswith(top) else os.path.relpath(path, top)
+        if absolute:
+            known[given] = found
         return found
 
     return relative
