@@ -29,23 +29,28 @@ def test_paused_while_loading_frozen_while_rendering_and_restored_after():
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
-def test_what_a_build_leaves_in_cycles_is_collected_once_and_not_frozen_by_the_next_build():
+def test_a_build_starts_with_one_builds_leftovers_uncollected_and_collects_before_more_pile_up(monkeypatch):
+    """The leftovers of one build are carried into the next (which need not wait for a full collection), and
+    freed once it ends; a build that finds more than CARRIED builds' leftovers collects them first."""
+    monkeypatch.setattr(heap, "_leftovers", 0)
     with heap.BuildHeap() as build_heap:
         build_heap.loaded()
-        left = cycle()  # garbage made while rendering, left for a full collection
-    gc.disable()  # no collection happens by chance before the next build
+        first = cycle()  # garbage made while rendering, left for a full collection
+    gc.disable()  # no collection happens by chance between the builds
     try:
-        assert left() is not None
-        with heap.BuildHeap() as next_heap:  # collects first, so the cycle is not frozen with the new model
-            assert left() is None
+        with heap.BuildHeap() as next_heap:  # one build's leftovers: carried, not collected first
+            assert first() is not None
             next_heap.loaded()
+            second = cycle()
+        assert first() is not None and second() is not None
+        with heap.BuildHeap() as third_heap:  # two builds' leftovers: collected first, none frozen
+            assert first() is None and second() is None
+            third_heap.loaded()
+            third = cycle()
     finally:
         gc.enable()
-    with heap.BuildHeap() as build_heap:
-        build_heap.loaded()
-        left = cycle()
-    heap.collect_leftovers()  # what the CMS calls once a build is reported
-    assert left() is None
+    heap.collect_leftovers()  # what the CMS calls once no build is asked for
+    assert third() is None
 
 
 def test_a_collector_that_was_off_stays_off():

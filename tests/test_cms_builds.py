@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import pytest
 
@@ -196,6 +197,27 @@ def test_what_a_build_left_is_collected_once_the_server_is_quiet(site, worker, m
     assert collections == []
     assert collected.wait(WAIT)  # after the second build, once no build was asked for
     assert collections == ["idle"] and len(site.builds) == 2
+
+
+def test_when_the_next_build_would_collect_first_the_worker_collects_at_once(site, worker, monkeypatch):
+    """With more leftovers than a build carries (wenming.build.heap.collection_due), the collection is not put
+    off until the server is quiet: it runs right after the build, even with another build asked for."""
+    from wenming.cms import builds
+    collections: list[int] = []  # how many builds had run when each collection ran
+    monkeypatch.setattr(builds, "collect_leftovers", lambda: collections.append(len(site.builds)))
+    monkeypatch.setattr(builds, "collection_due", lambda: True)
+    monkeypatch.setattr(builds, "COLLECT_AFTER", 60)  # never quiet within the test
+    site.hold.clear()
+    worker.request()
+    assert site.started.acquire(timeout=WAIT)
+    worker.request()  # asked for while the first build runs
+    site.hold.set()
+    assert worker.wait_until_live("r1", WAIT)
+    assert site.started.acquire(timeout=WAIT)
+    deadline = time.monotonic() + WAIT
+    while len(collections) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert collections == [1, 2]  # after each build, without waiting 60 s for quiet
 
 
 def test_a_build_is_live_before_it_has_saved_its_caches(site, worker):
