@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from pelican.generators import ArticlesGenerator
 from sitekit import make_site, news
 
 from wenming.build.cache import content_relative
-from wenming.build.engine import SiteArticlesGenerator
+from wenming.build.engine import SiteArticle, SiteArticlesGenerator
 from wenming.build.pipeline import build, search_plan
 
 
@@ -120,3 +121,41 @@ def test_a_relative_path_is_relative_to_the_working_folder_it_was_given_in(tmp_p
     monkeypatch.chdir(tmp_path / "content")
     assert relative("content/news/a.md") == os.path.join("content", "news", "a.md")  # not the answer above
     assert relative("news/a.md") == os.path.join("news", "a.md")
+
+
+@pytest.mark.parametrize("path", ["/site/content/news/a.md", "/site/content/../other/a.md"])
+def test_a_path_asked_for_again_as_a_str_or_a_path_gets_the_same_answer(path):
+    relative = content_relative("/site/content")
+    expected = os.path.relpath(os.path.abspath(path), "/site/content")
+    assert [relative(path), relative(Path(path)), relative(path), relative(Path(path))] == [expected] * 4
+
+
+@pytest.fixture
+def article(tmp_path):
+    """A report as the build hands it to Pelican (wenming.build.engine.SiteArticle)."""
+    generator = build(make_site(tmp_path, {"r1.md": news(slug="r1")}), tmp_path / "output").last.articles_generator
+    (article,) = generator.articles
+    assert type(article) is SiteArticle and article.is_valid()
+    return article
+
+
+@pytest.mark.parametrize("outside", ["../escape.html", "news/../../escape.html", "/tmp/escape.html",
+                                     "news/./../../escape.html", "news//../../../escape.html"])
+def test_a_report_written_outside_the_output_folder_is_still_refused(article, outside):
+    article.override_save_as = outside
+    assert not article.is_valid()
+
+
+@pytest.mark.parametrize("inside", ["news/r1/index.html", "news/./r1/index.html", "news/x/../r1/index.html"])
+def test_a_report_written_inside_the_output_folder_is_valid(article, inside):
+    article.override_save_as = inside
+    assert article.is_valid()
+
+
+def test_links_to_static_files_are_found_only_where_the_body_names_them(article):
+    article._content = '<p>附件：<a href="{static}/files/plan.pdf">方案</a>，另见 <a href="/news/r2/">attach</a></p>'
+    assert article.get_static_links() == {"files/plan.pdf"}
+    article._content = '<p>活动用的 static 展板，<a href="{filename}/news/r2.md">另一篇</a></p>'
+    assert article.get_static_links() == set()
+    article._content = "<p>正文。</p>"
+    assert article.get_static_links() == set()

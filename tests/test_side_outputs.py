@@ -140,3 +140,27 @@ def test_what_pelican_logs_in_the_side_process_reaches_the_build(tmp_path, monke
     with pytest.raises(ContentError) as error:
         build(content, tmp_path / "again")
     assert [(d.code, d.params.get("error")) for d in error.value.diagnostics] == [("E903", "镇页面写不出来")]
+
+
+def test_the_api_files_made_from_the_registry_alone_are_kept_when_a_report_is_added(tmp_path):
+    """units.json, outlets.json and the JSON Schemas show nothing of any report: an added report keeps them
+    (the same files, not written again); a change to the registry makes them again."""
+    from sitekit import make_site, news, write_news
+
+    from wenming.build.pipeline import build
+    content = make_site(tmp_path, {"r1.md": news(slug="r1")})
+    output = tmp_path / "output"
+    api = output / "site" / "api" / "v1"
+    build(content, output)
+    reportless = ["units.json", "outlets.json", "schema/news.json", "schema/volunteer.json"]
+    before = {name: (api / name).stat().st_ino for name in reportless}
+    news_list = (api / "news.json").stat().st_ino
+    write_news(content, "r2.md", news(title="城北街道开展第二次宣讲活动", slug="r2", date="2022-06-01"))
+    build(content, output)
+    assert {name: (api / name).stat().st_ino for name in reportless} == before
+    assert (api / "news.json").stat().st_ino != news_list and "r2" in (api / "news.json").read_text(encoding="utf-8")
+    units = content / "data" / "units.yml"
+    units.write_text(units.read_text(encoding="utf-8").replace("杨河镇", "杨河乡"), encoding="utf-8")
+    build(content, output)
+    assert "杨河乡" in (api / "units.json").read_text(encoding="utf-8")
+    assert "杨河乡" in (api / "schema/news.json").read_text(encoding="utf-8")

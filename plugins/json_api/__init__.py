@@ -9,7 +9,7 @@ from wenming.build.fragments import kept_fragment
 from wenming.build.render_cache import write_generated
 from wenming.build.settings import MODEL_KEY
 from wenming.model.urls import API
-from wenming.output import json_bytes, json_list_bytes, json_text, write_bytes, write_json
+from wenming.output import json_bytes, json_list_bytes, json_text, write_bytes
 from wenming.publish import api
 from wenming.schema.content import CONTENT_TYPES
 
@@ -28,10 +28,13 @@ class JsonApiGenerator(Generator):
         for item in items:  # each report's JSON is kept from the last build when the report did not change
             write_generated(writer, f"{API}news/{item.slug}.json", lambda item=item: json_bytes(api.news_detail(item)),
                             report=item)
-        write_json(self.output_path, f"{API}units.json", api.units_payload(registry))
-        write_json(self.output_path, f"{API}outlets.json", api.outlets_payload(registry))
+        # made from the code and the registry alone: kept from the last build while the site's shell is the same
+        reportless = {f"{API}units.json": lambda: api.units_payload(registry),
+                      f"{API}outlets.json": lambda: api.outlets_payload(registry)}
         for type_name, content_model in CONTENT_TYPES.values():
-            write_json(self.output_path, f"{API}schema/{type_name}.json", api.json_schema(content_model, registry))
+            reportless[f"{API}schema/{type_name}.json"] = lambda m=content_model: api.json_schema(m, registry)
+        for name, payload in reportless.items():
+            write_generated(writer, name, lambda payload=payload: json_bytes(payload()), reportless=True)
 
 
 def get_generators(pelican):

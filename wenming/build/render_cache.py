@@ -375,7 +375,7 @@ class IncrementalWriter(Writer):
 
 
 def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report: NewsItem | None = None,
-                    defer: bool = False) -> None:
+                    defer: bool = False, reportless: bool = False) -> None:
     """Write a file that no template renders (JSON, CSV, XLSX) under the writer's output, or keep the
     previous build's when its key is unchanged (with the writer of a build that has no render cache, or
     Pelican's own writer, it is always written).
@@ -387,6 +387,8 @@ def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report
     With ``report``, the file shows that report (its own JSON): keyed like a report page, by the site
     shell and the report's front matter and content. Without, it is keyed by the site key, so it must not
     show any report's summary or body (counts and quota exports may: they come from front matter).
+    ``reportless``: the file shows nothing of any report (the code and data files make it: a JSON Schema),
+    keyed by the site shell alone, so that an added report does not make it again.
     """
     only: WriteOnly | None = getattr(writer, "only", None)
     if only is not None and name not in only.names:
@@ -398,7 +400,7 @@ def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report
         previous = cache.reuse(name, None, page=False) if settled is not None and name in settled.names else None
         if previous is None:
             if report is None:
-                parts = [cache.site_keys.site, name]
+                parts = [cache.site_keys.shell if reportless else cache.site_keys.site, name]
             else:
                 parts = [cache.site_keys.shell, name, report.front_matter_digest, writer.digests.of(report)]
             key = hashlib.sha1("\n".join(parts).encode()).hexdigest()
