@@ -241,7 +241,7 @@ def test_a_failure_after_the_site_went_live_leaves_it_reported_live(site, worker
     worker.stop()  # after the running build
     state = worker.state()
     assert (state.state, state.revision) == ("idle", "r1")
-    assert "saving the caches" in caplog.text and "磁盘空间不足" in caplog.text
+    assert "finishing a build after its site went live failed" in caplog.text and "磁盘空间不足" in caplog.text
 
 
 def test_the_log_says_what_went_live_and_why_a_build_failed(site, worker, caplog):

@@ -256,3 +256,29 @@ def test_an_edit_that_renders_the_same_page_leaves_its_search_bundle_in_place(si
     assert {path: (path / search_index.DIGEST_FILE).stat().st_ino for path in bundles} == before
     assert_same_as_full_build(content, output, tmp_path)
 
+
+
+def test_a_caller_told_when_the_site_is_live_gets_the_pages_before_the_search_bundle(site, tmp_path):
+    """With ``on_live`` (the CMS), a patch's pages go live without waiting for Pagefind: at that moment the
+    live search bundle is still the one from before the edit; the new one is in once the build returns."""
+    content, output = site
+
+    def digests() -> dict[str, bytes]:
+        return {path.parent.as_posix(): path.read_bytes()
+                for path in (output / "site").glob(f"pagefind*/**/{search_index.DIGEST_FILE}")}
+
+    before = digests()
+    write_news(content, "r3.md", report(3, "新增一句：竹编灯笼。"))
+    seen = {}
+
+    def live(result) -> None:
+        seen.update(patched=result.patched, digests=digests(),
+                    page="竹编灯笼" in (output / "site/news/r3/index.html").read_text(encoding="utf-8"))
+
+    result = build(content, output, as_of=AS_OF, on_live=live)
+    assert seen["patched"] == result.patched and "news/r3/index.html" in result.patched
+    assert seen["page"] and seen["digests"] == before
+    after = digests()
+    assert after.keys() == before.keys() and [name for name in after if after[name] != before[name]] != []
+    assert not list(output.glob(".patch-*"))
+    assert_same_as_full_build(content, output, tmp_path)

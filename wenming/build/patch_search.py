@@ -7,14 +7,15 @@ read where they are, in the live site, and the new ones in the patch's staged si
 as soon as its new pages are written, so Pagefind runs while Pelican renders the months' archives.
 
 Pagefind then takes ~0.35 s plus ~2 ms a page of the bundle: at 10,000 reports, ~0.75 s after the pages are
-ready, about a third of an edit's whole time. So a patch that may finish in the background (the command
-line's, see pipeline._save_after_live) does not wait for it: the pages go live at once, each as a hard link
+ready, about a third of an edit's whole time. So a patch whose caller does not need the search with the
+pages (the command line's, which finishes in the background, see pipeline._save_after_live; the CMS's, told
+with ``on_live`` when the pages are live) does not wait for it: the pages go live at once, each as a hard link
 to its staged file (which the worker may still read), and the finishing step (``index_then_record``) waits
 for the bundles, moves them in, and only then records the patch's state and manifest. Until then the search
-serves the bundle as it was before the edit, and the next build waits for the build lock that the
-finishing step holds; if indexing fails there, no manifest is written and the next build is a whole one,
-which indexes the bundle again. Where nothing runs in the background (the CMS, which reports a revision live
-when its build returns), the patch waits for the bundles and moves them in with its pages.
+serves the bundle as it was before the edit, and the next build waits for the finishing step (the build lock
+it holds; in the CMS, the build thread it runs in); if indexing fails there, no manifest is written and the
+next build is a whole one, which indexes the bundle again. Any other caller gets the pages and the bundles
+moved in together.
 
 The worker holds no thread in this process, so a process may fork while the worker indexes, and the child
 takes the answers.

@@ -324,14 +324,19 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
     markdown_entries = memory.markdown_entries(markdown_store) if memory is not None else markdown_store.load()
     state = PatchState.load(cache_dir) if not force else None  # --force: every page keyed (or rendered)
     if state is not None:
+        # A caller told when the pages are live (the CMS), or who detaches from what follows (the command line),
+        # has the patch's pages moved in without waiting for their search bundles (wenming.build.patch_search).
         patched = try_patch(state, content_dir, output_dir, stamps, fingerprint, as_of, now, markdown_entries,
-                            progress, generate_site, pages_first=detach_from is not None)
+                            progress, generate_site, pages_first=detach_from is not None or on_live is not None)
         if patched is not None:
             progress(f"patched the site: {len(patched.written)} files rendered again, {len(patched.bundles)} search "
                      f"bundle(s) {'being ' if patched.searching else ''}indexed again")
+            result = BuildResult(output_dir / "site", patched.model, patched.model.diagnostics, patched=patched.written)
+            if on_live is not None:
+                on_live(result)
             _save_after_live(patched.record, detach_from, progress,
                              ", once its search bundles are in" if patched.searching else "")
-            return BuildResult(output_dir / "site", patched.model, patched.model.diagnostics, patched=patched.written)
+            return result
     caches = LoadCaches(markdown_entries, source_store.load(), image_variants=cache_dir / "images",
                         found=found_files(content_dir, stamps))
     progress(f"reading and validating {content_dir} (image variants start in the background as images appear)")

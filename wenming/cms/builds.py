@@ -169,7 +169,8 @@ class BuildWorker:
             messages = list(self._build(went_live))
         except Exception as exc:  # noqa: BLE001 - a failed build is reported in the state; the worker goes on
             if live is not None:  # the site is live: only what later builds reuse was lost (they do more work)
-                logger.exception("saving the caches after a successful build failed")
+                logger.exception("finishing a build after its site went live failed (its search bundles or the "
+                                 "caches for the next build; the next build is a whole one)")
                 return live
             messages = failure_messages(exc)
             if getattr(exc, "diagnostics", None) is None:
