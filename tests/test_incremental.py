@@ -154,3 +154,24 @@ def test_a_rebuild_after_the_output_was_removed_renders_everything(tmp_path):
     rendered, kept = _rendered_and_kept(messages)
     assert kept == 0 and rendered > 100
     assert (site / "index.html").is_file()
+
+
+def test_an_added_report_makes_its_towns_feed_and_the_columns_again_and_keeps_the_others(tmp_path):
+    """Feeds are keyed like pages (plugins/writer): the feeds that show the added report are written again, every
+    other feed is kept (the same file), and all of them are what a build from scratch makes."""
+    from sitekit import make_site, news, write_news
+    towns = ["城北街道", "杨河镇", "茶镇"]
+    content = make_site(tmp_path, {f"r{i}.md": news(title=f"{towns[i % 3]}开展第{i}次宣讲", slug=f"r{i}",
+                                                    units=towns[i % 3], date=f"2022-05-{i + 1:02d}")
+                                   for i in range(6)})
+    output = tmp_path / "output"
+    site = build(content, output).site_dir
+    feeds = sorted((site / "feeds").rglob("*.xml"))
+    assert len(feeds) > 3
+    before = {path: path.stat().st_ino for path in feeds}
+    write_news(content, "new.md", news(title="杨河镇开展新的宣讲", slug="new", units="杨河镇", date="2022-06-01"))
+    build(content, output)
+    written = sorted(path.relative_to(site).as_posix() for path in feeds if path.stat().st_ino != before[path])
+    assert written == ["feeds/column.atom.xml", "feeds/towns/yanghe-zhen.atom.xml"]
+    assert "杨河镇开展新的宣讲" in (site / "feeds/towns/yanghe-zhen.atom.xml").read_text(encoding="utf-8")
+    _assert_same_as_full_build(content, site, tmp_path / "fresh")

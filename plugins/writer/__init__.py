@@ -11,11 +11,18 @@
   and the center as its author, as Atom requires (no empty <author><name/>).
   A feed without entries (a town with no report yet) is dated by the site's newest
   report, not by the clock: the same content gives the same file every build.
+* Feeds kept like pages: a feed's key is the site's shell, the feed's name and title,
+  and the slug, front matter and content of each report it shows (or, empty, its
+  date); a feed whose key is unchanged is kept from the last build. Adding a report
+  makes the column's feed and its towns' feeds again, not all eighteen (~0.3 s at
+  10,000 reports: each shows 50 reports in full).
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import os
 
 from pelican import signals
 from pelican.utils import set_date_tzinfo
@@ -29,12 +36,22 @@ class SiteWriter(PaginatingWriter, IncrementalWriter):
                    feed_title=None):
         if self.only is not None and path not in self.only.feeds:
             return None
+        shown = elements[:self.settings.get("FEED_MAX_ITEMS")]  # what Pelican puts in the feed
         if self.cache is not None:  # a build that patches a report's pages needs to know which feeds show it
-            shown = elements[:self.settings.get("FEED_MAX_ITEMS")]  # what Pelican puts in the feed
             self.cache.feeds[path] = [str(e.report.source) for e in shown if hasattr(e, "report")]
         context = {**context, "SITEURL": context["FEED_DOMAIN"]}
         if not elements:
             context[_EMPTY_FEED_UPDATED] = _newest_report_moment(context, self.settings)
+        if self.cache is not None and path:
+            parts = [self.cache.site_keys.shell, "feed", path, str(url), feed_type, str(feed_title),
+                     str(context.get(_EMPTY_FEED_UPDATED))]
+            self.digests.collect(list(shown), parts, front_matter=True)
+            key = hashlib.sha1("\n".join(parts).encode()).hexdigest()
+            previous = self.cache.reuse(path, key, page=False)
+            if previous is not None:
+                self.cache.place_kept(previous, os.path.join(self.output_path, path))
+                return None
+            self.cache.pages[path] = (key, ())
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
 
     def _create_new_feed(self, feed_type, feed_title, context):
