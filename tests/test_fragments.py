@@ -85,3 +85,17 @@ def test_news_json_encodes_again_only_the_entries_whose_report_changed(tmp_path,
                         encoding="utf-8")
     build(content, output)
     assert set(encoded) == {f"r{i:02d}" for i in (0, 1, 2, 4, 5, 6)}
+
+
+def test_a_forked_child_sends_back_the_positions_of_what_it_kept_and_the_fragments_it_made():
+    from wenming.build.fragments import Fragments
+    previous = {("news.json", f"r{i}", "摘要"): f'{{"slug": "r{i}"}}' for i in range(5)}
+    child = Fragments("shell", dict(previous))
+    for i in (4, 1, 3):
+        child.of(("news.json", f"r{i}", "摘要"), lambda: "never made")
+    child.of(("news.json", "r9", "新的"), lambda: '{"slug": "r9"}')
+    kept, made = child.used_since_fork()
+    assert sorted(kept) == [1, 3, 4] and made == {("news.json", "r9", "新的"): '{"slug": "r9"}'}
+    parent = Fragments("shell", dict(previous))
+    parent.take(kept, made)
+    assert parent.used == child.used

@@ -39,6 +39,26 @@ class Fragments:
     def save(self, cache_dir: Path) -> None:
         _store(cache_dir).save({"shell": self.shell, "fragments": self.used})
 
+    def used_since_fork(self) -> tuple[list[int], dict[Hashable, str]]:
+        """What a forked child sends back for its parent to ``take``: the positions in ``previous`` (the same in
+        both processes) of the fragments it kept, and the fragments it made. Sending every used fragment back
+        (~10 MB at 10,000 reports: each key holds a summary) cost ~0.4 s of a build that added one report."""
+        positions = {key: index for index, key in enumerate(self.previous)}
+        kept, made = [], {}
+        for key, fragment in self.used.items():
+            index = positions.get(key)
+            if index is not None and self.previous[key] is fragment:
+                kept.append(index)
+            else:
+                made[key] = fragment
+        return kept, made
+
+    def take(self, kept: list[int], made: dict[Hashable, str]) -> None:
+        """Take in what a forked child used (``used_since_fork``)."""
+        keys = list(self.previous)
+        self.used.update((keys[index], self.previous[keys[index]]) for index in kept)
+        self.used.update(made)
+
     def of(self, key: Hashable, make: Callable[[], str]) -> str:
         """The fragment ``key`` describes: the last build's, or ``make()``."""
         fragment = self.previous.get(key)

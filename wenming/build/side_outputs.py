@@ -11,8 +11,8 @@ writer into the same staged site, then sends back what the rest of the build lea
 exits:
 
 * the render cache's records: each file's key and the pictures it showed, the feeds' members, news.json's
-  pieces, the counts of files rendered and kept (files written by large-download processes are written by the
-  child itself);
+  pieces (those kept from the last build by their place in it, wenming.build.fragments), the counts of files
+  rendered and kept (files written by large-download processes are written by the child itself);
 * the pictures the pages used (the build copies their variants into the site);
 * the pages written or settled, as the ``content_written`` and ``content_settled`` signals say: the parent
   sends them again, for the sitemap and the search stage;
@@ -74,7 +74,7 @@ class _Records:
                 pages={name: record for name, record in cache.pages.items() if name not in before["pages"]},
                 feeds={name: members for name, members in cache.feeds.items() if name not in before["feeds"]},
                 used={name: info for name, info in cache.images.used.items() if name not in before["used"]},
-                fragments=dict(cache.fragments.used) if cache.fragments is not None else {},
+                fragments=cache.fragments.used_since_fork() if cache.fragments is not None else ([], {}),
                 counts={name: getattr(cache, name) - before[name] for name in _COUNTERS})
         return result
 
@@ -163,7 +163,7 @@ class SideOutputs:
             cache.feeds.update(result["feeds"])
             cache.images.used.update(result["used"])
             if cache.fragments is not None:
-                cache.fragments.used.update(result["fragments"])
+                cache.fragments.take(*result["fragments"])
             for name, count in result["counts"].items():
                 setattr(cache, name, getattr(cache, name) + count)
         for name, level, message in result["logged"]:
