@@ -151,7 +151,7 @@ def load_events(ctx) -> None:
     for event in events:
         claims.hold(event.slug, Text("model.generated_session", {"project": event.project.slug}))
     for source in ctx.read_folder(EVENTS_FOLDER, VolunteerEvent):
-        check = References(source.path, source.doc, ctx.registry, ctx.diagnostics)
+        check = References(source.path, source, ctx.registry, ctx.diagnostics)
         slug = slug_for(source)
         check.ok &= claims.claim(slug, source)
         event = _event(source, check, ctx, slug, projects, news)

@@ -30,7 +30,7 @@ class _Resolver(References):
     """Checks one exhibit's references, reporting each problem at its line."""
 
     def __init__(self, source: SourceFile, ctx) -> None:
-        super().__init__(source.path, source.doc, ctx.registry, ctx.diagnostics)
+        super().__init__(source.path, source, ctx.registry, ctx.diagnostics)
         self.source = source
         self.content_dir = ctx.content_dir
         self.image_store = ctx.images

@@ -74,7 +74,7 @@ class _Resolver(References):
     """Checks one report's references, reporting each problem at its line."""
 
     def __init__(self, source: SourceFile, registry: Registry, diagnostics: Diagnostics) -> None:
-        super().__init__(source.path, source.doc, registry, diagnostics)
+        super().__init__(source.path, source, registry, diagnostics)
         self.source = source
 
     def units(self, values: list[str]) -> list[Unit]:

@@ -83,7 +83,7 @@ def load_projects(ctx) -> None:
     claims = SlugClaims(ctx.diagnostics)
     for source in ctx.read_folder(PROJECTS_FOLDER, BrandProject):
         path, meta = source.path, source.meta
-        check = References(path, source.doc, ctx.registry, ctx.diagnostics)
+        check = References(path, source, ctx.registry, ctx.diagnostics)
         slug = slug_for(source)
         check.ok &= claims.claim(slug, source)
         owner_unit, owner_platform = _owner(check, meta.owner, ctx.registry)

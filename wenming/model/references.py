@@ -19,17 +19,20 @@ from wenming.source.yamlsource import Loc, YamlDocument
 class References:
     """Checks the references of one file (or of one entry of a YAML list at ``prefix``)."""
 
-    def __init__(self, path: Path, doc: YamlDocument, registry: Registry, diagnostics: Diagnostics,
+    def __init__(self, path: Path, doc: YamlDocument | SourceFile, registry: Registry, diagnostics: Diagnostics,
                  prefix: Loc = ()) -> None:
+        """``doc``: the front matter's document, or the parsed file that holds it (whose document a file taken
+        from the build's cache unpickles only when it is asked for: here, when a problem needs its line)."""
         self.path = path
-        self.doc = doc
+        self._doc = doc
         self.registry = registry
         self.diagnostics = diagnostics
         self.prefix = prefix
         self.ok = True
 
     def line_of(self, *loc: str | int) -> int | None:
-        return self.doc.line_of(self.prefix + loc)
+        doc = self._doc.doc if isinstance(self._doc, SourceFile) else self._doc
+        return doc.line_of(self.prefix + loc)
 
     def error(self, code: str, *loc: str | int, line: int | None = None, follow_on: bool = False,
               **params: object) -> None:

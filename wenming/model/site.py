@@ -175,7 +175,7 @@ def load_pages(ctx: LoadContext) -> None:
         slug = slug_for(source)
         if not claims.claim(slug, source):
             continue
-        check = References(source.path, source.doc, ctx.registry, ctx.diagnostics)
+        check = References(source.path, source, ctx.registry, ctx.diagnostics)
         check.body(source, ctx.markdown)
         if not check.ok:
             continue

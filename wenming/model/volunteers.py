@@ -82,7 +82,7 @@ def load_volunteers(ctx) -> None:
     claims = SlugClaims(ctx.diagnostics, {slug: urls.volunteer(slug) for slug in RESERVED_SLUGS})
     for source in ctx.read_folder(VOLUNTEERS_FOLDER, VolunteerProfile):
         path, meta = source.path, source.meta
-        check = References(path, source.doc, ctx.registry, ctx.diagnostics)
+        check = References(path, source, ctx.registry, ctx.diagnostics)
         for key in source.doc.data:
             if str(key).lower() in PRIVATE_KEYS:
                 check.error("E501", str(key))

@@ -95,14 +95,14 @@ class SlugClaims:
 
     def claim(self, slug: str, source: SourceFile) -> bool:
         """Take ``slug`` for ``source``; False, with a diagnostic at its ``slug`` line, when it is taken."""
-        where = {"line": source.line_of("slug"), "field": "slug", "slug": slug}
+        if slug not in self.reserved and slug not in self.holders:
+            self.holders[slug] = source.path  # shown as a display path only when another file collides
+            return True
+        where = {"line": source.line_of("slug"), "field": "slug", "slug": slug}  # a line only for a message
         if slug in self.reserved:
             self.diagnostics.add("E402", source.path, url=self.reserved[slug], **where)
             return False
-        if slug in self.holders:
-            holder = self.holders[slug]
-            other = self.diagnostics.display_path(holder) if isinstance(holder, Path) else holder
-            self.diagnostics.add("E401", source.path, other=other, **where)
-            return False
-        self.holders[slug] = source.path  # shown as a display path only when another file collides
-        return True
+        holder = self.holders[slug]
+        other = self.diagnostics.display_path(holder) if isinstance(holder, Path) else holder
+        self.diagnostics.add("E401", source.path, other=other, **where)
+        return False
