@@ -239,8 +239,9 @@ def try_patch(state: PatchState | None, content_dir: Path, output_dir: Path, sta
 
     ``state``: what the last build recorded (PatchState.load); ``markdown``: the rendered-Markdown cache the
     build loaded; ``generate`` is pipeline.generate_site (passed in: the pipeline imports this module). The caller
-    calls the result's ``record`` once the site is live (see Patched). ``pages_first``: the caller may run
-    ``record`` in the background; the pages then go live without waiting for the search (patch_search)."""
+    calls the result's ``record`` once the site is live (see Patched). ``pages_first``: the caller does not need
+    the search with the pages (it runs ``record`` in the background, or reports the site live before it): the
+    pages then go live without waiting for their search bundles (patch_search)."""
     cache_dir, site_dir = output_dir / ".cache", output_dir / "site"
     if state is None or state.code != code or state.as_of != as_of or state.day != datetime.date.today():
         return None
