@@ -99,3 +99,19 @@ def test_a_lock_whose_folder_was_deleted_or_replaced_is_not_current(tmp_path):
         output.mkdir()
         (output / ".lock").write_text("")
         assert not lock.is_current()  # a new folder under the same name
+
+
+def test_a_build_removes_the_staging_folders_killed_builds_left_and_nothing_else(tmp_path):
+    """A build holding the lock finds no other build using a ``.staging-*`` or ``.patch-*`` folder: those there were
+    left by builds that were killed, and go (through the trash). A preview's quick-render folder stays."""
+    from wenming.build.pipeline import build
+    content = make_site(tmp_path, {"a.md": news(slug="a")})
+    output = tmp_path / "output"
+    build(content, output)
+    for name in (".staging-killed", ".patch-killed/site/news/a", ".quick-running"):
+        (output / name).mkdir(parents=True)
+    (output / ".patch-killed/site/news/a/index.html").write_text("半成品", encoding="utf-8")
+    result = build(content, output)  # nothing changed: the site is up to date, and the leftovers go anyway
+    assert result.up_to_date
+    assert sorted(path.name for path in output.iterdir() if path.name.startswith(".") and path.is_dir()
+                  and path.name not in (".cache", ".trash")) == [".quick-running"]

@@ -53,6 +53,26 @@ def exchange(first: Path, second: Path) -> bool:
 TRASH = ".trash"
 
 
+ABANDONED = (".staging-*", ".patch-*")  # made only by a build holding the output's lock (pipeline, patch)
+
+
+def retire_abandoned(output_dir: Path) -> int:
+    """Delete the staging folders that killed builds left in ``output_dir`` (a build removes its own; called
+    by a build holding the output's lock, when no other build can be using one); returns how many."""
+    abandoned = [path for pattern in ABANDONED for path in output_dir.glob(pattern) if path.is_dir()]
+    if abandoned:
+        trash = output_dir / TRASH
+        trash.mkdir(exist_ok=True)
+        for path in abandoned:
+            retired = trash / path.name.lstrip(".")
+            try:
+                os.rename(path, retired)
+            except OSError:
+                continue
+            discard(retired)
+    return len(abandoned)
+
+
 def empty_trash(output_dir: Path) -> None:
     """Remove what earlier builds retired and did not get to delete (an interrupted remover, say)."""
     trash = output_dir / TRASH

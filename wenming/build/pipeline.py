@@ -45,7 +45,7 @@ from wenming.build.cache import (
     source_cache,
 )
 from wenming.build.engine import SIDE_PROCESS, WRITE_ORDER, SitePelican
-from wenming.build.exchange import empty_trash, swap_into_place
+from wenming.build.exchange import empty_trash, retire_abandoned, swap_into_place
 from wenming.build.heap import BuildHeap
 from wenming.build.in_place import commit, make_whole
 from wenming.build.lock import BuildLock, build_lock, in_background
@@ -306,6 +306,7 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
            memory: KeptCaches | None, heap: BuildHeap, on_live: Callable[[BuildResult], None] | None,
            detach_from: BuildLock | None) -> BuildResult:
     cache_dir = output_dir / ".cache"
+    retire_abandoned(output_dir)
     fingerprint = code_fingerprint()
     stamps = content_stamps(content_dir)
     manifest = input_manifest(stamps, fingerprint, as_of)
