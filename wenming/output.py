@@ -42,6 +42,13 @@ def write_bytes(output_dir: str | Path, relative: str, data: bytes) -> Path:
     return path
 
 
+def plain_relative(name: str) -> bool:
+    """Whether ``name`` joined to a folder stays inside it for certain: no leading ``/``, no ``\\``, no empty, ``.``
+    or ``..`` part (what Pelican's sanitised_join would find, without its two ``abspath`` calls)."""
+    return not (name.startswith("/") or "//" in name or "\\" in name
+                or any(part in (".", "..") for part in name.split("/")))
+
+
 def link_or_copy(source: str | Path, target: str | Path) -> None:
     """Make ``target`` (which must not exist) a hard link to ``source``, or a copy where links fail."""
     try:

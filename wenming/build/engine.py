@@ -30,6 +30,7 @@ from wenming.build.cache import content_relative
 from wenming.build.side_outputs import SideOutputs
 from wenming.model.news import NewsItem, newest_first
 from wenming.model.site import PageItem
+from wenming.output import plain_relative
 
 MODEL_KEY = "WM_MODEL"  # setting: the validated SiteModel every generator and plugin reads
 WRITE_ORDER = "WM_WRITE_ORDER"  # setting: output path -> rank; report pages are written in that order
@@ -73,8 +74,7 @@ class SiteArticle(Article):
 
     def _has_valid_save_as(self) -> bool:
         save_as = self.save_as
-        if save_as and not save_as.startswith("/") and "//" not in save_as and "\\" not in save_as \
-                and not any(part in (".", "..") for part in save_as.split("/")):
+        if save_as and plain_relative(save_as):
             return True
         return super()._has_valid_save_as()
 

@@ -65,7 +65,7 @@ from wenming.build.fragments import Fragments
 from wenming.build.pagination import ListPage, list_pages, page_arguments
 from wenming.media.images import ImageStore
 from wenming.model.news import NewsItem
-from wenming.output import link_or_copy, write_bytes
+from wenming.output import link_or_copy, plain_relative, write_bytes
 
 if TYPE_CHECKING:
     from wenming.build.in_place import Committed
@@ -350,7 +350,7 @@ class IncrementalWriter(Writer):
     def _target(self, name: str) -> str:
         """Where Pelican writes ``name``: sanitised_join's answer, without its two ``abspath`` calls for a plain
         relative name (it runs for every page kept)."""
-        if name.startswith("/") or "//" in name or any(part in (".", "..") for part in name.split("/")):
+        if not plain_relative(name):
             return sanitised_join(self.output_path, name)
         return self._output_top + name
 
