@@ -8,9 +8,11 @@ import logging
 import os
 import re
 import signal
+import time
 from pathlib import Path
 
 import pytest
+import wenming_plugins.quota as quota_plugin
 import wenming_plugins.towns as towns_plugin
 from sitekit import news, write_news, write_quota, write_registry
 
@@ -79,6 +81,41 @@ def test_the_next_build_keeps_what_the_side_process_wrote(tmp_path):
     assert "/news/r9/</loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")
 
 
+def test_the_parent_writes_the_side_outputs_the_child_has_not_taken_when_it_is_done_with_its_own(tmp_path,
+                                                                                                   monkeypatch):
+    """The child starts with the first side generator (the quota pages); while it is busy there, the parent, done
+    with its own generators, writes the other side generators' files before it waits for the child."""
+    content = _content(tmp_path)
+    done, parent = tmp_path / "towns-written", os.getpid()
+    writers: dict[str, int] = {}
+    real_quota, real_towns = quota_plugin.QuotaGenerator.generate_output, towns_plugin.TownsGenerator.generate_output
+
+    def quota(self, writer):
+        for _ in range(300):  # until the town pages are written (by the parent), at most 30 s
+            if done.exists():
+                break
+            time.sleep(0.1)
+        writers["quota"] = os.getpid()
+        real_quota(self, writer)
+
+    def towns(self, writer):
+        real_towns(self, writer)
+        done.write_text(str(os.getpid()))
+
+    monkeypatch.setattr(quota_plugin.QuotaGenerator, "generate_output", quota)
+    monkeypatch.setattr(towns_plugin.TownsGenerator, "generate_output", towns)
+    forked = build(content, tmp_path / "forked")
+    assert int(done.read_text()) == parent
+    assert "quota" not in writers  # written by the child: its dictionary is not this one
+    monkeypatch.undo()
+    monkeypatch.setattr(side_outputs.SideOutputs, "start", classmethod(lambda cls, *args: None))
+    alone = build(content, tmp_path / "alone")
+    assert _files(forked.site_dir) == _files(alone.site_dir)
+    assert "/towns/</loc>" in _files(forked.site_dir)["sitemap.xml"].decode()
+    recorded = [_store(tmp_path / name / ".cache").load()["pages"] for name in ("forked", "alone")]
+    assert recorded[0] == recorded[1]
+
+
 def test_an_error_in_the_side_process_fails_the_build_and_the_live_site_stays(tmp_path, monkeypatch):
     content = _content(tmp_path)
     site = build(content, tmp_path / "output").site_dir
@@ -111,7 +148,8 @@ def test_a_side_process_that_dies_fails_the_build_with_e906(tmp_path, monkeypatc
     content = _content(tmp_path)
     site = build(content, tmp_path / "output").site_dir
     live = _files(site)
-    monkeypatch.setattr(towns_plugin.TownsGenerator, "generate_output",
+    # the first side generator is always the child's (the others go to whichever process is free)
+    monkeypatch.setattr(quota_plugin.QuotaGenerator, "generate_output",
                         lambda self, writer: os.kill(os.getpid(), signal.SIGKILL))
     write_news(content, "r9.md", news(title="新增的报道", date="2022-06-30", slug="r9"))
     with pytest.raises(ContentError) as failed:

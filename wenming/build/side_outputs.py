@@ -18,10 +18,15 @@ exits:
   sends them again, for the sitemap and the search stage;
 * what Pelican logged (an error fails the build).
 
-The parent skips the side generators and runs the others. Before the first generator that reads what every
-other one wrote (the sitemap: ``READS_ALL_OUTPUT = True``), and at the latest when Pelican is done, it waits for
-the child and takes its records in. A failure in the child is raised in the parent, as the same exception when
-it can be sent: the build fails as it would in one process, before anything reaches the live site.
+The parent skips the side generators and runs the others. Then it helps: the side generators are a queue that
+both processes take from (one byte each in a pipe, so that each is taken once), the child starting with the
+first, so that whichever process is free writes the next one. Which one that is changes with the edit: a
+report added as the newest leaves the parent less to do than the child, a back-dated one leaves it more (its
+month's archive pages). Before the first generator that reads what every other one wrote (the sitemap:
+``READS_ALL_OUTPUT = True``), and at the latest when Pelican is done, the parent takes what is left in the
+queue, then waits for the child and takes its records in. A failure in the child is raised in the parent, as the
+same exception when it can be sent: the build fails as it would in one process, before anything reaches the live
+site.
 
 Where ``os.fork`` is missing, the side generators run in the parent as before.
 """
@@ -102,6 +107,7 @@ class SideOutputs:
         self._pid, self._pipe = pid, pipe
         self._context, self._writer, self._cache = context, writer, cache
         self._joined = False
+        self._help: _Helper | None = None
 
     @classmethod
     def start(cls, generators: list, writer, context: dict) -> SideOutputs | None:
@@ -112,15 +118,17 @@ class SideOutputs:
         if not side or not hasattr(os, "fork"):
             return None
         cache: RenderCache | None = getattr(writer, "cache", None)
+        queue = _Queue(len(side))
         sys.stdout.flush()
         sys.stderr.flush()
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:
             os.close(read)
-            _run_child(side, writer, cache, write)  # never returns
+            _run_child(side, queue, writer, cache, write)  # never returns
         os.close(write)
         outputs = cls(pid, read, context, writer, cache)
+        outputs._help = _Helper(queue, [g.generate_output for g in side], writer)
         for generator in side:
             generator.generate_output = _skipped
         for generator in generators:
@@ -129,9 +137,12 @@ class SideOutputs:
         return outputs
 
     def join(self) -> None:
-        """Wait for the child and take its records in (once); raise its error if it failed."""
+        """Write the side generators' output that the child has not taken yet, then wait for the child and take
+        its records in (once); raise its error if it failed."""
         if self._joined:
             return
+        if self._help is not None:
+            self._help.run()
         self._joined = True
         with os.fdopen(self._pipe, "rb") as pipe:
             data = pipe.read()
@@ -149,6 +160,8 @@ class SideOutputs:
         if self._joined:
             return
         self._joined = True
+        if self._help is not None:
+            self._help.queue.close()
         os.close(self._pipe)
         try:
             os.kill(self._pid, signal.SIGKILL)
@@ -176,6 +189,42 @@ class SideOutputs:
             content_settled.send(self._writer, paths=paths, context=self._context)
 
 
+class _Queue:
+    """The side generators' numbers but the first (the child's), to be taken once each by either process: one
+    byte each in a pipe whose writing end is closed, so that a read takes one or finds none left."""
+
+    def __init__(self, count: int) -> None:
+        self._read, write = os.pipe()
+        try:
+            os.write(write, bytes(range(1, count)))  # < 256 generators, far below a pipe's buffer
+        finally:
+            os.close(write)
+
+    def __iter__(self):
+        while taken := os.read(self._read, 1):
+            yield taken[0]
+
+    def close(self) -> None:
+        if self._read >= 0:
+            os.close(self._read)
+            self._read = -1
+
+
+class _Helper:
+    """The parent's part of the queue: the side generators' own ``generate_output``, run here for each number
+    the parent takes."""
+
+    def __init__(self, queue: _Queue, outputs: list[Callable], writer) -> None:
+        self.queue, self._outputs, self._writer = queue, outputs, writer
+
+    def run(self) -> None:
+        try:
+            for number in self.queue:
+                self._outputs[number](self._writer)
+        finally:
+            self.queue.close()
+
+
 def _skipped(_writer) -> None:
     """A side generator's output in the parent: the child writes it."""
 
@@ -187,8 +236,9 @@ def _after(first: Callable[[], None], then: Callable) -> Callable:
     return generate_output
 
 
-def _run_child(side: list, writer, cache: RenderCache | None, pipe: int) -> None:
-    """In the child: write the side output, send the records (or the error) through ``pipe``, exit."""
+def _run_child(side: list, queue: _Queue, writer, cache: RenderCache | None, pipe: int) -> None:
+    """In the child: write the first side generator's output and those it takes from ``queue``, send the records
+    (or the error) through ``pipe``, exit."""
     status = 1
     try:
         gc.disable()  # the child frees nothing: it exits when done
@@ -197,8 +247,10 @@ def _run_child(side: list, writer, cache: RenderCache | None, pipe: int) -> None
         signals.content_written.connect(records.page_written)
         content_settled.connect(records.pages_settled)
         try:
-            for generator in side:
-                generator.generate_output(writer)
+            side[0].generate_output(writer)
+            for number in queue:
+                side[number].generate_output(writer)
+            queue.close()
             if cache is not None and cache.deferred:
                 cache.write_deferred(writer.output_path)
             result = records.result()
