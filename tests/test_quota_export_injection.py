@@ -10,7 +10,7 @@ import pytest
 from sitekit import QUOTA_2022, make_site, news, write_quota
 
 from wenming.build.pipeline import build
-from wenming.publish.quota_export import csv_text, to_csv
+from wenming.publish.workbook import csv_bytes, csv_text
 
 TITLES = ['=HYPERLINK("http://evil.test","点击")', "+1+2", "-3+4", "@SUM(1)", "#N/A"]
 SOURCE = "=1+1"
@@ -58,5 +58,5 @@ def test_csv_text(value, expected):
 
 
 def test_csv_keeps_numbers_and_quotes_text_cells():
-    data = to_csv([["单位", "标题", "实际"], ["城北街道", "=cmd|' /C calc'!A0", 3]])
+    data = csv_bytes([["单位", "标题", "实际"], ["城北街道", "=cmd|' /C calc'!A0", 3]])
     assert list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1] == ["城北街道", "'=cmd|' /C calc'!A0", "3"]

@@ -94,12 +94,8 @@ class QuotaGenerator(Generator):
         for year, report in reports.items():
             base = urls.quota_year(year)
             # Quota data come from front matter only: kept from the last build while that is unchanged.
-            exports = {f"{urls.API}quotas/{year}.json": lambda r=report: json_bytes(r.as_json()),
-                       f"{base}quota-{year}.csv": lambda r=report: quota_export.to_csv(quota_export.matrix_rows(r)),
-                       f"{base}quota-{year}-reports.csv":
-                           lambda r=report: quota_export.to_csv(quota_export.counted_rows(r))}
-            for name, make in exports.items():
-                write_generated(writer, name, make)
+            # (The CSV downloads are written with the workbook: QuotaWorkbooksGenerator.)
+            write_generated(writer, f"{urls.API}quotas/{year}.json", lambda r=report: json_bytes(r.as_json()))
             writer.write_file(urls.save_as(base), self.get_template("quota_year"), self.context, report=report,
                               charts=charts_for(report), page_name=base.rstrip("/"), **common)
             template = self.get_template("quota_unit")
@@ -110,29 +106,27 @@ class QuotaGenerator(Generator):
                                   page_name=url.rstrip("/"), **common, **data)
 
 
-def workbook_name(year: int) -> str:
-    return f"{urls.quota_year(year)}quota-{year}.xlsx"
-
-
 class QuotaWorkbooksGenerator(Generator):
-    """Each year's XLSX workbook (~0.7 s of XlsxWriter at 10,000 reports), started in another process as soon
-    as QuotaGenerator has made the quota reports: it is written on the other core while Pelican makes the
-    other contexts, which take one. Written from the build's own process, which waits for the workbook's.
+    """Each year's XLSX workbook (~0.7 s of XlsxWriter at 10,000 reports) and its CSV downloads, started in
+    another process as soon as QuotaGenerator has made the quota reports: they are written on the other core
+    while Pelican makes the other contexts, which take one. Written from the build's own process, which waits
+    for the workbook's.
 
-    A build that keeps the last build's workbook (its key unchanged) has started one for nothing; that
-    process ends on its own. A partial build (WRITE_ONLY) starts only the workbooks it writes."""
+    A build that keeps the last build's files (their key unchanged) has started the process for nothing; it
+    ends on its own. A partial build (WRITE_ONLY) starts only the years whose files it writes."""
 
     WRITES_FIRST = True  # after QuotaGenerator (listed after it, and sorted stably)
 
     def generate_context(self):
         only = self.settings.get(WRITE_ONLY)
-        self.started = {workbook_name(year): workbook.start(quota_export.workbook_of(report))
+        self.started = {year: workbook.start(quota_export.workbook_of(report))
                         for year, report in self.context["quota_reports"].items()
-                        if only is None or workbook_name(year) in only.names}
+                        if only is None or not only.names.isdisjoint(quota_export.download_names(year))}
 
     def generate_output(self, writer):
-        for name, wait in self.started.items():
-            write_generated(writer, name, lambda wait=wait: wait, defer=True)
+        for year, wait in self.started.items():
+            for name in quota_export.download_names(year):
+                write_generated(writer, name, lambda wait=wait, name=name: lambda: wait()[name], defer=True)
 
 
 def get_generators(pelican):

@@ -1,21 +1,15 @@
-"""Quota downloads for the year-end assessment: CSV (UTF-8 with BOM, for Excel) and XLSX.
-
-Text from content (report titles, unit and outlet names, …) is always written as text, never as a
-formula: a CSV cell starting with = + - @, a tab or a carriage return gets a leading apostrophe (OWASP's
-advice against CSV injection), and every XLSX text cell is typed as a string.
-"""
+"""Quota downloads for the year-end assessment: an XLSX workbook and two of its tables as CSV files, all written
+by wenming.publish.workbook (which keeps text from being read as a formula)."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 
 from wenming.metrics.quotas import METRIC_LABELS, STATUS_LABELS, MetricResult, QuotaReport
+from wenming.model import urls
 from wenming.model.quota_rules import RATIO_METRICS
 from wenming.publish.workbook import Table, Workbook
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 STATUS_FILLS = {"met": "C6EFCE", "on_track": "FFEB9C", "behind": "FFC7CE", "no_data": "EDEDED"}
 
 
@@ -68,27 +62,23 @@ def counted_rows(report: QuotaReport) -> list[list]:
     return rows
 
 
-def csv_text(value):
-    """``value`` safe for a spreadsheet: text that a spreadsheet would read as a formula gets a leading '."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) else value
-
-
-def to_csv(rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows([csv_text(value) for value in row] for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
+def download_names(year: int) -> tuple[str, str, str]:
+    """The year's workbook, its matrix as CSV, and its counted reports as CSV."""
+    base = f"{urls.quota_year(year)}quota-{year}"
+    return f"{base}.xlsx", f"{base}.csv", f"{base}-reports.csv"
 
 
 def workbook_of(report: QuotaReport) -> Workbook:
     """The year's workbook (written by wenming.publish.workbook): the matrix (status cells coloured), the
     counted reports, and what it is."""
     matrix = matrix_rows(report)
+    workbook, matrix_csv, counted_csv = download_names(report.year)
     return Workbook(
-        created=datetime.datetime.combine(report.as_of, datetime.time()),
+        name=workbook, created=datetime.datetime.combine(report.as_of, datetime.time()),
         fills={label: STATUS_FILLS[status] for status, label in STATUS_LABELS.items()},
         tables=[Table("指标矩阵", matrix, fill_columns=frozenset(i for i, name in enumerate(matrix[0])
-                                                             if name.endswith("状态"))),
-                Table("计入报道", counted_rows(report)),
+                                                             if name.endswith("状态")), csv_name=matrix_csv),
+                Table("计入报道", counted_rows(report), csv_name=counted_csv),
                 Table("说明", [["年度", report.year], ["数据截至", report.as_of.isoformat()],
                                ["依据", report.rules.source or ""]], header=False)])
 
