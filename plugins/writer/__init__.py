@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import os
 
 from pelican import signals
 from pelican.utils import set_date_tzinfo
@@ -46,12 +45,8 @@ class SiteWriter(PaginatingWriter, IncrementalWriter):
             parts = [self.cache.site_keys.shell, "feed", path, str(url), feed_type, str(feed_title),
                      str(context.get(_EMPTY_FEED_UPDATED))]
             self.digests.collect(list(shown), parts, front_matter=True)
-            key = hashlib.sha1("\n".join(parts).encode()).hexdigest()
-            previous = self.cache.reuse(path, key, page=False)
-            if previous is not None:
-                self.cache.place_kept(previous, os.path.join(self.output_path, path))
+            if self.cache.keep_file(path, hashlib.sha1("\n".join(parts).encode()).hexdigest(), self.output_path):
                 return None
-            self.cache.pages[path] = (key, ())
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
 
     def _create_new_feed(self, feed_type, feed_title, context):

@@ -236,6 +236,17 @@ class RenderCache:
             os.makedirs(os.path.dirname(target), exist_ok=True)
             link_or_copy(previous, target)
 
+    def keep_file(self, name: str, key: str, site_dir: str) -> bool:
+        """A file no template renders (JSON, a feed, …): the previous build's put in place under ``site_dir``
+        (True) when made from the same inputs, ``key``; else False, and ``key`` recorded for the file that the
+        caller writes now."""
+        previous = self.reuse(name, key, page=False)
+        if previous is not None:
+            self.place_kept(previous, os.path.join(site_dir, name))
+            return True
+        self.pages[name] = (key, ())
+        return False
+
     def write_deferred(self, site_dir: Path) -> int:
         """Write the generated files put off until Pelican was done; returns how many."""
         for name, make in self.deferred:
@@ -398,17 +409,15 @@ def write_generated(writer: Writer, name: str, make: Callable[[], bytes], report
         settled: Settled | None = getattr(writer, "settled", None)
         # a report's own file the build knows unchanged is kept without its key (wenming.build.settled)
         previous = cache.reuse(name, None, page=False) if settled is not None and name in settled.names else None
-        if previous is None:
-            if report is None:
-                parts = [cache.site_keys.shell if reportless else cache.site_keys.site, name]
-            else:
-                parts = [cache.site_keys.shell, name, report.front_matter_digest, writer.digests.of(report)]
-            key = hashlib.sha1("\n".join(parts).encode()).hexdigest()
-            previous = cache.reuse(name, key, page=False)
         if previous is not None:
             cache.place_kept(previous, os.path.join(writer.output_path, name))
             return
-        cache.pages[name] = (key, ())
+        if report is None:
+            parts = [cache.site_keys.shell if reportless else cache.site_keys.site, name]
+        else:
+            parts = [cache.site_keys.shell, name, report.front_matter_digest, writer.digests.of(report)]
+        if cache.keep_file(name, hashlib.sha1("\n".join(parts).encode()).hexdigest(), writer.output_path):
+            return
     if defer:
         make = make()  # started now, elsewhere
         if cache is not None:
