@@ -175,3 +175,25 @@ def test_an_added_report_makes_its_towns_feed_and_the_columns_again_and_keeps_th
     assert written == ["feeds/column.atom.xml", "feeds/towns/yanghe-zhen.atom.xml"]
     assert "杨河镇开展新的宣讲" in (site / "feeds/towns/yanghe-zhen.atom.xml").read_text(encoding="utf-8")
     _assert_same_as_full_build(content, site, tmp_path / "fresh")
+
+
+def test_an_added_report_renders_its_own_towns_page_again_and_keeps_the_others(tmp_path):
+    """Town pages show their latest reports, their count and the villages reported from (OWN_LIST_TEMPLATES, plain
+    values in the key): an added report renders its town's page again, even when it is too old to be among the
+    latest (its count changed), and keeps the other towns' pages and the volunteer teams' pages."""
+    from sitekit import make_site, news, write_news
+    content = make_site(tmp_path, {f"r{i}.md": news(title=f"杨河镇开展第{i}次宣讲", slug=f"r{i}", units="杨河镇",
+                                                    date=f"2022-05-{i + 10:02d}") for i in range(12)})
+    write_news(content, "c0.md", news(title="城北街道开展宣讲", slug="c0", units="城北街道", date="2022-05-01"))
+    output = tmp_path / "output"
+    site = build(content, output).site_dir
+    pages = sorted([*(site / "towns").rglob("index.html"), *(site / "volunteers").rglob("index.html")])
+    assert site / "towns/yanghe-zhen/index.html" in pages and site / "volunteers/index.html" in pages
+    before = {path: path.stat().st_ino for path in pages}
+    write_news(content, "old.md", news(title="杨河镇开展早年的宣讲", slug="old", units="杨河镇", date="2022-01-01"))
+    build(content, output)
+    written = sorted(path.relative_to(site).as_posix() for path in pages if path.stat().st_ino != before[path])
+    assert written == ["towns/index.html", "towns/yanghe-zhen/index.html"]
+    town = (site / "towns/yanghe-zhen/index.html").read_text(encoding="utf-8")
+    assert "13 篇" in town and "早年的宣讲" not in town  # counted, not among the latest ten
+    _assert_same_as_full_build(content, site, tmp_path / "fresh")

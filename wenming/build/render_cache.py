@@ -76,9 +76,11 @@ ALWAYS_RENDER = {"home.html"}
 # other reports: their key uses the shell key and their report's front matter, so adding or retitling
 # one report does not render every report page again.
 OWN_REPORT_TEMPLATES = {"article.html"}
-# Lists that are not paginated and show only the reports handed to them and the shell (a month's or a
-# year's archive): keyed the same way, so adding a report renders again only its own month and year.
-OWN_LIST_TEMPLATES = {"period_archives.html"}
+# Pages that are not paginated and show only the reports handed to them, the plain values handed to them
+# (numbers, text, sets of names: see _plain) and the shell (a month's or a year's archive, a town's page with
+# its latest reports and their count, a volunteer team's page with none): keyed the same way, so adding a
+# report renders again only its own month, year and town.
+OWN_LIST_TEMPLATES = {"period_archives.html", "town.html", "towns.html", "volunteers.html", "volunteer_group.html"}
 # Template -> the setting naming its pages that show only the front matter of the reports handed to them
 # (titles, dates, counts), never a summary or body: a year's archive lists its months. Their key has no
 # content digest, so editing a report's body keeps them.
@@ -262,6 +264,22 @@ class RenderCache:
         return html
 
 
+def _plain(value) -> str | None:
+    """A plain value's text for a key (a number, a text, None, or a set, sequence or dict of them; a set's
+    members sorted); None for anything else: reports (keyed by their digests) and objects of the shell."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return repr(value)
+    if isinstance(value, (set, frozenset, list, tuple)):
+        members = [_plain(member) for member in value]
+        if any(member is None for member in members):
+            return None
+        return repr(sorted(members) if isinstance(value, (set, frozenset)) else members)
+    if isinstance(value, dict):
+        entries = [(_plain(key), _plain(member)) for key, member in value.items()]
+        return None if any(None in entry for entry in entries) else repr(sorted(entries))
+    return None
+
+
 class _KeyedTemplate:
     """Stands in for the template of a page that must be rendered: renders it and records its key."""
 
@@ -345,6 +363,8 @@ class IncrementalWriter(Writer):
         ignored = IGNORED_ARGUMENTS | (REPORT_ARGUMENTS if template_name in REPORTLESS_TEMPLATES else set())
         for argument in sorted(set(arguments) - listed - ignored):
             self.digests.collect(arguments[argument], parts, front_matter=own, content=content)
+            if own and (plain := _plain(arguments[argument])) is not None:
+                parts.append(f"{argument}={plain}")
         for _, page in sorted(lists.items()):
             self.digests.collect(page, parts, front_matter=own)
         if TIME_ARGUMENT in arguments:
