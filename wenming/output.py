@@ -43,8 +43,8 @@ def write_bytes(output_dir: str | Path, relative: str, data: bytes) -> Path:
 
 
 def plain_relative(name: str) -> bool:
-    """Whether ``name`` joined to a folder stays inside it for certain: no leading ``/``, no ``\\``, no empty, ``.``
-    or ``..`` part (what Pelican's sanitised_join would find, without its two ``abspath`` calls)."""
+    """Whether ``name`` joined to a folder stays inside it for certain: no leading ``/``, no ``//``, no ``\\``,
+    no ``.`` or ``..`` part (what Pelican's sanitised_join would find, without its two ``abspath`` calls)."""
     return not (name.startswith("/") or "//" in name or "\\" in name
                 or any(part in (".", "..") for part in name.split("/")))
 

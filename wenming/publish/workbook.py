@@ -121,20 +121,27 @@ def start(book: Workbook) -> Callable[[], dict[str, bytes]]:
 
     def wait() -> dict[str, bytes]:
         collector.join()
-        if "files" not in result and "error" not in result:
+        if "files" not in result and "error" not in result:  # the first call: later ones answer the same
             with errors:
-                try:
-                    if process.returncode != 0:
-                        raise ValueError
-                    result["files"] = pickle.loads(result["out"])
-                except (ValueError, EOFError, pickle.UnpicklingError, KeyError):
+                files = _unpickled(result.get("out")) if process.returncode == 0 else None
+                if files is None:
                     result["error"] = (f"writing workbook failed (exit code {process.returncode}): "
                                        f"{stderr_tail(errors)}")
+                else:
+                    result["files"] = files
         if "error" in result:
             raise RuntimeError(result["error"])
         return result["files"]
 
     return wait
+
+
+def _unpickled(data: bytes | None) -> dict[str, bytes] | None:
+    """The files the workbook process wrote to its output, or None when that is not a whole answer."""
+    try:
+        return pickle.loads(data) if data else None
+    except (ValueError, EOFError, pickle.UnpicklingError):
+        return None
 
 
 def main() -> int:
