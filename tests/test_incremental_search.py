@@ -13,9 +13,11 @@ from conftest import run_cli
 from sitekit import make_site, news, write_news
 
 from wenming.build.lock import build_lock
-from wenming.build.pipeline import build
+from wenming.build.pipeline import build, read_and_validate
+from wenming.build.search_stage import search_plan
 from wenming.preview.server import make_server
 from wenming.publish import search_index
+from wenming.publish.search_index import plan_bundles
 
 TOWNS = ["城北街道", "杨河镇", "茶镇"]
 COUNTS = re.compile(r"search index: (\d+) pages in (\d+) bundles \((\d+) built, (\d+) reused\)")
@@ -114,3 +116,80 @@ def test_on_the_command_line_an_edits_pages_go_live_first_and_its_search_bundle_
     assert len(found(page, url, "宣讲活动")) == 12
     again = run_cli("build", *options)
     assert "nothing changed since the last build" in again.stdout, again.stdout
+
+
+def added_report(content, keep_bundles: bool) -> tuple[int, str]:
+    """The number of a 13th report whose page falls into a bundle with room left (``keep_bundles``), or into a
+    full one, which it splits in two; and its title."""
+    plan = search_plan(read_and_validate(content))
+    pages = [page for bundle_pages in plan.values() for page in bundle_pages]
+    reports = [page for page in pages if page.startswith("news/")]
+    others = [page for page in pages if not page.startswith("news/")]
+    number = next(i for i in range(12, 200)
+                  if (plan_bundles([*reports, f"news/r{i}/index.html"], others).keys() == plan.keys()) == keep_bundles)
+    return number, f"{TOWNS[number % 3]}开展第{number}次宣讲活动"
+
+
+def build_seeing_live(content, output, page, url, words: str) -> tuple[dict, list[str]]:
+    """Build as the CMS does (told when the pages are live); what the site and its search showed then."""
+    seen: dict[str, object] = {}
+    messages: list[str] = []
+
+    def live(result) -> None:
+        seen["pages"] = sorted(path.parent.name for path in (output / "site/news").glob("r*/index.html"))
+        seen["found"] = found(page, url, words)
+
+    build(content, output, progress=messages.append, on_live=live)
+    return seen, messages
+
+
+def test_an_added_reports_pages_go_live_before_its_search_bundle_which_follows(sharded, page):
+    """An added report takes an in-place update; a caller told when the pages are live (the CMS) gets them
+    before Pagefind runs: the search still serves the previous bundles then, and finds the report once the
+    build has returned (wenming.build.search_stage)."""
+    content, output, url = sharded
+    number, title = added_report(content, keep_bundles=True)
+    write_news(content, f"r{number}.md", report(number, "宣讲活动正文。\n\n志愿者教老人辨认电信诈骗短信。"))
+    seen, messages = build_seeing_live(content, output, page, url, "电信诈骗")
+    assert any("the search bundles follow once indexed" in message for message in messages), messages
+    assert f"r{number}" in seen["pages"] and seen["found"] == []
+    assert found(page, url, "电信诈骗") == [title]
+    assert len(found(page, url, "宣讲活动")) == 13
+    assert not list(output.glob(".staging-*"))  # its staged bundles moved in, the rest deleted
+    assert "nothing changed since the last build" in "".join(rebuild_messages(content, output))
+
+
+def test_an_added_report_that_splits_a_bundle_is_searchable_as_soon_as_it_is_live(sharded, page):
+    """The search page then names bundles the live site does not have yet: the build indexes them first."""
+    content, output, url = sharded
+    number, title = added_report(content, keep_bundles=False)
+    write_news(content, f"r{number}.md", report(number, "宣讲活动正文。\n\n志愿者教老人辨认电信诈骗短信。"))
+    seen, messages = build_seeing_live(content, output, page, url, "电信诈骗")
+    assert not any("follow once indexed" in message for message in messages), messages
+    assert f"r{number}" in seen["pages"] and seen["found"] == [title]
+    assert len(found(page, url, "宣讲活动")) == 13
+
+
+def test_on_the_command_line_an_added_reports_search_bundle_follows_in_the_background(sharded, page):
+    content, output, url = sharded
+    options = ["--content", str(content), "--output", str(output)]
+    number, title = added_report(content, keep_bundles=True)
+    write_news(content, f"r{number}.md", report(number, "宣讲活动正文。\n\n志愿者教老人辨认电信诈骗短信。"))
+    done = run_cli("build", *options)
+    assert done.returncode == 0, done.stderr
+    assert "the search bundles follow once indexed" in done.stdout, done.stdout
+    assert "once its search bundles are in" in done.stdout
+    assert (output / f"site/news/r{number}/index.html").is_file()
+    with build_lock(output, lambda message: None):
+        pass  # the background step is done
+    assert not list(output.glob(".staging-*"))
+    assert found(page, url, "电信诈骗") == [title]
+    assert len(found(page, url, "宣讲活动")) == 13
+    again = run_cli("build", *options)
+    assert "nothing changed since the last build" in again.stdout, again.stdout
+
+
+def rebuild_messages(content, output) -> list[str]:
+    messages: list[str] = []
+    build(content, output, progress=messages.append)
+    return messages

@@ -11,7 +11,8 @@ from sitekit import make_site, news
 
 from wenming.build.cache import content_relative
 from wenming.build.engine import SiteArticle, SiteArticlesGenerator
-from wenming.build.pipeline import build, search_plan
+from wenming.build.pipeline import build
+from wenming.build.search_stage import search_plan
 
 
 def _summary(archives):

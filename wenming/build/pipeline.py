@@ -11,7 +11,9 @@ the previous site: parsed files and rendered Markdown (site_model), page keys
 (render_cache: unchanged pages are kept, not rendered), image variants
 (images), search bundles (search_index) and the kiosk's pictures, QR codes and
 font subset (publish.kiosk.cache). Search indexing runs in a
-background thread from the moment Pelican has written the pages it indexes.
+background thread from the moment Pelican has written the pages it indexes, or,
+in an update of the live site whose caller does not wait for the search, just
+after the pages are live (wenming.build.search_stage).
 
 When only report bodies changed, ``build`` patches the live site instead (wenming.build.patch).
 """
@@ -52,15 +54,15 @@ from wenming.build.lock import BuildLock, build_lock, in_background
 from wenming.build.patch import PatchState, record_state, try_patch
 from wenming.build.quick_render import LastBuild, forget_rendered_content
 from wenming.build.render_cache import SETTLED, WRITE_ONLY, RenderCache, WriteOnly, content_settled, site_keys
+from wenming.build.search_stage import SearchStage, search_plan
 from wenming.build.settings import pelican_settings
 from wenming.build.settled import Settled, settled_pages
 from wenming.build.side_outputs import SideOutputError
 from wenming.media.images import remember_inspections
-from wenming.model import urls
 from wenming.model.events import reference_moment
 from wenming.model.site import LoadCaches, SiteModel, load_site
 from wenming.publish.kiosk import write_kiosk
-from wenming.publish.search_index import SearchIndexer, SearchIndexError, bundle_urls, plan_bundles
+from wenming.publish.search_index import bundle_urls
 from wenming.source.diagnostics import ContentError, Diagnostic, Diagnostics
 from wenming.source.slugs import known_words, remember_words
 
@@ -191,87 +193,26 @@ def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = Non
     return [r.getMessage() for r in logs.records if r.levelno < logging.ERROR]
 
 
-def search_plan(model: SiteModel) -> dict[str, list[str]]:
-    """The search bundles and their pages: published reports and static pages (the pages marked for search)."""
-    reports = [urls.save_as(item.url) for item in model.published_news]
-    pages = [urls.save_as(page.url) for page in model.pages if page.status == "published"]
-    return plan_bundles(reports, pages)
-
-
-class SearchStage:
-    """The search index of a staged site, built in the background while the site is still being written.
-
-    Each bundle is handed to Pagefind as soon as its last page is written (Pelican's ``content_written``),
-    and the report pages are written bundle by bundle (``write_order``), so the first shard is indexed
-    while the other reports are still being rendered.
-    """
-
-    def __init__(self, model: SiteModel, site_dir: Path, previous_site: Path, cache_dir: Path,
-                 in_place: bool = False) -> None:
-        self.plan = search_plan(model)
-        self._prefix = os.path.join(os.path.realpath(site_dir), "")  # Pelican writes to resolved paths
-        self.indexer = SearchIndexer(site_dir, previous_site if previous_site.is_dir() else None, cache_dir,
-                                     in_place)
-        self.started = False
-        self._bundle_of = {page: bundle for bundle, pages in self.plan.items() for page in pages}
-        self._unwritten = {bundle: len(pages) for bundle, pages in self.plan.items()}
-        self._in_place = in_place
-        self._rewritten: set[str] = set()  # in place: bundles with a page written again (not kept)
-
-    @property
-    def write_order(self) -> dict[str, int]:
-        """Page path -> position of its bundle in the plan: the order to write report pages in."""
-        return {page: position for position, pages in enumerate(self.plan.values()) for page in pages}
-
-    def start(self) -> None:
-        if not self.started:
-            self.started = True
-            self.indexer.start(self.plan, ready=[])
-
-    def page_written(self, path: str, kept: bool = False, **_signal) -> None:
-        """Pelican's ``content_written``; our writer also signals the pages it keeps (``kept``)."""
-        bundle = self._bundle_of.get(path[len(self._prefix):]) if path.startswith(self._prefix) else None
-        if bundle is not None:
-            self._unwritten[bundle] -= 1
-            if self._in_place and not kept:  # in place, kept pages are not staged: only these were written
-                self._rewritten.add(bundle)
-            if self._unwritten[bundle] == 0:
-                self.indexer.mark_ready(bundle, unchanged=self._in_place and bundle not in self._rewritten)
-
-    def pages_settled(self, _writer, paths: list[str], **_signal) -> None:
-        """render_cache.content_settled: pages kept without being keyed."""
-        for path in paths:
-            self.page_written(path, kept=True)
-
-    def all_written(self, *_sender, **_signal) -> None:
-        self.indexer.mark_ready()
-
-    def finish(self) -> str:
-        self.start()
-        try:
-            return self.indexer.wait()
-        except SearchIndexError as exc:
-            raise ContentError([Diagnostic.of("E904", "search", error=exc)]) from exc
-
-    def cancel(self) -> None:
-        if self.started:
-            self.indexer.cancel()
-
-
 def _publish(staged: Path, site: Path, render_cache: RenderCache, kept_images: list[str], search: SearchStage,
-             progress: Progress) -> None:
+             progress: Progress) -> bool:
     """Last stage. A build that staged only its changes (``link_kept`` off) moves them into the live site, unless
-    most pages are new: then, as a build that staged everything, it swaps the whole staged site in."""
+    most pages are new: then, as a build that staged everything, it swaps the whole staged site in. Returns
+    whether the search bundles are still to follow (a deferred search stage's ``finish``)."""
     kept = [*render_cache.pages, *kept_images]  # the files left in the live site, and the staged ones
     changes_only = not render_cache.link_kept
     if changes_only and render_cache.rendered <= render_cache.linked:
         committed = render_cache.committed = commit(staged, site, kept, search.plan, render_cache.previous_commit)
-        progress(f"updated {site} in place: {committed.moved} files replaced or added, {committed.deleted} removed")
-        return
+        progress(f"updated {site} in place: {committed.moved} files replaced or added, {committed.deleted} removed"
+                 + ("; the search bundles follow once indexed" if search.deferred else ""))
+        return search.deferred
+    if search.deferred:  # the whole staged site goes in: with its bundles
+        progress("waiting for the search index")
+        progress(search.wait())
     if changes_only:
         make_whole(staged, site, kept, search.indexer.kept)
     progress(f"swapping into {site.parent}")
     swap_into_place(staged, site)
+    return False
 
 
 _LEFT_FOR_EXIT: list[dict] = []
@@ -346,7 +287,7 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
     timeline = Timeline.of(e for e in model.collections.get("events", []) if e.is_published)
     progress(f"validated {len(model.news)} reports ({len(model.published_news)} published), "
              f"{len(model.pages)} pages, {len(model.registry.units)} units")
-    staging, search = None, None
+    staging, search, searching = None, None, False
     try:  # from here on, a failure must also stop the image variants already under way
         output_dir.mkdir(parents=True, exist_ok=True)
         empty_trash(output_dir)
@@ -358,7 +299,10 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
         in_place = bool(render_cache.previous)  # the live site and its page keys are there: stage only changes
         render_cache.link_kept = not in_place
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
-        search = SearchStage(model, staging / "site", output_dir / "site", cache_dir / "search", in_place)
+        # A caller told when the pages are live (the CMS), or who detaches from what follows (the command line),
+        # has the pages of an in-place update moved in before their search bundles are indexed (search_stage).
+        search = SearchStage(model, staging / "site", output_dir / "site", cache_dir / "search", in_place,
+                             deferred=detach_from is not None or on_live is not None)
         if model.images.start_variants():  # into caches.image_variants
             progress("making image variants in the background")
         progress("generating the public site")
@@ -382,9 +326,10 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
         if render_cache.deferred:
             progress(f"writing {len(render_cache.deferred)} large download(s) made in another process")
             render_cache.write_deferred(staging / "site")
-        progress("waiting for the search index")
-        progress(search.finish())
-        _publish(staging / "site", output_dir / "site", render_cache, kept_images, search, progress)
+        if not search.deferred:
+            progress("waiting for the search index")
+            progress(search.wait())
+        searching = _publish(staging / "site", output_dir / "site", render_cache, kept_images, search, progress)
         for name, _ in OUTPUT_TREES:
             swap_into_place(staging / name, output_dir / name)
     except BaseException:
@@ -393,7 +338,7 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
         model.images.stop_variants(wait=False)
         raise
     finally:
-        if staging is not None:
+        if staging is not None and not searching:
             shutil.rmtree(staging, ignore_errors=True)
     last = LastBuild(model, kept[0], output_dir / "site", cache_dir) if kept else None
     result = BuildResult(output_dir / "site", model, model.diagnostics, last=last)
@@ -418,7 +363,17 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
                          search.plan)
         manifests.save(manifest, None if as_of is not None else timeline.next_change(now))
 
-    if _save_after_live(save_caches, detach_from, progress):
+    def index_then_save() -> None:
+        """The search bundles of the pages now live, if they follow, then the caches (see search_stage)."""
+        if searching:
+            try:
+                progress(search.finish(output_dir / "site"))
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+        save_caches()
+
+    also = ", once its search bundles are in" if searching else ""
+    if _save_after_live(index_then_save, detach_from, progress, also):
         _left_for_exit(locals())
     return result
 
