@@ -5,6 +5,7 @@ them were indexed again."""
 from __future__ import annotations
 
 import re
+import sys
 import threading
 
 import pytest
@@ -18,6 +19,7 @@ from wenming.build.search_stage import search_plan
 from wenming.preview.server import make_server
 from wenming.publish import search_index
 from wenming.publish.search_index import plan_bundles
+from wenming.source.diagnostics import ContentError
 
 TOWNS = ["城北街道", "杨河镇", "茶镇"]
 COUNTS = re.compile(r"search index: (\d+) pages in (\d+) bundles \((\d+) built, (\d+) reused\)")
@@ -187,6 +189,25 @@ def test_on_the_command_line_an_added_reports_search_bundle_follows_in_the_backg
     assert len(found(page, url, "宣讲活动")) == 13
     again = run_cli("build", *options)
     assert "nothing changed since the last build" in again.stdout, again.stdout
+
+
+def test_when_the_search_bundles_that_follow_fail_the_pages_stay_live_and_the_next_build_is_whole(
+        sharded, page, monkeypatch):
+    content, output, url = sharded
+    number, title = added_report(content, keep_bundles=True)
+    write_news(content, f"r{number}.md", report(number, "宣讲活动正文。\n\n志愿者教老人辨认电信诈骗短信。"))
+    monkeypatch.setattr(search_index, "PAGEFIND_COMMAND", [sys.executable, "-m", "pagefind", "--no-such-option"])
+    lived: list = []
+    with pytest.raises(ContentError) as failure:
+        build(content, output, on_live=lived.append)
+    assert len(lived) == 1 and [d.code for d in failure.value.diagnostics] == ["E904"]
+    assert (output / f"site/news/r{number}/index.html").is_file()  # live before the search failed
+    assert not list(output.glob(".staging-*"))
+    monkeypatch.setattr(search_index, "PAGEFIND_COMMAND", None)
+    messages = rebuild_messages(content, output)
+    assert any(message.startswith("swapping into") for message in messages), messages  # a whole build
+    assert found(page, url, "电信诈骗") == [title]
+    assert len(found(page, url, "宣讲活动")) == 13
 
 
 def rebuild_messages(content, output) -> list[str]:

@@ -314,8 +314,8 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
             model.diagnostics.add("W903", "pelican", warning=warning)
         progress(f"generated the site: {render_cache.rendered} pages rendered, {render_cache.linked} unchanged "
                  f"pages kept from the last build (and {render_cache.files_linked} generated files; "
-                 f"{render_cache.settled} of these known unchanged without keys); "
-                 "search indexing has started")
+                 f"{render_cache.settled} of these known unchanged without keys); search indexing "
+                 + ("follows once the pages are live" if search.deferred else "has started"))
         kept_images: list[str] = []
         written, processed = model.images.write_used(staging / "site", live_dir=output_dir / "site" if in_place
                                                       else None, kept=kept_images)
@@ -333,6 +333,7 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
         for name, _ in OUTPUT_TREES:
             swap_into_place(staging / name, output_dir / name)
     except BaseException:
+        searching = False  # nothing follows a failed build: its staged files go
         if search is not None:
             search.cancel()
         model.images.stop_variants(wait=False)
