@@ -11,7 +11,7 @@ import jinja2
 import jinja2.meta
 import yaml
 
-from wenming.build import render_cache, templating
+from wenming.build import page_keys, templating
 from wenming.build.pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,9 +121,9 @@ def _published_reports(content: Path) -> int:
 
 def test_special_templates_name_real_templates():
     templates = {p.name for p in (ROOT / "theme" / "templates").glob("*.html")}
-    assert render_cache.ALWAYS_RENDER <= templates and render_cache.OWN_REPORT_TEMPLATES <= templates
-    assert render_cache.SITE_WIDE_FIRST_PAGES <= templates and render_cache.OWN_LIST_TEMPLATES <= templates
-    assert render_cache.REPORTLESS_TEMPLATES <= templates
+    assert page_keys.ALWAYS_RENDER <= templates and page_keys.OWN_REPORT_TEMPLATES <= templates
+    assert page_keys.SITE_WIDE_FIRST_PAGES <= templates and page_keys.OWN_LIST_TEMPLATES <= templates
+    assert page_keys.REPORTLESS_TEMPLATES <= templates
 
 
 def test_reportless_templates_show_no_report():
@@ -131,7 +131,7 @@ def test_reportless_templates_show_no_report():
     read ``articles`` or ``dates``."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "theme" / "templates"))
     environment.filters.update(templating.JINJA_FILTERS)
-    for name in render_cache.REPORTLESS_TEMPLATES:
+    for name in page_keys.REPORTLESS_TEMPLATES:
         seen, waiting = set(), [name]
         while waiting:
             template = waiting.pop()
@@ -139,7 +139,7 @@ def test_reportless_templates_show_no_report():
                 continue
             seen.add(template)
             tree = environment.parse(environment.loader.get_source(environment, template)[0])
-            assert not jinja2.meta.find_undeclared_variables(tree) & render_cache.REPORT_ARGUMENTS, template
+            assert not jinja2.meta.find_undeclared_variables(tree) & page_keys.REPORT_ARGUMENTS, template
             waiting.extend(t for t in jinja2.meta.find_referenced_templates(tree) if t)
         assert "base.html" in seen
 

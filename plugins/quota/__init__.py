@@ -12,7 +12,8 @@ import json
 from pelican import signals
 from pelican.generators import Generator
 
-from wenming.build.render_cache import OWN_DATA_ARGUMENT, WRITE_ONLY, write_generated
+from wenming.build.page_keys import OWN_DATA_ARGUMENT
+from wenming.build.render_cache import WRITE_ONLY, write_generated
 from wenming.build.settings import MODEL_KEY
 from wenming.media.charts import Bar, bar_chart
 from wenming.metrics.quotas import DEFINITIONS, METRIC_LABELS, STATUS_LABELS, QuotaCalculator, default_as_of

@@ -2,7 +2,7 @@
 
 ``news.json`` lists every published report. At 10,000 reports, making its entries and encoding them again
 took ~0.3 s of a build that added one report. An entry shows the site's shell (the registry's names, the
-URLs: render_cache.SiteKeys.shell) and a few things of its report, so a build takes the encoded entry of every
+URLs: page_keys.SiteKeys.shell) and a few things of its report, so a build takes the encoded entry of every
 report whose few things are those the last build encoded, and encodes the others.
 
 A fragment is found by what its caller says it shows besides the shell (its ``key``, which names the file it

@@ -2,7 +2,7 @@
 
 A full incremental build reads and validates every content file and runs Pelican over every report, even
 when it renders a dozen pages: at 10,000 reports that is ~10 s for a one-paragraph fix. Yet a report's
-body shows in few places (the render cache's keys say which, render_cache.py): its own page, its month's
+body shows in few places (the page keys say which, page_keys.py): its own page, its month's
 archive, its JSON, the feeds it is in (with the column's feed, also the JSON feed and the embeddable list
 of the newest reports), and its search bundle. Lists, counts, quota pages and the home page show front
 matter and summaries only.
@@ -92,7 +92,7 @@ class ReportRecord:
 @dataclasses.dataclass
 class PatchState:
     code: str
-    shell: str  # the build's shell key (render_cache.SiteKeys): code, options, day and every file but reports
+    shell: str  # the build's shell key (page_keys.SiteKeys): code, options, day and every file but reports
     as_of: datetime.date | None
     day: datetime.date
     stamps: dict[str, tuple[int, int]]  # content file -> (size, mtime)

@@ -51,9 +51,10 @@ from wenming.build.exchange import empty_trash, retire_abandoned, swap_into_plac
 from wenming.build.heap import BuildHeap
 from wenming.build.in_place import commit, make_whole
 from wenming.build.lock import BuildLock, build_lock, in_background
+from wenming.build.page_keys import site_keys
 from wenming.build.patch import PatchState, record_state, try_patch
 from wenming.build.quick_render import LastBuild, forget_rendered_content
-from wenming.build.render_cache import SETTLED, WRITE_ONLY, RenderCache, WriteOnly, content_settled, site_keys
+from wenming.build.render_cache import SETTLED, WRITE_ONLY, RenderCache, WriteOnly, content_settled
 from wenming.build.search_stage import SearchStage, search_plan
 from wenming.build.settings import pelican_settings
 from wenming.build.settled import Settled, settled_pages

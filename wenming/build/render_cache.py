@@ -1,52 +1,19 @@
-"""Render only the pages whose inputs changed; hard-link the others from the previous site.
+"""Render only the pages whose inputs changed; keep the others from the previous site.
 
-Every page Pelican writes gets a key, hashed from:
+Every page Pelican writes gets a key (wenming.build.page_keys). When a page's key equals the one recorded for
+the file in the previous build and that file is still in the previous site, it is kept instead of rendered:
+left in the live site, which the build updates in place (wenming.build.in_place), or, when the build swaps a
+whole new tree in, hard-linked into it. A kept file is never written to: Pelican's writer opens new files only,
+and the build replaces files by renaming new ones over them.
 
-* the *site key*: our code, the date options, every content file except the
-  reports (registry, data files, static pages, images: the *shell key*) and
-  every report's validated front matter. Lists, counts and quota pages only
-  depend on these, so any change to them renders them again. Report pages
-  (OWN_REPORT_TEMPLATES) show no other report, so they use the shell key and
-  their own report's front matter instead: adding a report keeps them;
-* the output name and the template;
-* for a page handed OWN_DATA_ARGUMENT (a unit's quota page), only that
-  text besides the shell key and the name;
-* for pages handed ``now`` (activities, projects), which activities had
-  started and ended at that moment (Timeline.state);
-* the *content digests* (summary and body HTML) of the reports the page was
-  handed: its own report, a month's reports, the reports on one page of a
-  paginated list (not for FRONT_MATTER_PAGES, which show no summary or body:
-  a year's archive lists its months' counts and newest titles).
-
-A page of a paginated list (wenming.build.pagination) shows the shell, its
-own reports and its place in the list, nothing else: it is keyed by the shell
-key, its reports' front matter and content, and ListPage.key (an archive
-page's number; the first page's number and the list's length). So adding a
-report renders again only the first page of each list it is in, and a full
-archive page is kept. The first page of a template in SITE_WIDE_FIRST_PAGES
-shows more of the site (the column's sub-column counts): it has the site key.
-
-When a page's key equals the one recorded for the file in the previous build
-and that file is still in the previous site, it is kept instead of rendered:
-left in the live site, which the build updates in place (wenming.build.in_place),
-or, when the build swaps a whole new tree in, hard-linked into it. A kept file is
-never written to: Pelican's writer opens new files only, and the build replaces
-files by renaming new ones over them.
-
-Templates that show report text taken from the shared context rather than
-from their arguments (the home page's latest reports) are in ALWAYS_RENDER.
-A template that shows a report's summary or body must receive the report (or
-a list of them) in its ``write_file`` arguments.
-
-Most kept pages need no key at all: the build knows from the changed files that their
-key is the recorded one (wenming.build.settled). Those are kept without keying, and
-announced in bulk with ``content_settled`` instead of ``content_written``.
+Most kept pages need no key at all: the build knows from the changed files that their key is the recorded one
+(wenming.build.settled). Those are kept without keying, and announced in bulk with ``content_settled`` instead
+of ``content_written``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import hashlib
 import os
 from collections import ChainMap
@@ -59,10 +26,11 @@ from pelican import signals
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from wenming.build.cache import PickledCache, Stamp, Timeline, content_relative
+from wenming.build.cache import PickledCache
 from wenming.build.digests import ReportDigests
 from wenming.build.fragments import Fragments
-from wenming.build.pagination import ListPage, list_pages, page_arguments
+from wenming.build.page_keys import ALWAYS_RENDER, SiteKeys, page_key
+from wenming.build.pagination import ListPage, list_pages
 from wenming.media.images import ImageStore
 from wenming.model.news import NewsItem
 from wenming.output import link_or_copy, plain_relative, write_bytes
@@ -71,35 +39,6 @@ if TYPE_CHECKING:
     from wenming.build.in_place import Committed
 
 SETTING = "WM_RENDER_CACHE"
-ALWAYS_RENDER = {"home.html"}
-# Templates that show their own report and the site shell (registry, pages, navigation) but nothing of
-# other reports: their key uses the shell key and their report's front matter, so adding or retitling
-# one report does not render every report page again.
-OWN_REPORT_TEMPLATES = {"article.html"}
-# Pages that are not paginated and show only the reports handed to them, the plain values handed to them
-# (numbers, text, sets of names: see _plain) and the shell (a month's or a year's archive, a town's page with
-# its latest reports and their count, a volunteer team's page with none): keyed the same way, so adding a
-# report renders again only its own month, year and town.
-OWN_LIST_TEMPLATES = {"period_archives.html", "town.html", "towns.html", "volunteers.html", "volunteer_group.html"}
-# Template -> the setting naming its pages that show only the front matter of the reports handed to them
-# (titles, dates, counts), never a summary or body: a year's archive lists its months. Their key has no
-# content digest, so editing a report's body keeps them.
-FRONT_MATTER_PAGES = {"period_archives.html": "YEAR_ARCHIVE_SAVE_AS"}
-# Paginated templates whose first page shows more than its own list (the column index's sub-column counts).
-SITE_WIDE_FIRST_PAGES = {"index.html"}
-# Arguments Pelican passes that our templates never show (the period archives get every report).
-IGNORED_ARGUMENTS = {"all_articles"}
-# Pelican's direct templates that show no report although Pelican hands them all (``articles``, ``dates``):
-# keyed without those arguments, by the site key and their name (so no build digests every report for them).
-REPORTLESS_TEMPLATES = {"search.html", "404.html"}
-REPORT_ARGUMENTS = {"articles", "dates"}  # what Pelican hands every direct template
-# The argument of pages that show the time (an activity 进行中, the calendar's 今天): their key has the
-# timeline's state at that moment, so a page rendered before an activity started is not reused after.
-TIME_ARGUMENT = "now"
-# The argument of a page that shows the site shell and, besides, only what the argument's text describes
-# (a digest its generator makes of the data the template shows, e.g. one unit's quota): keyed by the
-# shell key and that text, so a report that changes another unit's numbers keeps the page.
-OWN_DATA_ARGUMENT = "page_data"
 CACHE_FILE = "render.pickle"
 # Setting: a WriteOnly, for a build that writes a few of the site's files (wenming.build.patch); None: all.
 WRITE_ONLY = "WM_WRITE_ONLY"
@@ -125,29 +64,6 @@ class WriteOnly:
 
     names: frozenset[str]
     feeds: frozenset[str] = frozenset()
-
-
-@dataclasses.dataclass(frozen=True)
-class SiteKeys:
-    shell: str  # code, dates and every content file except reports: registry, data files, pages, images
-    site: str  # the shell and every report's front matter: what lists, counts and navigation show
-    timeline: Timeline = Timeline()  # for pages handed ``now``: which activities have started and ended
-
-
-def site_keys(stamps: list[Stamp], content_dir: Path, code: str, as_of: datetime.date | None,
-              news: list[NewsItem], timeline: Timeline = Timeline()) -> SiteKeys:
-    """Hashes of every input except report summaries and bodies (see the module docstring), and the
-    timeline of the activities (see TIME_ARGUMENT)."""
-    digest = hashlib.sha256(f"{code}\0as_of={as_of}\0today={datetime.date.today()}\n".encode())
-    relative = content_relative(content_dir)
-    reports = {relative(item.source) for item in news}
-    for relative, size, mtime in stamps:
-        if relative not in reports:
-            digest.update(f"{relative}\0{size}\0{mtime}\n".encode())
-    shell = digest.hexdigest()
-    for item in sorted(news, key=lambda n: n.slug):
-        digest.update(f"{item.source}\0{item.slug}\0{item.front_matter_digest}\n".encode())
-    return SiteKeys(shell, digest.hexdigest(), timeline)
 
 
 def _store(cache_dir: Path) -> PickledCache:
@@ -264,22 +180,6 @@ class RenderCache:
         return html
 
 
-def _plain(value) -> str | None:
-    """A plain value's text for a key (a number, a text, None, or a set, sequence or dict of them; a set's
-    members sorted); None for anything else: reports (keyed by their digests) and objects of the shell."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return repr(value)
-    if isinstance(value, (set, frozenset, list, tuple)):
-        members = [_plain(member) for member in value]
-        if any(member is None for member in members):
-            return None
-        return repr(sorted(members) if isinstance(value, (set, frozenset)) else members)
-    if isinstance(value, dict):
-        entries = [(_plain(key), _plain(member)) for key, member in value.items()]
-        return None if any(None in entry for entry in entries) else repr(sorted(entries))
-    return None
-
-
 class _KeyedTemplate:
     """Stands in for the template of a page that must be rendered: renders it and records its key."""
 
@@ -348,35 +248,7 @@ class IncrementalWriter(Writer):
 
     def page_key(self, template_name: str, name: str, arguments: dict) -> str:
         """The key of page ``name`` rendered from ``template_name`` with these ``write_file`` arguments."""
-        keys = self.cache.site_keys
-        own_data = arguments.get(OWN_DATA_ARGUMENT)
-        if own_data is not None:
-            return hashlib.sha1(f"{keys.shell}\n{template_name}\n{name}\n{own_data}".encode()).hexdigest()
-        lists = list_pages(arguments)
-        if lists:  # a page of a paginated list: its reports and its place in the list
-            own = not (template_name in SITE_WIDE_FIRST_PAGES and any(page.is_first for page in lists.values()))
-        else:
-            own = template_name in OWN_REPORT_TEMPLATES or template_name in OWN_LIST_TEMPLATES
-        parts = [keys.shell if own else keys.site, template_name, name]
-        content = not self._front_matter_page(template_name, name, arguments)
-        listed = set().union(*(page_arguments(list_name) for list_name in lists))
-        ignored = IGNORED_ARGUMENTS | (REPORT_ARGUMENTS if template_name in REPORTLESS_TEMPLATES else set())
-        for argument in sorted(set(arguments) - listed - ignored):
-            self.digests.collect(arguments[argument], parts, front_matter=own, content=content)
-            if own and (plain := _plain(arguments[argument])) is not None:
-                parts.append(f"{argument}={plain}")
-        for _, page in sorted(lists.items()):
-            self.digests.collect(page, parts, front_matter=own)
-        if TIME_ARGUMENT in arguments:
-            parts.append(keys.timeline.state(arguments[TIME_ARGUMENT]))
-        return hashlib.sha1("\n".join(parts).encode()).hexdigest()
-
-    def _front_matter_page(self, template_name: str, name: str, arguments: dict) -> bool:
-        """Whether page ``name`` is one of FRONT_MATTER_PAGES (named by the setting, formatted with the date of
-        its first report, as Pelican names a period archive)."""
-        setting = FRONT_MATTER_PAGES.get(template_name)
-        reports = arguments.get("dates") or ()
-        return bool(setting and reports) and name == self.settings.get(setting, "").format(date=reports[0].date)
+        return page_key(self.cache.site_keys, self.digests, self.settings, template_name, name, arguments)
 
     def _target(self, name: str) -> str:
         """Where Pelican writes ``name``: sanitised_join's answer, without its two ``abspath`` calls for a plain
