@@ -154,15 +154,19 @@ def record_state(cache_dir: Path, model: SiteModel, stamps: list[Stamp], code: s
             in_feeds.setdefault(source, []).append(feed)
     reports: dict[str, ReportRecord] = {}
     months: dict[str, list[str]] = {}
+    archives: dict[tuple[int, int], tuple[str, str]] = {}  # (year, month) -> its month's and year's archive pages
     for item in model.news:
         relative = relative_to_content(item.source)
         if not item.is_published:
             reports[relative] = ReportRecord(item.slug, False)
             continue
-        page, month = urls.save_as(item.url), month_page(settings, item)
+        period = (item.date.year, item.date.month)  # formatting a date is ~9 µs: once a month, not twice a report
+        if period not in archives:
+            archives[period] = (month_page(settings, item), year_page(settings, item))
+        page, (month, year) = urls.save_as(item.url), archives[period]
         reports[relative] = ReportRecord(item.slug, True, item.front_matter_digest, summary_digest(item), page,
-                                         month, year_page(settings, item), bundle_of.get(page, ""),
-                                         tuple(in_feeds.get(relative, ())), _media_digest(item))
+                                         month, year, bundle_of.get(page, ""), tuple(in_feeds.get(relative, ())),
+                                         _media_digest(item))
         months.setdefault(month, []).append(relative)
     referenced = sorted({relative_to_content(report.source) for name, attribute in REPORT_REFERENCES.items()
                          for item in model.collections.get(name, []) for report in getattr(item, attribute)})
