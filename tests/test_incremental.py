@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 import jinja2.meta
 import yaml
+from sitekit import make_site, news, write_news
 
 from wenming.build import page_keys, templating
 from wenming.build.pipeline import build
@@ -159,7 +160,6 @@ def test_a_rebuild_after_the_output_was_removed_renders_everything(tmp_path):
 def test_an_added_report_makes_its_towns_feed_and_the_columns_again_and_keeps_the_others(tmp_path):
     """Feeds are keyed like pages (plugins/writer): the feeds that show the added report are written again, every
     other feed is kept (the same file), and all of them are what a build from scratch makes."""
-    from sitekit import make_site, news, write_news
     towns = ["城北街道", "杨河镇", "茶镇"]
     content = make_site(tmp_path, {f"r{i}.md": news(title=f"{towns[i % 3]}开展第{i}次宣讲", slug=f"r{i}",
                                                     units=towns[i % 3], date=f"2022-05-{i + 1:02d}")
@@ -181,7 +181,6 @@ def test_an_added_report_renders_its_own_towns_page_again_and_keeps_the_others(t
     """Town pages show their latest reports, their count and the villages reported from (OWN_LIST_TEMPLATES, plain
     values in the key): an added report renders its town's page again, even when it is too old to be among the
     latest (its count changed), and keeps the other towns' pages and the volunteer teams' pages."""
-    from sitekit import make_site, news, write_news
     content = make_site(tmp_path, {f"r{i}.md": news(title=f"杨河镇开展第{i}次宣讲", slug=f"r{i}", units="杨河镇",
                                                     date=f"2022-05-{i + 10:02d}") for i in range(12)})
     write_news(content, "c0.md", news(title="城北街道开展宣讲", slug="c0", units="城北街道", date="2022-05-01"))

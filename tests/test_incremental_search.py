@@ -30,9 +30,14 @@ def report(i: int, body: str) -> str:
                 date=f"2022-05-{i + 1:02d}", body=body)
 
 
-def rebuild(content, output) -> tuple[int, int, int]:
+def rebuild_messages(content, output) -> list[str]:
     messages: list[str] = []
     build(content, output, progress=messages.append)
+    return messages
+
+
+def rebuild(content, output) -> tuple[int, int, int]:
+    messages = rebuild_messages(content, output)
     pages, bundles, built, _ = next(map(int, m.groups()) for m in map(COUNTS.search, messages) if m)
     return pages, bundles, built
 
@@ -120,15 +125,16 @@ def test_on_the_command_line_an_edits_pages_go_live_first_and_its_search_bundle_
     assert "nothing changed since the last build" in again.stdout, again.stdout
 
 
-def added_report(content, keep_bundles: bool) -> tuple[int, str]:
-    """The number of a 13th report whose page falls into a bundle with room left (``keep_bundles``), or into a
-    full one, which it splits in two; and its title."""
+def add_report(content, keep_bundles: bool) -> tuple[int, str]:
+    """Write a 13th report whose page falls into a bundle with room left (``keep_bundles``), or into a full one,
+    which it splits in two; returns its number and title. Its body has words no other report has (电信诈骗)."""
     plan = search_plan(read_and_validate(content))
     pages = [page for bundle_pages in plan.values() for page in bundle_pages]
     reports = [page for page in pages if page.startswith("news/")]
     others = [page for page in pages if not page.startswith("news/")]
     number = next(i for i in range(12, 200)
                   if (plan_bundles([*reports, f"news/r{i}/index.html"], others).keys() == plan.keys()) == keep_bundles)
+    write_news(content, f"r{number}.md", report(number, "宣讲活动正文。\n\n志愿者教老人辨认电信诈骗短信。"))
     return number, f"{TOWNS[number % 3]}开展第{number}次宣讲活动"
 
 
@@ -150,8 +156,7 @@ def test_an_added_reports_pages_go_live_before_its_search_bundle_which_follows(s
     before Pagefind runs: the search still serves the previous bundles then, and finds the report once the
     build has returned (wenming.build.search_stage)."""
     content, output, url = sharded
-    number, title = added_report(content, keep_bundles=True)
-    write_news(content, f"r{number}.md", report(number, "宣讲活动正文。\n\n志愿者教老人辨认电信诈骗短信。"))
+    number, title = add_report(content, keep_bundles=True)
     seen, messages = build_seeing_live(content, output, page, url, "电信诈骗")
     assert any("the search bundles follow once indexed" in message for message in messages), messages
     assert f"r{number}" in seen["pages"] and seen["found"] == []
@@ -164,8 +169,7 @@ def test_an_added_reports_pages_go_live_before_its_search_bundle_which_follows(s
 def test_an_added_report_that_splits_a_bundle_is_searchable_as_soon_as_it_is_live(sharded, page):
     """The search page then names bundles the live site does not have yet: the build indexes them first."""
     content, output, url = sharded
-    number, title = added_report(content, keep_bundles=False)
-    write_news(content, f"r{number}.md", report(number, "宣讲活动正文。\n\n志愿者教老人辨认电信诈骗短信。"))
+    number, title = add_report(content, keep_bundles=False)
     seen, messages = build_seeing_live(content, output, page, url, "电信诈骗")
     assert not any("follow once indexed" in message for message in messages), messages
     assert f"r{number}" in seen["pages"] and seen["found"] == [title]
@@ -175,8 +179,7 @@ def test_an_added_report_that_splits_a_bundle_is_searchable_as_soon_as_it_is_liv
 def test_on_the_command_line_an_added_reports_search_bundle_follows_in_the_background(sharded, page):
     content, output, url = sharded
     options = ["--content", str(content), "--output", str(output)]
-    number, title = added_report(content, keep_bundles=True)
-    write_news(content, f"r{number}.md", report(number, "宣讲活动正文。\n\n志愿者教老人辨认电信诈骗短信。"))
+    number, title = add_report(content, keep_bundles=True)
     done = run_cli("build", *options)
     assert done.returncode == 0, done.stderr
     assert "the search bundles follow once indexed" in done.stdout, done.stdout
@@ -194,8 +197,7 @@ def test_on_the_command_line_an_added_reports_search_bundle_follows_in_the_backg
 def test_when_the_search_bundles_that_follow_fail_the_pages_stay_live_and_the_next_build_is_whole(
         sharded, page, monkeypatch):
     content, output, url = sharded
-    number, title = added_report(content, keep_bundles=True)
-    write_news(content, f"r{number}.md", report(number, "宣讲活动正文。\n\n志愿者教老人辨认电信诈骗短信。"))
+    number, title = add_report(content, keep_bundles=True)
     monkeypatch.setattr(search_index, "PAGEFIND_COMMAND", [sys.executable, "-m", "pagefind", "--no-such-option"])
     lived: list = []
     with pytest.raises(ContentError) as failure:
@@ -209,8 +211,3 @@ def test_when_the_search_bundles_that_follow_fail_the_pages_stay_live_and_the_ne
     assert found(page, url, "电信诈骗") == [title]
     assert len(found(page, url, "宣讲活动")) == 13
 
-
-def rebuild_messages(content, output) -> list[str]:
-    messages: list[str] = []
-    build(content, output, progress=messages.append)
-    return messages

@@ -201,14 +201,16 @@ def _publish(staged: Path, site: Path, render_cache: RenderCache, kept_images: l
     whether the search bundles are still to follow (a deferred search stage's ``finish``)."""
     kept = [*render_cache.pages, *kept_images]  # the files left in the live site, and the staged ones
     changes_only = not render_cache.link_kept
-    if changes_only and render_cache.rendered <= render_cache.linked:
-        committed = render_cache.committed = commit(staged, site, kept, search.plan, render_cache.previous_commit)
-        progress(f"updated {site} in place: {committed.moved} files replaced or added, {committed.deleted} removed"
-                 + ("; the search bundles follow once indexed" if search.deferred else ""))
-        return search.deferred
-    if search.deferred:  # the whole staged site goes in: with its bundles
+    in_place = changes_only and render_cache.rendered <= render_cache.linked
+    searching = in_place and search.deferred
+    if not searching:  # the bundles go in with the pages
         progress("waiting for the search index")
         progress(search.wait())
+    if in_place:
+        committed = render_cache.committed = commit(staged, site, kept, search.plan, render_cache.previous_commit)
+        progress(f"updated {site} in place: {committed.moved} files replaced or added, {committed.deleted} removed"
+                 + ("; the search bundles follow once indexed" if searching else ""))
+        return searching
     if changes_only:
         make_whole(staged, site, kept, search.indexer.kept)
     progress(f"swapping into {site.parent}")
@@ -327,9 +329,6 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
         if render_cache.deferred:
             progress(f"writing {len(render_cache.deferred)} large download(s) made in another process")
             render_cache.write_deferred(staging / "site")
-        if not search.deferred:
-            progress("waiting for the search index")
-            progress(search.wait())
         searching = _publish(staging / "site", output_dir / "site", render_cache, kept_images, search, progress)
         for name, _ in OUTPUT_TREES:
             swap_into_place(staging / name, output_dir / name)
