@@ -4,11 +4,12 @@ preview and publishing to the live site (real app, real git repository, real bui
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 
 from bs4 import BeautifulSoup
-from cmskit import PASSWORD, git, make_cms_site
+from cmskit import PASSWORD, git, make_cms_site, report
 from fastapi.testclient import TestClient
 from PIL import Image
 
@@ -214,6 +215,43 @@ def test_lists_filter_and_hide_other_units_drafts(tmp_path):
     queue = site.client.get("/api/news", headers=site.login("reviewer"), params={"status": "review"}).json()
     assert {item["slug"] for item in queue["items"]} == {"chengbei-review", "yanghe-review"}
     assert queue["counts"] == {"draft": 2, "review": 2, "published": 2}
+
+
+def test_lists_follow_files_changed_beside_the_cms_and_the_registry(tmp_path):
+    """A list request reuses the folder listings and each entry's units and date from the last one: what git or a
+    text editor changes beside the CMS must still show in the next list."""
+    site = make_cms_site(tmp_path)
+    reviewer, chengbei = site.login("reviewer"), site.login("chengbei")
+
+    def listing(headers: dict) -> dict:
+        return site.client.get("/api/news", headers=headers, params={"per_page": 100}).json()
+
+    news = site.content / "news"
+    long_ago = time.time() - 60
+    for folder in (news, news / "2022", news / "2022/05"):
+        os.utime(folder, (long_ago, long_ago))  # unchanged for a minute: their listings are kept
+    assert listing(reviewer)["counts"] == {"draft": 2, "review": 2, "published": 2}
+    assert listing(reviewer)["total"] == 6
+
+    draft = news / "2022/05/yanghe-draft.md"  # written in place: its folder's time does not change
+    draft.write_text(draft.read_text(encoding="utf-8").replace("status: draft", "status: published"), encoding="utf-8")
+    (news / "2022/05/chengbei-review.md").unlink()
+    (news / "2022/06").mkdir()
+    (news / "2022/06/xincheng-draft.md").write_text(
+        report("新城办草稿", "[新城办]", "draft", "xincheng-draft", date="2022-06-01"), encoding="utf-8")
+    after = listing(reviewer)
+    assert after["counts"] == {"draft": 2, "review": 1, "published": 3}
+    assert {item["slug"] for item in after["items"]} == {
+        "chengbei-draft", "chengbei-published", "yanghe-review", "yanghe-published", "yanghe-draft", "xincheng-draft"}
+    seen = {item["slug"] for item in listing(chengbei)["items"]}
+    assert "yanghe-draft" in seen  # published now: every editor may read it
+    assert "xincheng-draft" not in seen  # a draft of no unit of 城北街道's
+
+    units = site.content / "data/units.yml"
+    units.write_text(units.read_text(encoding="utf-8").replace("aliases: [城北, 城北办]", "aliases: [城北, 城北办, 新城办]"),
+                     encoding="utf-8")
+    own = listing(chengbei)["items"]
+    assert [item["slug"] for item in own[:3]] == ["xincheng-draft", "chengbei-draft", "chengbei-published"]
 
 
 def test_preview_renders_the_report_with_the_site_templates(tmp_path):

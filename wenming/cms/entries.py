@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,7 @@ from wenming.cms.repository import file_version
 from wenming.model import urls
 from wenming.schema.base import ContentModel
 from wenming.schema.content import CONTENT_TYPES
-from wenming.source.discovery import content_files
+from wenming.source.discovery import DirectoryScans, content_files
 from wenming.source.frontmatter import FrontMatterError, split_front_matter
 from wenming.source.slugs import file_slug, is_valid_slug
 
@@ -77,8 +78,8 @@ class Entry:
     version: str
     path: Path
 
-    @property
-    def status(self) -> str:
+    @functools.cached_property
+    def status(self) -> str:  # worked out once: a list request counts the statuses of every entry
         return str(self.fields.get("status", "published"))
 
     def public_url(self, kind: Collection) -> str | None:
@@ -162,6 +163,7 @@ class EntryFiles:
         self.content_dir = content_dir.resolve()
         self._parsed: dict[Path, tuple[tuple[int, int], Entry]] = {}  # path -> ((mtime, size), entry)
         self._where: dict[str, dict[str, Path]] = {}  # content folder -> slug -> file, as the last listing found
+        self._scans = DirectoryScans()  # each request lists a collection: its unchanged folders are not read again
         self._lock = threading.Lock()
 
     def folder(self, kind: Collection) -> Path:
@@ -186,7 +188,7 @@ class EntryFiles:
         return entry
 
     def all(self, kind: Collection) -> list[Entry]:
-        entries = [e for e in map(self.entry, content_files(self.folder(kind))) if e is not None]
+        entries = [e for e in map(self.entry, content_files(self.folder(kind), scans=self._scans)) if e is not None]
         where: dict[str, Path] = {}
         for entry in entries:
             where.setdefault(entry.slug, entry.path)  # the first, as find's scan would

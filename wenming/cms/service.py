@@ -5,6 +5,7 @@ a build when the public site changes. The web layer (wenming.cms.app) only trans
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime
 from pathlib import Path
@@ -51,6 +52,8 @@ class ContentService(RegistryFiles):
     def __post_init__(self) -> None:
         self.content_dir = self.content_dir.resolve()
         self.files = EntryFiles(self.content_dir)
+        # collection -> path -> (the entry, the registry, its target, its sort date), as last listed
+        self._listed: dict[str, dict[Path, tuple[Entry, Registry, Target, tuple]]] = {}
 
     # --- permissions -------------------------------------------------------------------------------
     def registry(self) -> Registry:
@@ -98,9 +101,11 @@ class ContentService(RegistryFiles):
         kind_of = collection(name)
         registry = self.registry()
         entries = self.files.all(kind_of)
-        targets = {e.path: self._target(kind_of, e.fields, registry) for e in entries}  # units resolved once
+        facts = self._list_facts(kind_of, entries, registry)
+        targets = {path: fact[2] for path, fact in facts.items()}
         visible = [e for e in entries if allowed(user.role, user.unit, "read", targets[e.path])]
-        counts = {s: sum(1 for e in visible if e.status == s) for s in ("draft", "review", "published")}
+        statuses = collections.Counter(e.status for e in visible)
+        counts = {s: statuses[s] for s in ("draft", "review", "published")}
         if unit:
             wanted = registry.unit(unit)
             name_wanted = wanted.name if wanted else unit
@@ -112,11 +117,24 @@ class ContentService(RegistryFiles):
         if q:
             visible = [e for e in visible if q in str(e.fields.get("title", e.fields.get("name", ""))) or q in e.body]
         own = user.unit
-        visible.sort(key=lambda e: (own not in targets[e.path].units if own else False, _sort_date(e), e.slug))
+        visible.sort(key=lambda e: (own not in targets[e.path].units if own else False, facts[e.path][3], e.slug))
         per_page = max(1, min(per_page, PER_PAGE_MAX))
         start = (max(page, 1) - 1) * per_page
         return {"items": [_summary(kind_of, e, self.content_dir) for e in visible[start:start + per_page]],
                 "total": len(visible), "page": max(page, 1), "per_page": per_page, "counts": counts}
+
+    def _list_facts(self, kind: Collection, entries: list[Entry], registry: Registry) -> dict[Path, tuple]:
+        """Each entry's (entry, registry, target, sort date): its units resolved against the registry and its date
+        read once, and again only when the entry or the registry changed (a list request at 10,000 reports
+        worked them all out, ~0.1 s)."""
+        listed, facts = self._listed.get(kind.name, {}), {}
+        for entry in entries:
+            fact = listed.get(entry.path)
+            if fact is None or fact[0] is not entry or fact[1] is not registry:
+                fact = (entry, registry, self._target(kind, entry.fields, registry), _sort_date(entry))
+            facts[entry.path] = fact
+        self._listed[kind.name] = facts  # the entries no longer there are forgotten
+        return facts
 
     def get(self, user: User, name: str, slug: str) -> dict:
         kind = collection(name)
