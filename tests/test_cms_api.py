@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from wenming.build.pipeline import read_and_validate
-from wenming.cms import entries
+from wenming.cms import checker, entries
 
 NEW_REPORT = {"fields": {"title": "城北街道开展“茶乡微讲堂”进社区活动", "date": "2022-06-01", "units": ["城北街道"],
                          "village": "北关社区"},
@@ -339,10 +339,14 @@ def test_preview_shows_a_photo_no_build_has_published_yet(tmp_path):
 
 
 def test_after_its_first_build_the_server_has_read_every_entry_before_the_first_list(tmp_path, monkeypatch):
+    """… and every report's slug before the first save (whose check asks which earlier report holds its slug)."""
     site = make_cms_site(tmp_path)
     read: list[str] = []
     parse = entries.parse_entry
     monkeypatch.setattr(entries, "parse_entry", lambda path, data: read.append(path.name) or parse(path, data))
+    checked: list[str] = []
+    read_source = checker.read_source
+    monkeypatch.setattr(checker, "read_source", lambda path, *args: checked.append(path.name) or read_source(path, *args))
     site.cms.worker.start()
     site.cms.worker.request()  # as the server does when it starts
     try:
@@ -358,5 +362,13 @@ def test_after_its_first_build_the_server_has_read_every_entry_before_the_first_
         listed = site.client.get("/api/news", headers=site.login("reviewer"))
         assert listed.status_code == 200 and listed.json()["total"] > 0
         assert len(read) == warmed  # the list read no file again
+        assert len(checked) >= reports - 1  # every report but the last one is some report's "earlier" one
+        checked.clear()
+        editor = site.login("yanghe")
+        entry = site.client.get("/api/news/yanghe-review", headers=editor).json()  # the last report in the folder
+        saved = site.client.put("/api/news/yanghe-review", headers=editor, json={
+            "fields": entry["fields"], "body": entry["body"] + "\n\n补充一段。", "version": entry["version"]})
+        assert saved.status_code == 200, saved.text
+        assert checked == []  # the check asked no earlier report for its slug: they were all read while warming
     finally:
         site.cms.worker.stop()

@@ -92,9 +92,11 @@ class ContentService(RegistryFiles):
     # --- reading -----------------------------------------------------------------------------------
     def warm(self) -> None:
         """Read every collection's files once, as the first list request after a start otherwise would (~3.5 s
-        at 10,000 reports); later requests read only the files changed since."""
+        at 10,000 reports), and every report's slug, as the first check of a report would (ContentChecker.warm);
+        later requests read only the files changed since."""
         for kind in COLLECTIONS.values():
             self.files.all(kind)
+        self.checker.warm()
 
     def list(self, user: User, name: str, *, unit: str | None = None, status: str | None = None,
              kind: str | None = None, q: str | None = None, page: int = 1, per_page: int = 20) -> dict:

@@ -6,15 +6,12 @@ import functools
 import os
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 from wenming.source.diagnostics import Diagnostics
 
 CONTENT_SUFFIXES = (".md", ".markdown")
 SKIPPED_PREFIX = "_"  # files kept beside the content but not published (templates, notes)
-T = TypeVar("T")
 
 
 def is_content_file(path: Path) -> bool:
@@ -31,88 +28,82 @@ def _path(text: str) -> Path:
 
 class DirectoryScans:
     """Folder listings kept between calls of ``content_files`` by a process that lists the same content again
-    and again (the CMS: every list request at 10,000 reports walked ~200 folders and sorted 10,000 paths,
-    ~0.2 s). A folder's listing is reused while its modification time is the one it had when it was listed:
-    adding, removing or renaming a file or folder in it changes that time. As git does for its index ("racily
-    clean" entries), a listing is trusted only if the folder's time was already RACY_NS old when it was read:
-    the clock that stamps folders ticks coarsely, so a change in the same tick as an earlier one could leave
-    the time as it was. A changed file keeps its name: its content is the caller's to check (EntryFiles)."""
+    and again (the CMS: every list request and every check of a report at 10,000 reports walked ~200 folders
+    and sorted 10,000 paths, ~0.15 s). A folder's listing is reused while its modification time is the one it
+    had when it was listed: adding, removing or renaming a file or folder in it changes that time. As git does
+    for its index ("racily clean" entries), a listing is trusted only if the folder's time was already RACY_NS
+    old when it was read: the clock that stamps folders ticks coarsely, so a change in the same tick as an
+    earlier one could leave the time as it was. A changed file keeps its name: its content is the caller's to
+    check (EntryFiles, ContentChecker)."""
 
     RACY_NS = 2_000_000_000
+    _FOLDER, _CONTENT, _SET_ASIDE = 0, 1, 2
 
     def __init__(self) -> None:
-        self._known: dict[str, tuple[int, list[str], list[str]]] = {}  # folder -> (mtime, files, subfolders)
-        self._results: dict[tuple, tuple[list, object]] = {}  # (top, make) -> (the walk's folders and times, result)
+        # folder -> (its time, its entries sorted by name: (name, kind, path), Markdown files and subfolders only)
+        self._known: dict[str, tuple[int, list[tuple[str, int, Path | None]]]] = {}
         self._lock = threading.Lock()
 
-    def _scan(self, folder: str) -> tuple[int | None, list[str], list[str]]:
-        """(the folder's time if its listing is trusted, else None; the names of its files; of its subfolders,
-        symbolic links not included, as os.walk by default)."""
+    def files(self, top: str) -> tuple[list[Path], list[Path]]:
+        """(the content files, the Markdown files set aside with ``_``) under ``top``, each in content_files'
+        order: sorted part by part, as Path objects sort (a folder's files and subfolders by name, each subfolder
+        at its name's place)."""
+        content: list[Path] = []
+        set_aside: list[Path] = []
+        self._collect(top, content, set_aside)
+        return content, set_aside
+
+    def _collect(self, folder: str, content: list[Path], set_aside: list[Path]) -> None:
+        for name, kind, path in self._entries(folder):
+            if kind == self._FOLDER:
+                self._collect(os.path.join(folder, name), content, set_aside)
+            else:
+                (content if kind == self._CONTENT else set_aside).append(path)
+
+    def _entries(self, folder: str) -> list[tuple[str, int, Path | None]]:
         try:
             mtime = os.stat(folder).st_mtime_ns
         except OSError:
-            return None, [], []
+            return []
         with self._lock:
             known = self._known.get(folder)
         if known is not None and known[0] == mtime:
-            return mtime, known[1], known[2]
+            return known[1]
         read_at = time.time_ns()
-        files, folders = [], []
+        entries: list[tuple[str, int, Path | None]] = []
         try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if not entry.is_dir():
-                        files.append(entry.name)
-                    elif not entry.is_symlink():
-                        folders.append(entry.name)
+            with os.scandir(folder) as found:
+                for entry in found:
+                    name = entry.name
+                    if entry.is_dir():
+                        if not entry.is_symlink():  # as os.walk by default
+                            entries.append((name, self._FOLDER, None))
+                    elif name.endswith(CONTENT_SUFFIXES):
+                        path = _path(os.path.join(folder, name))
+                        if is_content_file(path):
+                            entries.append((name, self._CONTENT, path))
+                        elif name.startswith(SKIPPED_PREFIX):
+                            entries.append((name, self._SET_ASIDE, path))
         except OSError:
-            return None, [], []
-        trusted = read_at - mtime > self.RACY_NS
+            return []
+        entries.sort()
         with self._lock:
-            if trusted:
-                self._known[folder] = (mtime, files, folders)
+            if read_at - mtime > self.RACY_NS:
+                self._known[folder] = (mtime, entries)
             else:
                 self._known.pop(folder, None)
-        return mtime if trusted else None, files, folders
-
-    def listing(self, top: str, make: Callable[[list[tuple[str, list[str]]]], T]) -> T:
-        """``make`` of the (folder, file names) of ``top`` and every folder below it; its last answer again when
-        every folder was listed as it was then."""
-        walked, times, pending = [], [], [top]
-        while pending:
-            folder = pending.pop()
-            mtime, files, folders = self._scan(folder)
-            walked.append((folder, files))
-            times.append((folder, mtime))
-            pending.extend(os.path.join(folder, name) for name in folders)
-        with self._lock:
-            known = self._results.get((top, make))
-        if known is not None and known[0] == times and None not in (mtime for _, mtime in times):
-            return known[1]
-        result = make(walked)
-        with self._lock:
-            self._results[top, make] = (times, result)
-        return result
-
-
-def _markdown_files(walked: list[tuple[str, list[str]]]) -> tuple[list[Path], list[Path]]:
-    """(the content files, the Markdown files set aside with ``_``) of a walk, each sorted."""
-    found = [_path(path) for path in sorted((os.path.join(root, name) for root, names in walked
-                                             for name in names if name.endswith(CONTENT_SUFFIXES)),
-                                            key=lambda path: path.split(os.sep))]
-    return [p for p in found if is_content_file(p)], [p for p in found if p.name.startswith(SKIPPED_PREFIX)]
+        return entries
 
 
 def content_files(folder: Path, diagnostics: Diagnostics | None = None,
                   scans: DirectoryScans | None = None) -> list[Path]:
     """The content files under ``folder``, sorted; each Markdown file set aside with ``_`` gets a warning.
-    ``scans``: folder listings kept from earlier calls (a long-running process); without, every folder is read."""
+    ``scans``: folder listings kept from earlier calls (a long-running process); without, every folder is read.
+    A directory scan tells files from folders (rglob + is_file would stat each file)."""
     if not folder.is_dir():
         return []
-    # a directory scan tells files from folders (rglob + is_file would stat each file), and paths are sorted
-    # (part by part, as Path objects sort) before they become Path objects (10,000 reports: 0.06 s, not 0.25 s)
-    files, set_aside = (scans or DirectoryScans()).listing(os.fspath(folder), _markdown_files)
+    files, set_aside = (scans or DirectoryScans()).files(os.fspath(folder))
     if diagnostics is not None:
         for path in set_aside:
             diagnostics.add("W401", path, prefix=SKIPPED_PREFIX)
-    return list(files)
+    return files
