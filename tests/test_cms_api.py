@@ -254,6 +254,15 @@ def test_lists_follow_files_changed_beside_the_cms_and_the_registry(tmp_path):
     assert [item["slug"] for item in own[:3]] == ["xincheng-draft", "chengbei-draft", "chengbei-published"]
 
 
+def test_every_request_tells_the_build_worker_that_the_server_is_busy(tmp_path):
+    site = make_cms_site(tmp_path)
+    activity = site.cms.worker.activity
+    time.sleep(0.3)
+    assert activity.idle_for() >= 0.3
+    assert site.client.get("/api/me").status_code == 401  # any request, answered or refused
+    assert activity.idle_for() < 0.3
+
+
 def test_preview_renders_the_report_with_the_site_templates(tmp_path):
     site = make_cms_site(tmp_path)
     site.cms.worker.start()

@@ -199,14 +199,37 @@ def test_what_a_build_left_is_collected_once_the_server_is_quiet(site, worker, m
     assert collections == ["idle"] and len(site.builds) == 2
 
 
-def test_when_the_next_build_would_collect_first_the_worker_collects_at_once(site, worker, monkeypatch):
+def test_the_collection_waits_until_no_request_has_come_for_a_while(site, worker, monkeypatch):
+    """A full collection holds every request for ~1 s at 10,000 reports: it waits for COLLECT_AFTER seconds
+    without a request (the app's middleware counts them in ``worker.activity``)."""
+    from wenming.cms import builds
+    collected = threading.Event()
+    monkeypatch.setattr(builds, "collect_leftovers", collected.set)
+    monkeypatch.setattr(builds, "COLLECT_AFTER", 0.5)
+    worker.activity.begin()  # a request being answered while the build runs
+    worker.request()
+    assert worker.wait_until_live("r1", WAIT)
+    worker.activity.end()
+    busy_until = time.monotonic() + 1.5
+    while time.monotonic() < busy_until:  # a request every 0.1 s: never 0.5 s without one
+        worker.activity.begin()
+        worker.activity.end()
+        time.sleep(0.1)
+        assert not collected.is_set()
+    assert collected.wait(WAIT)
+
+
+def test_when_the_next_build_would_collect_first_the_worker_collects_without_waiting_long(site, worker,
+                                                                                           monkeypatch):
     """With more leftovers than a build carries (wenming.build.heap.collection_due), the collection is not put
-    off until the server is quiet: it runs right after the build, even with another build asked for."""
+    off for long: it runs right after the build when another build is asked for, and after DUE_WAIT seconds at
+    most while requests keep coming."""
     from wenming.cms import builds
     collections: list[int] = []  # how many builds had run when each collection ran
     monkeypatch.setattr(builds, "collect_leftovers", lambda: collections.append(len(site.builds)))
     monkeypatch.setattr(builds, "collection_due", lambda: True)
     monkeypatch.setattr(builds, "COLLECT_AFTER", 60)  # never quiet within the test
+    monkeypatch.setattr(builds, "DUE_WAIT", 0.3)
     site.hold.clear()
     worker.request()
     assert site.started.acquire(timeout=WAIT)

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wenming.cms.accounts import ROLES, AccountStore, Session, User
+from wenming.cms.builds import Activity
 from wenming.cms.entries import COLLECTIONS
 from wenming.cms.errors import CmsError, InvalidEntry, StaleVersion
 from wenming.cms.media import MAX_UPLOAD_BYTES
@@ -107,11 +108,29 @@ def _error(status: int, key: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"detail": detail, "key": key, **extra}, status_code=status)
 
 
+class _Counted:
+    """ASGI middleware telling the build worker's Activity when each request begins and ends."""
+
+    def __init__(self, app, activity: Activity) -> None:
+        self.app, self.activity = app, activity
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.activity.begin()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.activity.end()
+
+
 def create_app(service: ContentService, accounts: AccountStore, *, site_dir: Path | None = None,
                secure_cookies: bool = False) -> FastAPI:
     """The API under /api/; with ``site_dir``, the published site at / (as a web server would serve it)."""
     app = FastAPI(title="西乡县新时代文明实践中心 · 内容管理接口", version="1.0", docs_url=None, redoc_url=None,
                   description="报道、活动、展品、品牌项目、志愿者和单页的编辑、审核与发布。所有消息均为中文。")
+    app.add_middleware(_Counted, activity=service.worker.activity)
 
     @app.exception_handler(InvalidEntry)
     async def invalid_entry(request: Request, exc: InvalidEntry):

@@ -28,7 +28,35 @@ class BuildState:
 
 
 IDLE = BuildState("idle", None, None, [])
-COLLECT_AFTER = 2.0  # seconds without a build request after a build before what it left is collected
+COLLECT_AFTER = 2.0  # seconds without a build asked for and without a request before a build's leftovers are collected
+DUE_WAIT = 30.0  # seconds a collection that the next build would otherwise make waits for such quiet at most
+
+
+class Activity:
+    """When the server last began or finished answering a request (the app's middleware tells it): the worker
+    collects what a build left only once no request has come for a while, since a full collection holds the
+    interpreter, and so every request, for ~1 s at 10,000 reports (measured: the one slow answer of an editor's
+    polls after a publish came during that collection)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._last = time.monotonic()
+
+    def begin(self) -> None:
+        with self._lock:
+            self._in_flight += 1
+            self._last = time.monotonic()
+
+    def end(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            self._last = time.monotonic()
+
+    def idle_for(self) -> float:
+        """Seconds since the last request ended (0 while one is being answered)."""
+        with self._lock:
+            return 0.0 if self._in_flight else time.monotonic() - self._last
 
 
 def _short(revision: str | None) -> str:
@@ -72,6 +100,7 @@ class BuildWorker:
         self._last_success_covers = 0
         self._last_failure_covers = 0
         self._thread: threading.Thread | None = None
+        self.activity = Activity()
 
     def start(self) -> None:
         """Start the worker thread (requests made before start are built then)."""
@@ -139,14 +168,21 @@ class BuildWorker:
             with self._changed:
                 self._finish(outcome)
                 self._changed.notify_all()
-                # What the build left is collected once the server is quiet: a full collection of the heap
-                # (~0.9 s at 10,000 reports) holds the interpreter, so the editors who poll for the build
-                # would wait for it to see their publish live. A build asked for meanwhile starts without it
-                # (wenming.build.heap carries one build's leftovers into the next); when the next build would
-                # have to collect first, the collection is not put off.
+                # What the build left is collected once the server is quiet (no build asked for, no request
+                # for COLLECT_AFTER seconds): a full collection of the heap (~1 s at 10,000 reports) holds the
+                # interpreter, so every request would wait for it. A build asked for meanwhile starts without
+                # it (wenming.build.heap carries one build's leftovers into the next). When the next build would
+                # have to collect first, the collection waits for quiet DUE_WAIT seconds at most, and not for a
+                # build asked for.
                 due = collection_due()
-                if not due:
-                    self._changed.wait_for(lambda: self._pending or self._stopping, timeout=COLLECT_AFTER)
+                give_up = time.monotonic() + DUE_WAIT
+                while not self._pending and not self._stopping:
+                    wait = COLLECT_AFTER - self.activity.idle_for()
+                    if due:
+                        wait = min(wait, give_up - time.monotonic())
+                    if wait <= 0:
+                        break
+                    self._changed.wait(wait)
                 quiet = not self._pending and not self._stopping
             if quiet or due:
                 collect_leftovers()
