@@ -64,6 +64,20 @@ def test_returning_needs_a_comment_which_goes_into_the_history(tmp_path):
     assert site.client.post("/api/news/chengbei-review/publish", headers=reviewer).status_code == 200
 
 
+def test_a_new_entry_gets_a_free_slug_and_a_slug_asked_for_must_be_free(tmp_path):
+    site = make_cms_site(tmp_path)
+    editor = site.login("chengbei")
+    first = site.client.post("/api/news", headers=editor, json=NEW_REPORT)
+    second = site.client.post("/api/news", headers=editor, json=NEW_REPORT)  # the same day and unit
+    assert first.status_code == second.status_code == 201, second.text
+    assert second.json()["slug"] == first.json()["slug"] + "-2"
+    assert second.json()["fields"]["title"] == NEW_REPORT["fields"]["title"] and second.json()["status"] == "draft"
+    commits = len(site.commits())
+    taken = site.client.post("/api/news", headers=editor, json={**NEW_REPORT, "slug": "chengbei-published"})
+    assert taken.status_code == 409 and taken.json()["key"] == "cms.slug_taken"
+    assert len(site.commits()) == commits  # nothing written
+
+
 def test_a_transition_from_the_wrong_status_is_a_conflict(tmp_path):
     site = make_cms_site(tmp_path)
     response = site.client.post("/api/news/chengbei-published/submit", headers=site.login("reviewer"))

@@ -219,17 +219,16 @@ def test_the_collection_waits_until_no_request_has_come_for_a_while(site, worker
     assert collected.wait(WAIT)
 
 
-def test_when_the_next_build_would_collect_first_the_worker_collects_without_waiting_long(site, worker,
-                                                                                           monkeypatch):
+def test_when_the_next_build_would_collect_first_the_worker_collects_at_once(site, worker, monkeypatch):
     """With more leftovers than a build carries (wenming.build.heap.collection_due), the collection is not put
-    off for long: it runs right after the build when another build is asked for, and after DUE_WAIT seconds at
-    most while requests keep coming."""
+    off until the server is quiet: it runs right after the build, even with another build asked for or
+    requests coming."""
     from wenming.cms import builds
     collections: list[int] = []  # how many builds had run when each collection ran
     monkeypatch.setattr(builds, "collect_leftovers", lambda: collections.append(len(site.builds)))
     monkeypatch.setattr(builds, "collection_due", lambda: True)
     monkeypatch.setattr(builds, "COLLECT_AFTER", 60)  # never quiet within the test
-    monkeypatch.setattr(builds, "DUE_WAIT", 0.3)
+    worker.activity.begin()  # and a request being answered all along
     site.hold.clear()
     worker.request()
     assert site.started.acquire(timeout=WAIT)
