@@ -201,3 +201,21 @@ def test_control_character_in_hall_yml_is_an_error(content):
     assert [d.format() for d in diagnostics.items] == [
         "content/data/hall.yml:2: error[E030]: intro: contains the control character U+0085, "
         "which is not allowed in text; delete it"]
+
+
+# --- d. a file with a personal number is still checked through ------------------------------------------------
+
+def test_a_report_with_a_phone_number_gets_its_other_mistakes_listed_in_the_same_run(content, tmp_path):
+    """Staff fix what one run lists; a report refused for a phone number was not resolved further, so its misspelt
+    unit and its missing picture came only after the number was removed."""
+    body = "联系电话：13912345678。\n\n![合影](images/2022/no-such.jpg)\n\n再来一个控制字符\x07。"
+    write_news(content, "2022/report.md", news(units="城北街到", body=body))
+    messages = check(content)
+    codes = sorted({message.split("error[")[1][:4] for message in messages if ": error[" in message})
+    assert codes == ["E030", "E201", "E301", "E802"], messages
+    assert any("139****5678" in message for message in messages)  # the number is masked in the message too
+    assert any("城北街道" in message and "E201" in message for message in messages)  # the suggestion
+    output = tmp_path / "output"
+    result = run_cli("build", "--content", str(content), "--output", str(output))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert not (output / "site").exists()  # nothing published

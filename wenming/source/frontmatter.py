@@ -111,15 +111,15 @@ def parse_source(path: Path, text: str, model: type[ContentModel], diagnostics: 
         return None
     doc = parsed.meta
     warn_unknown_keys(diagnostics, path, doc, model, doc.data)
-    found_private = report_private_values(diagnostics, path, doc)
-    found_private |= report_private_text(diagnostics, path, parsed.body, parsed.body_first_line, "body")
-    found_control = _report_control_characters(diagnostics, path, parsed.body, parsed.body_first_line)
+    # A personal number or a control character is an error (nothing is published while there is one), yet the
+    # file is checked further: its registry names, pictures and links too, so that one run lists every mistake.
+    report_private_values(diagnostics, path, doc)
+    report_private_text(diagnostics, path, parsed.body, parsed.body_first_line, "body")
+    _report_control_characters(diagnostics, path, parsed.body, parsed.body_first_line)
     try:
         meta = model.model_validate(doc.data)
     except pydantic.ValidationError as exc:
         report_validation_error(diagnostics, path, doc, exc)
-        return None
-    if found_private or found_control:
         return None
     return SourceFile(path, meta, doc, parsed.body, parsed.body_first_line)
 
