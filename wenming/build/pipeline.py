@@ -357,7 +357,7 @@ def _build(content_dir: Path, output_dir: Path, progress: Progress, as_of: datet
         inspections = model.images.inspections()
         if inspections.keys() != inspected.keys():
             inspections_store.save(inspections)
-        existing = {str(content_dir / relative) for relative, _, _ in stamps}
+        existing = caches.found  # the content files' paths as the loader names them (found_files)
         source_store.save({path: entry for path, entry in caches.sources.items() if path in existing})
         if kept:
             record_state(cache_dir, model, stamps, fingerprint, keys.shell, kept[0].settings, render_cache.feeds,
