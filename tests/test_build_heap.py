@@ -82,3 +82,54 @@ def test_a_build_freezes_the_model_and_again_pelicans_contexts(tmp_path, monkeyp
     monkeypatch.setattr(heap.BuildHeap, "loaded", lambda self: (calls.append(gc.get_freeze_count()), original(self)))
     build(make_site(tmp_path), tmp_path / "output")
     assert len(calls) == 2 and calls[1] > calls[0]  # the second freeze comes after more was frozen
+
+
+def test_a_pelican_run_nobody_keeps_is_freed_without_a_full_collection(tmp_path):
+    """generate_site without ``kept`` (the body-edit patch) takes its Pelican run apart: its articles are freed
+    once a young-generation collection has found what rendering left (pages that import macros "with context"),
+    without the full collection that a run's own cycles need, since a build freezes the run before it renders
+    (and then puts it in the oldest generation); with ``kept``, the run stays whole until dismantle_run."""
+    from wenming.build.pipeline import generate_site, read_and_validate
+    from wenming.build.quick_render import dismantle_run
+
+    model = read_and_validate(make_site(tmp_path / "site"))
+    gc.disable()
+    try:
+        articles = _articles_of(lambda: generate_site(model, tmp_path / "a"))
+        gc.collect(1)
+        assert articles and all(article() is None for article in articles)
+        kept: list = []
+        articles = _articles_of(lambda: generate_site(model, tmp_path / "b", kept=kept))
+        gc.collect(1)
+        assert kept[0].context["articles"] and all(article() is not None for article in articles)
+        dismantle_run(kept.pop())
+        gc.collect(1)
+        assert all(article() is None for article in articles)
+    finally:
+        gc.enable()
+
+
+def _articles_of(generate) -> list[weakref.ref]:
+    """Weak references to the articles of the Pelican run ``generate()`` makes, inside a BuildHeap as a build
+    does: frozen once Pelican has made its contexts, in the oldest generation after."""
+    from pelican import signals
+
+    captured: list[weakref.ref] = []
+
+    def capture(generator) -> None:
+        captured.extend(weakref.ref(article) for article in generator.articles)
+
+    with heap.BuildHeap() as build_heap, signals.article_generator_finalized.connected_to(capture), \
+            signals.all_generators_finalized.connected_to(lambda _generators: build_heap.loaded()):
+        generate()
+    return captured
+
+
+def test_a_dismantled_build_no_longer_counts_toward_a_collection(monkeypatch):
+    monkeypatch.setattr(heap, "_leftovers", 2)
+    assert heap.collection_due()
+    heap.dismantled()
+    assert not heap.collection_due()
+    monkeypatch.setattr(heap, "_leftovers", 0)
+    heap.dismantled()
+    assert heap._leftovers == 0  # never below none

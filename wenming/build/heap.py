@@ -9,10 +9,13 @@ ends, when they become ordinary objects again (a long-running CMS frees each bui
 
 What a build leaves in cycles (its Pelican run: ~110,000 objects at 10,000 reports) needs a full collection,
 which walks the whole heap: ~0.9 s in the CMS at 10,000 reports, ~0.6 s of it the objects it keeps between
-builds. The CMS runs it once nobody has asked for a build for a while (wenming.cms.builds). A build asked for
-sooner (a second publish within seconds) does not wait for it: it starts with the last build's leftovers
-uncollected (frozen with its model, and unfrozen with it when it ends), and a build collects first only when
-the leftovers of more than CARRIED builds wait, so they never pile up.
+builds. Unless the run's cycles are broken once nothing renders with it (quick_render.dismantle_run: the CMS
+does so when a newer build replaces the one its previews use, a patch at once): reference counting then frees
+it, and ``dismantled`` takes that build off the count below. The CMS collects once nobody has asked for a
+build or sent a request for a while (wenming.cms.builds). A build asked for sooner (a second publish within
+seconds) does not wait for it: it starts with the last build's leftovers uncollected (frozen with its model,
+and unfrozen with it when it ends), and a build collects first only when the leftovers of more than CARRIED
+builds wait, so they never pile up.
 """
 
 from __future__ import annotations
@@ -59,6 +62,14 @@ def collect_leftovers() -> None:
     if _leftovers:
         gc.collect()
         _leftovers = 0
+
+
+def dismantled() -> None:
+    """One build's Pelican run has had its cycles broken (quick_render.dismantle_run): reference counting frees
+    it, so that build's leftovers no longer count toward a collection. (Called for a run a build does not keep
+    before that build ends: the count then stays one too high until the next collection, never too low.)"""
+    global _leftovers
+    _leftovers = max(0, _leftovers - 1)
 
 
 def collection_due() -> bool:

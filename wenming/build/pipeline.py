@@ -53,7 +53,7 @@ from wenming.build.in_place import commit, make_whole
 from wenming.build.lock import BuildLock, build_lock, in_background
 from wenming.build.page_keys import site_keys
 from wenming.build.patch import PatchState, record_state, try_patch
-from wenming.build.quick_render import LastBuild, forget_rendered_content
+from wenming.build.quick_render import LastBuild, dismantle_run, forget_rendered_content
 from wenming.build.render_cache import SETTLED, WRITE_ONLY, RenderCache, WriteOnly, content_settled
 from wenming.build.search_stage import SearchStage, search_plan
 from wenming.build.settings import pelican_settings
@@ -162,7 +162,6 @@ def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = Non
     Any error Pelican logs (a file it could not process, a template problem)
     fails the build instead of silently producing a partial site.
     """
-    kept = kept if kept is not None else []
     if bundles is None:
         bundles = bundle_urls(search.plan if search is not None else search_plan(model))
     settings = pelican_settings(model, site_dir, cache_dir, bundles, render_cache)
@@ -171,10 +170,27 @@ def generate_site(model: SiteModel, site_dir: Path, cache_dir: Path | None = Non
     settings[WRITE_ONLY] = only
     settings[SIDE_PROCESS] = render_cache is not None and only is None  # a whole build, with its records
     settings[SETTLED] = settled
+    runs: list = []  # the run's articles generator
+    try:
+        warnings = _run_pelican(settings, runs, search)
+    except BaseException:
+        for generator in runs:
+            dismantle_run(generator)
+        raise
+    for generator in runs:
+        if kept is None:  # nobody renders with it again: freed as soon as it is dropped (see dismantle_run)
+            dismantle_run(generator)
+        else:
+            kept.append(generator)
+    return warnings
+
+
+def _run_pelican(settings: dict, runs: list, search: SearchStage | None) -> list[str]:
+    """Pelican over ``settings``; ``runs`` receives its articles generator, even when it fails."""
     with contextlib.ExitStack() as stack:
         logs = stack.enter_context(_captured_pelican_logs())
         stack.enter_context(contextlib.redirect_stdout(stack.enter_context(open(os.devnull, "w"))))
-        stack.enter_context(signals.article_generator_finalized.connected_to(lambda generator: kept.append(generator)))
+        stack.enter_context(signals.article_generator_finalized.connected_to(runs.append))
         if search is not None:  # bundles are indexed as their pages are written; at the latest when all are
             search.start()
             stack.enter_context(signals.content_written.connected_to(search.page_written))

@@ -173,6 +173,8 @@ class BuildWorker:
                 # without it (wenming.build.heap carries one build's leftovers into the next). When the next
                 # build would have to collect first, the collection is not put off: right after this build,
                 # whose publisher has seen it live, rather than at the start of the next, whose publisher waits.
+                # It is seldom due: the build the previews used until now was just taken apart (cms.preview),
+                # and reference counting freed it.
                 due = collection_due()
                 while not due and not self._pending and not self._stopping:
                     wait = COLLECT_AFTER - self.activity.idle_for()

@@ -34,10 +34,13 @@ class Previewer:
         self._lock = threading.Lock()
 
     def update(self, last: LastBuild | None) -> None:
-        """Use what a newer build left (called by the build worker after each good build)."""
+        """Use what a newer build left (called by the build worker after each good build), and take the one it
+        replaces apart (LastBuild.dismantle): under the lock, so no render is using it."""
         if last is not None:
             with self._lock:
-                self._last = last
+                previous, self._last = self._last, last
+                if previous is not None and previous is not last:
+                    previous.dismantle()
 
     def render(self, kind: Collection, path: Path, fields: dict, body: str) -> tuple[str | None, list[Diagnostic]]:
         """(the page's HTML, []) or (None, the diagnostics that keep it from rendering).
