@@ -194,8 +194,10 @@ def test_on_the_command_line_an_added_reports_search_bundle_follows_in_the_backg
     assert "nothing changed since the last build" in again.stdout, again.stdout
 
 
-def test_when_the_search_bundles_that_follow_fail_the_pages_stay_live_and_the_next_build_is_whole(
+def test_when_the_search_bundles_that_follow_fail_the_pages_stay_live_and_the_next_build_indexes_them(
         sharded, page, monkeypatch):
+    """The caches are saved while the bundles are indexed, the manifest only once they are in: after a failure
+    the next build is neither "up to date" nor a patch, and its search stage indexes the bundle again."""
     content, output, url = sharded
     number, title = add_report(content, keep_bundles=True)
     monkeypatch.setattr(search_index, "PAGEFIND_COMMAND", [sys.executable, "-m", "pagefind", "--no-such-option"])
@@ -207,7 +209,44 @@ def test_when_the_search_bundles_that_follow_fail_the_pages_stay_live_and_the_ne
     assert not list(output.glob(".staging-*"))
     monkeypatch.setattr(search_index, "PAGEFIND_COMMAND", None)
     messages = rebuild_messages(content, output)
-    assert any(message.startswith("swapping into") for message in messages), messages  # a whole build
+    assert any(message.startswith("reading and validating") for message in messages), messages  # a full build
+    indexed = [message for message in messages if message.startswith("search index:")]
+    assert len(indexed) == 1 and "(1 built, " in indexed[0], messages
     assert found(page, url, "电信诈骗") == [title]
     assert len(found(page, url, "宣讲活动")) == 13
 
+
+
+def test_the_caches_are_saved_while_the_search_bundles_that_follow_are_indexed(sharded, monkeypatch):
+    """After the pages are live, the next build waits for the search bundles and the saved caches: both at
+    once, then the manifest (which says the site is whole) once the bundles are in."""
+    from wenming.build.cache import ManifestStore
+    from wenming.build.render_cache import RenderCache
+    from wenming.build.search_stage import SearchStage
+
+    content, output, _url = sharded
+    add_report(content, keep_bundles=True)
+    order: list[str] = []
+    saved = threading.Event()
+    finish, save_pages, save_manifest = SearchStage.finish, RenderCache.save, ManifestStore.save
+
+    def finishing(stage, live_site):
+        if not saved.wait(10):  # the caches are not saved until the bundles are in: fail the build
+            raise RuntimeError("the caches were not saved while the search bundles were indexed")
+        order.append("search")
+        return finish(stage, live_site)
+
+    def saving_pages(cache, cache_dir):
+        save_pages(cache, cache_dir)
+        order.append("pages")
+        saved.set()
+
+    monkeypatch.setattr(SearchStage, "finish", finishing)
+    monkeypatch.setattr(RenderCache, "save", saving_pages)
+    monkeypatch.setattr(ManifestStore, "save", lambda store, *args: (order.append("manifest"),
+                                                                     save_manifest(store, *args)))
+    messages: list[str] = []
+    build(content, output, progress=messages.append, on_live=lambda _result: None)
+    assert any("the search bundles follow once indexed" in message for message in messages), messages
+    assert order == ["pages", "search", "manifest"]
+    assert "nothing changed since the last build" in "".join(rebuild_messages(content, output))
