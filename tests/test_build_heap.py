@@ -33,6 +33,7 @@ def test_a_build_starts_with_one_builds_leftovers_uncollected_and_collects_befor
     """The leftovers of one build are carried into the next (which need not wait for a full collection), and
     freed once it ends; a build that finds more than CARRIED builds' leftovers collects them first."""
     monkeypatch.setattr(heap, "_leftovers", 0)
+    monkeypatch.setattr(heap, "_dismantled", 0)
     with heap.BuildHeap() as build_heap:
         build_heap.loaded()
         first = cycle()  # garbage made while rendering, left for a full collection
@@ -125,11 +126,19 @@ def _articles_of(generate) -> list[weakref.ref]:
     return captured
 
 
-def test_a_dismantled_build_no_longer_counts_toward_a_collection(monkeypatch):
+def test_a_dismantled_build_no_longer_counts_toward_a_collection_until_many_were(monkeypatch):
     monkeypatch.setattr(heap, "_leftovers", 2)
+    monkeypatch.setattr(heap, "_dismantled", 0)
     assert heap.collection_due()
     heap.dismantled()
     assert not heap.collection_due()
     monkeypatch.setattr(heap, "_leftovers", 0)
     heap.dismantled()
     assert heap._leftovers == 0  # never below none
+    for _ in range(heap.CARRIED_DISMANTLED - 3):
+        heap.dismantled()
+    assert not heap.collection_due()
+    heap.dismantled()  # what CARRIED_DISMANTLED dismantled builds left (template environments) is collected
+    assert heap.collection_due()
+    heap.collect_leftovers()
+    assert not heap.collection_due() and heap._dismantled == 0

@@ -318,6 +318,7 @@ def test_a_build_replaced_by_a_newer_one_is_freed_without_a_garbage_collection(t
     monkeypatch.setattr(builds, "collect_leftovers", lambda: collections.append("worker"))  # no collection at all:
     monkeypatch.setattr(heap, "collect_leftovers", lambda: collections.append("build"))  # only counting frees
     monkeypatch.setattr(heap, "_leftovers", 0)
+    monkeypatch.setattr(heap, "_dismantled", 0)
     site = make_cms_site(tmp_path)
     worker, previewer = site.cms.worker, site.cms.service.previewer
     gc.disable()
