@@ -326,23 +326,26 @@ def test_a_build_replaced_by_a_newer_one_is_freed_without_a_garbage_collection(t
         worker.start()
         worker.request()
         assert worker.wait_until_live(git(site.root, "rev-parse", "HEAD").strip(), timeout=120)
-        run = weakref.ref(_previews_from(previewer, None).articles_generator)
+        current = _previews_from(previewer, None)
         for slug in ("chengbei-review", "yanghe-review"):  # a whole build replaced, then an incremental one
+            run = weakref.ref(current.articles_generator)
+            articles = [weakref.ref(article) for article in current.articles_generator.articles]
+            reports = [weakref.ref(report) for report in current.model.news]
+            assert articles and reports
+            del current
             # Pages rendered with a template that imports macros "with context" leave small cycles, made while
             # rendering: with the collector on, young-generation collections free them soon after. The run
             # itself was frozen during its build, then moved to the oldest generation: only a full collection,
-            # or breaking its cycles, frees it.
+            # or breaking its cycles, frees it (and with it the content model its settings hold).
             gc.collect(1)
-            articles = [weakref.ref(article) for article in run().articles]
-            assert articles
             published = site.client.post(f"/api/news/{slug}/publish", headers=site.login("reviewer"))
             assert published.status_code == 200, published.text
             assert worker.wait_until_live(git(site.root, "rev-parse", "HEAD").strip(), timeout=120)
-            newer = _previews_from(previewer, run)
+            current = _previews_from(previewer, run)
             gc.collect(1)
             assert run() is None and all(article() is None for article in articles), slug
-            run = weakref.ref(newer.articles_generator)
-            del newer
+            assert all(report() is None for report in reports), slug
+        del current
         assert collections == []
         assert not heap.collection_due()  # the next build need not collect first either
         preview = site.client.post("/api/preview/news", headers=site.login("chengbei"), json=NEW_REPORT)

@@ -281,6 +281,7 @@ class SitePelican(Pelican):
         finally:
             if self._side is not None:
                 self._side.abandon()
+                self._side.release()
 
     def _get_writer(self):
         """Pelican asks for its writer once, when every context is made and just before the output: the moment

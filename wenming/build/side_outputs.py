@@ -108,6 +108,7 @@ class SideOutputs:
         self._context, self._writer, self._cache = context, writer, cache
         self._joined = False
         self._help: _Helper | None = None
+        self._patched: list = []  # the generators whose generate_output start replaced
 
     @classmethod
     def start(cls, generators: list, writer, context: dict) -> SideOutputs | None:
@@ -134,7 +135,17 @@ class SideOutputs:
         for generator in generators:
             if getattr(generator, READS_ALL_OUTPUT, False):
                 generator.generate_output = _after(outputs.join, generator.generate_output)
+        outputs._patched = [*side, *(g for g in generators if getattr(g, READS_ALL_OUTPUT, False))]
         return outputs
+
+    def release(self) -> None:
+        """Once the run is over (joined or abandoned): give the generators their own generate_output back and let
+        go of the side generators. A generator that waits for the child keeps a function that keeps its own
+        bound method, a cycle that would hold every side generator, their settings and so the whole content
+        model until a full garbage collection (~85,000 objects a build at 10,000 reports, in the CMS)."""
+        for generator in self._patched:
+            generator.__dict__.pop("generate_output", None)
+        self._patched, self._help = [], None
 
     def join(self) -> None:
         """Write the side generators' output that the child has not taken yet, then wait for the child and take
