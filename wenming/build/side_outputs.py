@@ -132,10 +132,10 @@ class SideOutputs:
         outputs._help = _Helper(queue, [g.generate_output for g in side], writer)
         for generator in side:
             generator.generate_output = _skipped
-        for generator in generators:
-            if getattr(generator, READS_ALL_OUTPUT, False):
-                generator.generate_output = _after(outputs.join, generator.generate_output)
-        outputs._patched = [*side, *(g for g in generators if getattr(g, READS_ALL_OUTPUT, False))]
+        waiting = [g for g in generators if getattr(g, READS_ALL_OUTPUT, False)]
+        for generator in waiting:
+            generator.generate_output = _after(outputs.join, generator.generate_output)
+        outputs._patched = [*side, *waiting]
         return outputs
 
     def release(self) -> None:
