@@ -248,7 +248,7 @@ class ContentService(RegistryFiles):
             title = _title(fields, slug)
             self._commit(user, [Change(path, text.encode("utf-8"))], f"新增{kind.label}：{title}", "create", name, slug)
         # the file just written, not a search for its slug (a new slug is in no listing yet: ~10,000 files looked at)
-        return (self.files.entry(path) or self.files.find(kind, slug)).as_json(kind, self.content_dir)
+        return self.files.entry(path).as_json(kind, self.content_dir)
 
     def update(self, user: User, name: str, slug: str, fields: dict, body: str, version: str) -> dict:
         kind = collection(name)

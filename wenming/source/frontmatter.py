@@ -124,11 +124,9 @@ def parse_source(path: Path, text: str, model: type[ContentModel], diagnostics: 
     return SourceFile(path, meta, doc, parsed.body, parsed.body_first_line)
 
 
-def _report_control_characters(diagnostics: Diagnostics, path: Path, body: str, first_line: int) -> bool:
+def _report_control_characters(diagnostics: Diagnostics, path: Path, body: str, first_line: int) -> None:
     """Report a control character in the Markdown body (tabs and line breaks are fine)."""
     match = CONTROL_CHARACTER.search(body)
-    if match is None:
-        return False
-    diagnostics.add("E030", path, line=first_line + body.count("\n", 0, match.start()), field="body",
-                    char=character_name(match.group()))
-    return True
+    if match is not None:
+        diagnostics.add("E030", path, line=first_line + body.count("\n", 0, match.start()), field="body",
+                        char=character_name(match.group()))

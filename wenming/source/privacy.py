@@ -86,21 +86,16 @@ def _scalars(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
             yield from _scalars(item, loc + (index,))
 
 
-def report_private_values(diagnostics: Diagnostics, path: Path, doc: YamlDocument) -> bool:
-    """Report every ID or mobile number among the values of ``doc``; True when there is one."""
-    found = False
+def report_private_values(diagnostics: Diagnostics, path: Path, doc: YamlDocument) -> None:
+    """Report every ID or mobile number among the values of ``doc``."""
     for loc, text in _scalars(doc.data):
         for finding in scan_text(text):
-            found = True
             finding.report(diagnostics, path, doc.line_of(loc) if loc else None,
                            ".".join(map(str, loc)) or None)
-    return found
 
 
 def report_private_text(diagnostics: Diagnostics, path: Path, text: str, first_line: int = 1,
-                        field: str | None = None) -> bool:
-    """Report every ID or mobile number in ``text`` (starting at ``first_line``); True when there is one."""
-    findings = scan_text(text)
-    for finding in findings:
+                        field: str | None = None) -> None:
+    """Report every ID or mobile number in ``text`` (starting at ``first_line``)."""
+    for finding in scan_text(text):
         finding.report(diagnostics, path, first_line + finding.line_offset, field)
-    return bool(findings)
