@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 # One sample reads /proc/<pid>/smaps_rollup of every process of the build (7-20 ms of kernel time): every
@@ -56,3 +59,39 @@ def timed(command: list[str], cwd: Path | None = None, memory: bool = False) -> 
     if process.returncode != 0:
         raise SystemExit(f"command failed: {' '.join(command)}\n{process.stderr.read()[-3000:]}")
     return elapsed, peak
+
+
+DROP_CACHES = Path("/proc/sys/vm/drop_caches")
+
+
+def settle_file_system(inputs: Iterable[Path]) -> bool:
+    """Before a cold build, give every peer the same kernel caches: write back and drop them (root only), then
+    read ``inputs`` (sources, caches kept, the tools' programs) back in. Returns whether the caches were dropped.
+
+    Why: on this machine's ext4 (no journal), every new inode first asks whether the free inode it takes was
+    deleted in the last 30 s (``recently_deleted``), a lookup in the block device's cached inode tables that
+    grows with what earlier builds and deletions left cached. Creating 20,000 folders and files took 3 s after
+    dropping the caches and 8, 13, 18, 21, 24 s in five repetitions after it (perf: ~60% of the time in
+    ``recently_deleted``/``find_get_block_common``); the same build of one peer varied by half. Both peers
+    make ~53,000 inodes at 10,000 reports, so without this a run measures mostly how much the runs before it
+    deleted."""
+    os.sync()
+    try:
+        DROP_CACHES.write_text("3\n")
+    except OSError:
+        return False
+    for top in inputs:
+        for path in [top] if top.is_file() else top.rglob("*"):
+            try:
+                if path.is_file() and not path.is_symlink():
+                    with path.open("rb") as handle:
+                        while handle.read(1 << 20):
+                            pass
+            except OSError:
+                continue
+    return True
+
+
+def python_inputs() -> list[Path]:
+    """What a Python command of the bench reads besides its content: the interpreter's environment."""
+    return [Path(sys.prefix), Path(sys.base_prefix) / "lib"]

@@ -8,6 +8,10 @@ Hugo + Pagefind (bench/peers/hugo/: the corpus converted untimed, Hugo installed
 missing) makes the same outputs wherever Hugo can; plain Pelican (default theme and settings, bodies only,
 no images) is the second reference.
 
+Before each cold build, of every peer, the kernel's caches are written back and dropped and the build's inputs
+read back in (as root; measure.settle_file_system says why: on this machine's file system, making a file costs
+more the more earlier runs deleted).
+
 Usage: .venv/bin/python bench/run.py [--sizes 1000 10000] [--runs 3] [--without hugo pelican] [--no-memory]
        .venv/bin/python bench/run.py --check   (build a small corpus with Hugo + Pagefind and check its outputs)
 Prints a table of medians. Timings are measured, never asserted.
@@ -36,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus import generate  # noqa: E402
-from measure import timed  # noqa: E402
+from measure import python_inputs, settle_file_system, timed  # noqa: E402
 from peers.hugo import driver as hugo  # noqa: E402
 from peers.hugo.convert import convert  # noqa: E402
 
@@ -44,6 +48,15 @@ from wenming.build.lock import build_lock  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 Timing = tuple[float, int]  # wall seconds, peak KiB (0 unless sampled)
+OUR_CODE = [ROOT / "build.py", ROOT / "wenming", ROOT / "plugins", ROOT / "theme"]
+
+
+def settled(inputs: list[Path]) -> None:
+    """Before a cold build: the same kernel caches for every peer (measure.settle_file_system)."""
+    if not settle_file_system(inputs + python_inputs()) and not getattr(settled, "warned", False):
+        settled.warned = True
+        log("  (not root: the kernel's caches are not dropped before cold builds, so cold timings depend on "
+            "what earlier runs deleted; see bench/measure.py settle_file_system)")
 
 
 def our_build(content: Path, output: Path, memory: bool = False) -> Timing:
@@ -142,6 +155,7 @@ def cold_with_image_cache(content: Path, output: Path) -> Timing:
     shutil.rmtree(output)
     (output / ".cache").mkdir(parents=True)
     kept.rename(output / ".cache" / "images")
+    settled([content, output / ".cache", *OUR_CODE])
     return our_build(content, output)
 
 
@@ -265,6 +279,7 @@ class Results(dict):
 def run_ours(content: Path, output: Path, run: int) -> dict[str, float]:
     shutil.rmtree(output, ignore_errors=True)
     result = Results("ours")
+    settled([content, *OUR_CODE])
     result["cold"] = our_build(content, output)[0]
     result["nochange"] = our_build(content, output)[0]
     result["cold_images_cached"] = cold_with_image_cache(content, output)[0]
@@ -277,11 +292,13 @@ def run_ours(content: Path, output: Path, run: int) -> dict[str, float]:
 def run_hugo(site: Path, content: Path, run: int) -> dict[str, float]:
     hugo.clear(site)
     result = Results("hugo")
+    settled(hugo.inputs(site))
     result["cold"] = hugo_build(site)[0]
     if run == 0:
         log(f"  Hugo + Pagefind outputs checked: {hugo.verify(site)}")
     result["nochange"] = hugo_build(site)[0]
     hugo.clear(site, keep_image_cache=True)
+    settled(hugo.inputs(site))
     result["cold_images_cached"] = hugo_build(site)[0]
     result.edits(hugo_edit_then_add(site, content, run))
     return result
@@ -291,6 +308,7 @@ def run_pelican(plain: Path, content: Path, output: Path, run: int) -> dict[str,
     """Plain Pelican has no images (nothing to cache) and no cache of its own at default settings."""
     shutil.rmtree(output, ignore_errors=True)
     result = Results("pelican")
+    settled([plain])
     result["cold"] = pelican_build(plain, output)[0]
     result["nochange"] = pelican_build(plain, output)[0]
     result.edits(pelican_edit_then_add(plain, content, output, run))

@@ -161,3 +161,34 @@ def test_the_newest_addition_is_dated_after_every_report_in_every_tree(trees, tm
         assert str(meta["date"]) == run.NEWEST_DATE and new in changed
         if "months" in meta:  # Hugo's month term follows the date
             assert meta["months"] == [run.NEWEST_DATE[:7]]
+
+
+def test_cold_builds_start_from_the_same_kernel_caches(tmp_path, monkeypatch):
+    """settle_file_system writes back, asks the kernel to drop its caches, then reads every input back in
+    (missing inputs skipped); where the caches cannot be dropped it says so and reads nothing."""
+    import measure
+
+    inputs = tmp_path / "inputs"
+    (inputs / "sub").mkdir(parents=True)
+    (inputs / "sub" / "a.md").write_text("甲" * 10, encoding="utf-8")
+    program = tmp_path / "program"
+    program.write_bytes(b"\0" * (3 << 20))
+    read: list[str] = []
+    real_open = measure.Path.open
+
+    def recording_open(self, mode="r", *args, **kwargs):
+        if mode == "rb":
+            read.append(self.name)
+        return real_open(self, mode, *args, **kwargs)
+    monkeypatch.setattr(measure.Path, "open", recording_open)
+
+    control = tmp_path / "drop_caches"
+    monkeypatch.setattr(measure, "DROP_CACHES", control)
+    assert measure.settle_file_system([inputs, program, tmp_path / "missing"])
+    assert control.read_text() == "3\n"
+    assert sorted(read) == ["a.md", "program"]
+
+    read.clear()
+    monkeypatch.setattr(measure, "DROP_CACHES", tmp_path / "no-such-folder" / "drop_caches")
+    assert not measure.settle_file_system([inputs, program])
+    assert read == []

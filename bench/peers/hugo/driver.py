@@ -44,6 +44,12 @@ def build_command(site: Path) -> list[str]:
     return ["sh", "-c", f"{hugo} && {pagefind} >/dev/null 2>&1"]
 
 
+def inputs(site: Path) -> list[Path]:
+    """What a build reads: the site's sources and kept caches, and the Hugo program (Pagefind is in the
+    Python environment)."""
+    return [site, Path(shutil.which("hugo") or "hugo")]
+
+
 def clear(site: Path, keep_image_cache: bool = False) -> None:
     """Remove the output and Hugo's caches (all of them, or all but the image variants)."""
     for folder in ("public", "cache") if keep_image_cache else ("public", "cache", "resources"):
