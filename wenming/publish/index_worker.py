@@ -1,4 +1,5 @@
-"""The process that writes search bundles: reads their pages, links page farms and runs Pagefind.
+"""The process that writes search bundles: reads their pages, links page farms and has Pagefind index them
+(one Pagefind service for all the bundles it writes, wenming.publish.pagefind_service).
 
 It runs apart from the build (``python -m wenming.publish.index_worker``, started by
 wenming.publish.search_index.SearchIndexer), so that its thousands of small file operations never wait for
@@ -20,7 +21,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -29,6 +29,7 @@ from pathlib import Path
 
 from wenming.build.discard import discard
 from wenming.output import link_or_copy
+from wenming.publish.pagefind_service import PagefindService, ServiceError, ServiceTimeout
 
 PRIMARY_BUNDLE = "pagefind"  # holds the pagefind.js the search page loads
 SHARDS_DIR = "pagefind-shards"
@@ -44,11 +45,11 @@ class BundleError(RuntimeError):
 
 @dataclasses.dataclass(frozen=True)
 class Config:
-    site_dir: str  # absolute: Pagefind runs in the folder of its page farm and is handed these paths
+    site_dir: str  # absolute: Pagefind is handed these paths
     previous_site_dir: str | None
     in_place: bool  # site_dir holds only the pages written again; the others are in previous_site_dir
     cache_dir: str
-    command: list[str]  # how Pagefind is run
+    command: list[str]  # how Pagefind is run (with ``--service`` added: PagefindService)
     format: str  # part of every digest
     timeout: float  # seconds for one bundle
 
@@ -121,7 +122,7 @@ class BundleWriter:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         _remove_abandoned_farms(self.cache_dir)
         self.previous = previous_bundles(self.previous_site_dir)
-        self.process: subprocess.Popen | None = None
+        self.service = PagefindService(config.command, cwd=str(self.cache_dir))
 
     def _page(self, page: str) -> str:
         """Where page ``page`` is: in ``site_dir``, or (in place) in the previous site when not written again."""
@@ -165,7 +166,7 @@ class BundleWriter:
         return "built", True
 
     def _build(self, bundle: str, pages: list[str], target: Path) -> None:
-        """Run Pagefind over a farm of hard links to just ``pages``, writing the bundle to ``target``."""
+        """Have Pagefind index a farm of hard links to just ``pages``, writing the bundle to ``target``."""
         farm = Path(tempfile.mkdtemp(prefix=f"farm-{os.getpid()}-", dir=self.cache_dir))
         try:
             folders: set[str] = set()
@@ -175,35 +176,22 @@ class BundleWriter:
                     os.makedirs(os.path.join(farm, folder), exist_ok=True)
                     folders.add(folder)
                 link_or_copy(self._page(page), os.path.join(farm, page))
-            command = [*self.config.command, "--site", str(farm), "--output-path", str(target)]
-            self.process = subprocess.Popen(command, cwd=farm, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                            stderr=subprocess.PIPE, text=True, errors="replace")
-            try:
-                stdout, stderr = self.process.communicate(timeout=self.config.timeout)
-            except subprocess.TimeoutExpired:
-                raise BundleError(f"search indexing of {bundle}/ took longer than {self.config.timeout:g} s") from None
-            if self.process.returncode != 0:
-                raise BundleError(f"search indexing of {bundle}/ ({len(pages)} pages) failed "
-                                  f"(exit code {self.process.returncode}): {_pagefind_message(stderr, stdout)}")
+            self.service.index_folder(str(farm), str(target), self.config.timeout)
+        except ServiceTimeout:
+            raise BundleError(f"search indexing of {bundle}/ took longer than {self.config.timeout:g} s") from None
+        except ServiceError as exc:
+            raise BundleError(f"search indexing of {bundle}/ ({len(pages)} pages) failed: {exc}") from None
         except OSError as exc:
             raise BundleError(f"search indexing of {bundle}/ failed: {exc}") from exc
-        finally:
+        except BaseException:  # SIGTERM (SystemExit): end Pagefind before the farm goes
             self.stop()
+            raise
+        finally:
             _discard_farm(farm)
 
     def stop(self) -> None:
-        """End a running Pagefind."""
-        process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            process.kill()
-            process.communicate()
-
-
-def _pagefind_message(stderr: str, stdout: str, lines: int = 12) -> str:
-    """The end of what Pagefind printed about a failure, without its notes on stemming."""
-    text = [line for line in (stderr or stdout).splitlines()
-            if line.strip() and "stemming" not in line and "Search will still work" not in line]
-    return "\n".join(dict.fromkeys(text[-lines:])) or "no message"
+        """End the Pagefind service."""
+        self.service.stop()
 
 
 def _discard_farm(farm: Path) -> None:
@@ -244,6 +232,7 @@ def _terminated(signum, frame) -> None:
 
 def main() -> int:
     signal.signal(signal.SIGTERM, _terminated)
+    writer = None
     try:
         writer = BundleWriter(Config(**json.loads(sys.stdin.readline())))
         for line in sys.stdin:
@@ -256,6 +245,9 @@ def main() -> int:
     except Exception as exc:  # anything else is reported as it is, not as a traceback
         _answer({"error": f"{type(exc).__name__}: {exc}"})
         return 1
+    finally:
+        if writer is not None:
+            writer.stop()
     return 0
 
 

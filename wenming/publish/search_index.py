@@ -19,10 +19,11 @@ page merges in the browser (``pagefind.mergeIndex``):
   overflows, splits it in two). Shards are small so that an edit re-indexes a
   few hundred pages, not thousands.
 
-Each bundle is built by its own Pagefind process, one at a time while the
-build renders and up to WORKERS at a time once its pages are written (memory
-stays that of a shard or two), over a farm of hard links to just its pages
-outside the site. A bundle whose input (page paths and bytes) is unchanged since the
+Each bundle is indexed by a Pagefind service (``pagefind --service``, one per
+worker for all the bundles it writes: wenming.publish.pagefind_service), one at
+a time while the build renders and up to WORKERS at a time once its pages are
+written (memory stays that of a shard or two), over a farm of hard links to
+just its pages outside the site. A bundle whose input (page paths and bytes) is unchanged since the
 previous site is hard-linked from there instead: each bundle records the
 digest of its input in DIGEST_FILE (and of its page paths alone in
 PAGES_FILE). That work is done by a worker process (wenming.publish.index_worker),
@@ -66,16 +67,17 @@ from wenming.publish.index_worker import (  # noqa: F401 (the bundles' layout, r
 from wenming.workers import start_module, stderr_tail
 
 # Most reports in one shard: what an edit costs (Pagefind reads and indexes the whole shard again, about
-# 0.3 s + 2 ms a page of CPU) against how many bundles the search page merges (about 1-2 per SHARD_SIZE
-# reports; each query fetches an index chunk from every bundle: ~300 requests and 2.5-3 s for a first search
-# over 33 bundles at 10,000 reports). 400 rather than 500 keeps 10,000 reports in the same 33 bundles
-# (276-342 pages each) and splits 2,000 into 8 shards of 217-288 instead of 6 of up to 499 pages.
-# Peak memory of a Pagefind run is about 57 MB + 87 KB a page (all 10,000 in one run: 930 MB).
+# 2-3 ms a page of CPU, and ~0.37 s once per worker to start its service) against how many bundles the
+# search page merges (about 1-2 per SHARD_SIZE reports; each query fetches an index chunk from every bundle:
+# ~300 requests and 2.5-3 s for a first search over 33 bundles at 10,000 reports). 400 rather than 500 keeps
+# 10,000 reports in the same 33 bundles (276-342 pages each) and splits 2,000 into 8 shards of 217-288
+# instead of 6 of up to 499 pages. Peak memory of a Pagefind run is about 57 MB + 87 KB a page (all 10,000 in
+# one run: 930 MB); a service that indexed 16 shards of 320 pages one after another held 144 MB.
 SHARD_SIZE = 400
 FORMAT = "wenming-search-1"  # part of every digest: change it to rebuild every bundle
 PAGEFIND_COMMAND: list[str] | None = None  # None: the pagefind[extended] binary (see pagefind_command)
 TIMEOUT = 600  # seconds for one bundle
-WORKERS = 2  # Pagefind processes at once, once the build's pages are all written (each: see above)
+WORKERS = 2  # Pagefind services at once, once the build's pages are all written (each: see above)
 _RANK_BITS = 64
 
 
@@ -84,7 +86,8 @@ class SearchIndexError(RuntimeError):
 
 
 def pagefind_command() -> list[str]:
-    """How Pagefind is run: its extended binary directly (``python -m pagefind`` costs a Python start-up)."""
+    """How Pagefind is run (the index workers add ``--service``): its extended binary directly (``python -m
+    pagefind`` costs a Python start-up)."""
     if PAGEFIND_COMMAND is not None:
         return list(PAGEFIND_COMMAND)
     try:
@@ -159,7 +162,7 @@ class SearchIndexer:
     """
 
     def __init__(self, site_dir: Path, previous_site_dir: Path | None, cache_dir: Path, in_place: bool = False) -> None:
-        # Absolute: Pagefind runs in the folder of its page farm and is handed these paths.
+        # Absolute: Pagefind is handed these paths.
         self.site_dir = Path(site_dir).absolute()
         self.previous_site_dir = Path(previous_site_dir).absolute() if previous_site_dir is not None else None
         if self.previous_site_dir is not None and self.previous_site_dir.resolve() == self.site_dir.resolve():
