@@ -61,6 +61,8 @@ def fake_service(answer: str) -> list[str]:
     ("sys.stdout.write('Note: hello,'); sys.stdout.flush(); time.sleep(60)", ServiceError, "not the service protocol"),
     ("reply({'message_id': message_id, 'payload': {'type': 'Error', 'message': '索引失败'}}); time.sleep(60)",
      ServiceError, "索引失败"),
+    ("reply({'message_id': message_id, 'payload': {'type': 'WriteFiles'}}); time.sleep(60)", ServiceError,
+     "answered 'WriteFiles' to 'NewIndex'"),
     ("sys.stderr.write('error: the page farm is gone\\n'); sys.exit(3)", ServiceError,
      r"(?s)exit code 3: error: the page farm is gone"),
 ])

@@ -45,10 +45,11 @@ class PagefindService:
         the number of pages indexed. Raises ServiceError (the service is stopped then)."""
         deadline = time.monotonic() + timeout
         try:
-            index = self._request({"type": "NewIndex", "config": None}, deadline)["index_id"]
-            pages = self._request({"type": "AddDir", "index_id": index, "path": folder, "glob": None}, deadline)
-            self._request({"type": "WriteFiles", "index_id": index, "output_path": output}, deadline)
-            self._request({"type": "DeleteIndex", "index_id": index}, deadline)
+            index = self._request({"type": "NewIndex", "config": None}, "NewIndex", deadline).get("index_id")
+            pages = self._request({"type": "AddDir", "index_id": index, "path": folder, "glob": None}, "IndexedDir",
+                                  deadline)
+            self._request({"type": "WriteFiles", "index_id": index, "output_path": output}, "WriteFiles", deadline)
+            self._request({"type": "DeleteIndex", "index_id": index}, "DeleteIndex", deadline)
         except ServiceError:
             self.stop()
             raise
@@ -75,7 +76,8 @@ class PagefindService:
                                             stdout=subprocess.PIPE, stderr=self._errors)
         return self.process
 
-    def _request(self, payload: dict, deadline: float) -> dict:
+    def _request(self, payload: dict, answer_type: str, deadline: float) -> dict:
+        """Send one request; its answer, which must be of ``answer_type``."""
         process = self._start()
         self._message_id += 1
         message = {"message_id": self._message_id, "payload": payload}
@@ -91,6 +93,8 @@ class PagefindService:
             body = answer.get("payload") or {}
             if body.get("type") == "Error":
                 raise ServiceError(str(body.get("message") or "an error without a message"))
+            if body.get("type") != answer_type:
+                raise ServiceError(f"answered {str(body.get('type'))[:40]!r} to {payload['type']!r}")
             return body
 
     def _read_answer(self, deadline: float) -> dict:
