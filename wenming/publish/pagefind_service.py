@@ -112,9 +112,12 @@ class PagefindService:
             self._pending += chunk
         encoded, _, self._pending = self._pending.partition(b",")
         try:
-            return json.loads(base64.b64decode(encoded, validate=True))
-        except (binascii.Error, ValueError) as exc:
-            raise ServiceError(f"answered something that is not the service protocol: {encoded[:200]!r}") from exc
+            answer = json.loads(base64.b64decode(encoded, validate=True))
+        except (binascii.Error, ValueError):
+            answer = None
+        if not isinstance(answer, dict):
+            raise ServiceError(f"answered something that is not the service protocol: {encoded[:200]!r}")
+        return answer
 
     def _failure(self) -> ServiceError:
         """The service stopped: its exit code and the end of what it printed."""
