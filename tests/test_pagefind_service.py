@@ -83,3 +83,80 @@ def test_an_answer_to_a_request_given_up_on_is_not_taken_for_the_next(tmp_path):
     service = PagefindService(fake_service(answer), cwd=str(tmp_path))
     with pytest.raises(ServiceError, match="the right answer"):
         service.index_folder(str(tmp_path), str(tmp_path / "out"), 10)
+
+
+def bundle_files(root) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def test_the_service_bundle_is_whole_and_the_same_as_the_command_line_one(tmp_path):
+    """The files come back in the answer (GetFiles) and are written before index_folder returns: Pagefind's own
+    WriteFiles answers before its writes are done (Pagefind issue #1271)."""
+    import subprocess
+
+    folder = folder_of(tmp_path / "a", 5)
+    subprocess.run([*pagefind_command(), "--site", str(folder), "--output-path", str(tmp_path / "cli")],
+                   check=True, capture_output=True, timeout=120)
+    service = PagefindService(pagefind_command(), cwd=str(tmp_path))
+    try:
+        assert service.index_folder(str(folder), str(tmp_path / "service"), 120) == 5
+        written = bundle_files(tmp_path / "service")  # read at once: nothing may still be on its way
+    finally:
+        service.stop()
+    assert written == bundle_files(tmp_path / "cli")
+    assert any(name.startswith("fragment/") for name in written) and "pagefind.js" in written
+
+
+def scripted_service(answers: dict[str, dict]) -> list[str]:
+    """A stand-in service that answers every request by its type from ``answers``."""
+    script = ("import base64, json, sys\n"
+              f"answers = json.loads({json.dumps(answers)!r})\n"
+              "data = b''\n"
+              "while chunk := sys.stdin.buffer.read(1):\n"
+              "    if chunk != b',':\n"
+              "        data += chunk\n"
+              "        continue\n"
+              "    request, data = json.loads(base64.b64decode(data)), b''\n"
+              "    payload = answers[request['payload']['type']]\n"
+              "    answer = {'message_id': request['message_id'], 'payload': payload}\n"
+              "    sys.stdout.buffer.write(base64.b64encode(json.dumps(answer).encode()) + b',')\n"
+              "    sys.stdout.flush()\n")
+    return [sys.executable, "-c", script]
+
+
+@pytest.mark.parametrize("files, message", [
+    ([{"path": "../escaped.js", "content": "eA=="}], "outside the bundle: '../escaped.js'"),
+    ([{"path": "/tmp/escaped.js", "content": "eA=="}], "outside the bundle"),
+    ([{"path": "pagefind.js", "content": "not base64!"}], "'pagefind.js' with content that is not base64"),
+    ([], "without files"),
+])
+def test_files_answered_outside_the_bundle_or_garbled_are_refused(tmp_path, files, message):
+    service = PagefindService(scripted_service({
+        "NewIndex": {"type": "NewIndex", "index_id": 1},
+        "AddDir": {"type": "IndexedDir", "page_count": 1},
+        "GetFiles": {"type": "GetFiles", "files": files},
+        "DeleteIndex": {"type": "DeleteIndex"},
+    }), cwd=str(tmp_path))
+    with pytest.raises(ServiceError, match=message):
+        service.index_folder(str(tmp_path), str(tmp_path / "out" / "bundle"), 30)
+    assert service.process is None
+    assert not (tmp_path / "out" / "escaped.js").exists() and not (tmp_path / "out" / "bundle").exists()
+
+
+def test_a_scripted_bundle_is_written_as_answered(tmp_path):
+    import base64
+
+    service = PagefindService(scripted_service({
+        "NewIndex": {"type": "NewIndex", "index_id": 1},
+        "AddDir": {"type": "IndexedDir", "page_count": 7},
+        "GetFiles": {"type": "GetFiles", "files": [
+            {"path": "pagefind-entry.json", "content": base64.b64encode(b'{"version": "x"}').decode()},
+            {"path": "fragment/zh-cn_1.pf_fragment", "content": base64.b64encode(b"\x1f\x8b\x00").decode()}]},
+        "DeleteIndex": {"type": "DeleteIndex"},
+    }), cwd=str(tmp_path))
+    try:
+        assert service.index_folder(str(tmp_path), str(tmp_path / "out"), 30) == 7
+    finally:
+        service.stop()
+    assert bundle_files(tmp_path / "out") == {"pagefind-entry.json": b'{"version": "x"}',
+                                              "fragment/zh-cn_1.pf_fragment": b"\x1f\x8b\x00"}

@@ -7,6 +7,10 @@ per index worker pays it once. The protocol is the one Pagefind's own Python and
 request is base64 of JSON ``{"message_id": n, "payload": {...}}`` followed by a comma, and so is each answer.
 Pagefind's Python client is asynchronous and polls for answers every 0.1 s, and waits forever when the
 service dies; this one blocks on the pipe with a deadline and reports a dead service with what it printed.
+
+The bundle's files are asked for (GetFiles) and written here, not by the service (WriteFiles): Pagefind
+1.5.2's service answers WriteFiles before its writes are done (it drops its files unflushed, Pagefind issue
+#1271), so a bundle read right after could be empty or cut short.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import base64
 import binascii
 import json
 import os
+import posixpath
 import select
 import subprocess
 import tempfile
@@ -48,8 +53,9 @@ class PagefindService:
             index = self._request({"type": "NewIndex", "config": None}, "NewIndex", deadline).get("index_id")
             pages = self._request({"type": "AddDir", "index_id": index, "path": folder, "glob": None}, "IndexedDir",
                                   deadline)
-            self._request({"type": "WriteFiles", "index_id": index, "output_path": output}, "WriteFiles", deadline)
+            files = self._request({"type": "GetFiles", "index_id": index}, "GetFiles", deadline).get("files")
             self._request({"type": "DeleteIndex", "index_id": index}, "DeleteIndex", deadline)
+            _write_files(files, output)
         except ServiceError:
             self.stop()
             raise
@@ -130,6 +136,28 @@ class PagefindService:
             self._errors.seek(0)
             printed = self._errors.read()[-8000:].decode("utf-8", "replace")
         return ServiceError(f"exit code {code}: {_message(printed)}")
+
+
+def _write_files(files, output: str) -> None:
+    """Write the bundle's files (GetFiles: ``[{"path": relative, "content": base64}]``) under ``output``."""
+    if not isinstance(files, list) or not files:
+        raise ServiceError("answered GetFiles without files")
+    folders: set[str] = set()
+    for file in files:
+        path = file.get("path") if isinstance(file, dict) else None
+        if not isinstance(path, str) or posixpath.isabs(path) or ".." in path.split("/") or not path.strip("/."):
+            raise ServiceError(f"answered a file path outside the bundle: {str(path)[:200]!r}")
+        try:
+            content = base64.b64decode(file.get("content") or "", validate=True)
+        except (binascii.Error, TypeError, ValueError):
+            raise ServiceError(f"answered {path!r} with content that is not base64") from None
+        target = os.path.join(output, *path.split("/"))
+        folder = os.path.dirname(target)
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
+        with open(target, "wb") as handle:
+            handle.write(content)
 
 
 def _message(printed: str, lines: int = 12) -> str:
