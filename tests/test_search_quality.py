@@ -135,6 +135,19 @@ def test_terms_named_in_fields_or_body_are_indexed_whole(dictionary, sample_mode
     assert encode("新时代文明实践站") in codes  # in the body only
 
 
+def test_a_phrase_repeated_in_the_summary_is_indexed_once(dictionary, sample_model):
+    import dataclasses
+
+    report = next(r for r in sample_model.news if r.slug == "20220110-chengnan-chunlian")
+    repeated = dataclasses.replace(report, summary="志愿者写春联。志愿者写春联，城南写春联。")
+    terms = report_terms(repeated, dictionary)
+    text, title = terms.text.split(), terms.title.split()
+    assert len(text) == len(set(text)) and len(title) == len(set(title))
+    assert encode("写春联") in text and encode("志愿者") in text  # the suffix, and the dictionary term
+    for query in ("志愿者写春联", "城南写春联", "春联"):
+        assert matches(query, terms, dictionary), query
+
+
 @pytest.fixture(scope="module")
 def sample_model():
     from wenming.model.site import load_site
