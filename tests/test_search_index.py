@@ -306,6 +306,10 @@ def test_while_pages_are_written_one_worker_indexes_then_two_share_the_rest(tmp_
     for bundle in plan:
         entry = json.loads((site / bundle / "pagefind-entry.json").read_text())
         assert entry["languages"]["zh-cn"]["page_count"] == len(plan[bundle])
+        names = {path.name for path in (site / bundle).iterdir()}
+        assert {"fragment", "index"} <= names and any(name.startswith("wasm.") for name in names)
+        # Pagefind's scripts and styles only in the primary bundle: the others are merged into it
+        assert ("pagefind.js" in names and "pagefind-ui.js" in names) == (bundle == PRIMARY_BUNDLE), names
     assert_farms_removed(tmp_path / "cache")
 
 

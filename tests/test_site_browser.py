@@ -153,6 +153,7 @@ def test_search_spans_every_bundle(page, sharded_site):
     assert link.all_inner_texts() == ["杨河镇开展第10次宣讲活动"]
     assert link.first.get_attribute("href") == "/news/r10/"
     assert any(f"/{holder}/pagefind-entry.json" in r for r in requested), requested
+    assert not any(f"/{holder}/" in r and r.endswith((".js", ".css")) for r in requested), requested
 
     page.goto(url + "search/?q=宣讲活动")
     assert wait_for_results(page) == "找到 13 条结果。"  # twelve reports and the page about us

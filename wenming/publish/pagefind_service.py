@@ -24,6 +24,7 @@ import select
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 
 
 class ServiceError(RuntimeError):
@@ -45,9 +46,11 @@ class PagefindService:
         self._pending = b""
         self._message_id = 0
 
-    def index_folder(self, folder: str, output: str, timeout: float) -> int:
-        """Index every page of ``folder`` (as ``pagefind --site folder``) into a bundle at ``output``; returns
-        the number of pages indexed. Raises ServiceError (the service is stopped then)."""
+    def index_folder(self, folder: str, output: str, timeout: float,
+                     wanted: Callable[[str], bool] = lambda path: True) -> int:
+        """Index every page of ``folder`` (as ``pagefind --site folder``) into a bundle at ``output``, of the
+        bundle's files those ``wanted`` (by path in the bundle); returns the number of pages indexed. Raises
+        ServiceError (the service is stopped then)."""
         deadline = time.monotonic() + timeout
         try:
             index = self._request({"type": "NewIndex", "config": None}, "NewIndex", deadline).get("index_id")
@@ -55,7 +58,7 @@ class PagefindService:
                                   deadline)
             files = self._request({"type": "GetFiles", "index_id": index}, "GetFiles", deadline).get("files")
             self._request({"type": "DeleteIndex", "index_id": index}, "DeleteIndex", deadline)
-            _write_files(files, output)
+            _write_files(files, output, wanted)
         except ServiceError:
             self.stop()
             raise
@@ -138,8 +141,9 @@ class PagefindService:
         return ServiceError(f"exit code {code}: {_message(printed)}")
 
 
-def _write_files(files, output: str) -> None:
-    """Write the bundle's files (GetFiles: ``[{"path": relative, "content": base64}]``) under ``output``."""
+def _write_files(files, output: str, wanted: Callable[[str], bool]) -> None:
+    """Write the bundle's files (GetFiles: ``[{"path": relative, "content": base64}]``) that are ``wanted``
+    under ``output``."""
     if not isinstance(files, list) or not files:
         raise ServiceError("answered GetFiles without files")
     folders: set[str] = set()
@@ -147,6 +151,8 @@ def _write_files(files, output: str) -> None:
         path = file.get("path") if isinstance(file, dict) else None
         if not isinstance(path, str) or posixpath.isabs(path) or ".." in path.split("/") or not path.strip("/."):
             raise ServiceError(f"answered a file path outside the bundle: {str(path)[:200]!r}")
+        if not wanted(path):
+            continue
         try:
             content = base64.b64decode(file.get("content") or "", validate=True)
         except (binascii.Error, TypeError, ValueError):

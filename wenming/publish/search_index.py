@@ -17,7 +17,9 @@ page merges in the browser (``pagefind.mergeIndex``):
   of its path (the shards are the leaves of a binary trie over the hash bits),
   so editing, adding or removing one report changes one shard (or, when it
   overflows, splits it in two). Shards are small so that an edit re-indexes a
-  few hundred pages, not thousands.
+  few hundred pages, not thousands. A shard holds its index only (entry,
+  metadata, WebAssembly, index, fragments, filters), not Pagefind's scripts
+  and styles (index_worker.merged_bundle_file).
 
 Each bundle is indexed by a Pagefind service (``pagefind --service``, one per
 worker for all the bundles it writes: wenming.publish.pagefind_service), one at
@@ -74,7 +76,7 @@ from wenming.workers import start_module, stderr_tail
 # instead of 6 of up to 499 pages. Peak memory of a Pagefind run is about 57 MB + 87 KB a page (all 10,000 in
 # one run: 930 MB); a service that indexed 16 shards of 320 pages one after another held 144 MB.
 SHARD_SIZE = 400
-FORMAT = "wenming-search-1"  # part of every digest: change it to rebuild every bundle
+FORMAT = "wenming-search-2"  # part of every digest: change it to rebuild every bundle
 PAGEFIND_COMMAND: list[str] | None = None  # None: the pagefind[extended] binary (see pagefind_command)
 TIMEOUT = 600  # seconds for one bundle
 WORKERS = 2  # Pagefind services at once, once the build's pages are all written (each: see above)
