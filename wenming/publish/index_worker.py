@@ -177,7 +177,7 @@ class BundleWriter:
                     folders.add(folder)
                 link_or_copy(self._page(page), os.path.join(farm, page))
             self.service.index_folder(str(farm), str(target), self.config.timeout,
-                                      wanted=_any_file if bundle == PRIMARY_BUNDLE else merged_bundle_file)
+                                      wanted=None if bundle == PRIMARY_BUNDLE else merged_bundle_file)
         except ServiceTimeout:
             raise BundleError(f"search indexing of {bundle}/ took longer than {self.config.timeout:g} s") from None
         except ServiceError as exc:
@@ -200,10 +200,6 @@ def merged_bundle_file(path: str) -> bool:
     metadata, WebAssembly and index folders. Pagefind's scripts and styles (~570 KB a bundle) are loaded
     from the primary bundle only."""
     return "/" in path or path == "pagefind-entry.json" or path.endswith(".pf_meta") or path.startswith("wasm.")
-
-
-def _any_file(path: str) -> bool:
-    return True
 
 
 def _discard_farm(farm: Path) -> None:

@@ -47,9 +47,9 @@ class PagefindService:
         self._message_id = 0
 
     def index_folder(self, folder: str, output: str, timeout: float,
-                     wanted: Callable[[str], bool] = lambda path: True) -> int:
-        """Index every page of ``folder`` (as ``pagefind --site folder``) into a bundle at ``output``, of the
-        bundle's files those ``wanted`` (by path in the bundle); returns the number of pages indexed. Raises
+                     wanted: Callable[[str], bool] | None = None) -> int:
+        """Index every page of ``folder`` (as ``pagefind --site folder``) into a bundle at ``output``: all its
+        files, or those ``wanted`` (by path in the bundle); returns the number of pages indexed. Raises
         ServiceError (the service is stopped then)."""
         deadline = time.monotonic() + timeout
         try:
@@ -141,7 +141,7 @@ class PagefindService:
         return ServiceError(f"exit code {code}: {_message(printed)}")
 
 
-def _write_files(files, output: str, wanted: Callable[[str], bool]) -> None:
+def _write_files(files, output: str, wanted: Callable[[str], bool] | None) -> None:
     """Write the bundle's files (GetFiles: ``[{"path": relative, "content": base64}]``) that are ``wanted``
     under ``output``."""
     if not isinstance(files, list) or not files:
@@ -151,7 +151,7 @@ def _write_files(files, output: str, wanted: Callable[[str], bool]) -> None:
         path = file.get("path") if isinstance(file, dict) else None
         if not isinstance(path, str) or posixpath.isabs(path) or ".." in path.split("/") or not path.strip("/."):
             raise ServiceError(f"answered a file path outside the bundle: {str(path)[:200]!r}")
-        if not wanted(path):
+        if wanted is not None and not wanted(path):
             continue
         try:
             content = base64.b64decode(file.get("content") or "", validate=True)
