@@ -4,7 +4,9 @@ stopped."""
 
 from __future__ import annotations
 
+import base64
 import json
+import subprocess
 import sys
 import time
 
@@ -92,8 +94,6 @@ def bundle_files(root) -> dict[str, bytes]:
 def test_the_service_bundle_is_whole_and_the_same_as_the_command_line_one(tmp_path):
     """The files come back in the answer (GetFiles) and are written before index_folder returns: Pagefind's own
     WriteFiles answers before its writes are done (Pagefind issue #1271)."""
-    import subprocess
-
     folder = folder_of(tmp_path / "a", 5)
     subprocess.run([*pagefind_command(), "--site", str(folder), "--output-path", str(tmp_path / "cli")],
                    check=True, capture_output=True, timeout=120)
@@ -144,8 +144,6 @@ def test_files_answered_outside_the_bundle_or_garbled_are_refused(tmp_path, file
 
 
 def test_a_scripted_bundle_is_written_as_answered(tmp_path):
-    import base64
-
     service = PagefindService(scripted_service({
         "NewIndex": {"type": "NewIndex", "index_id": 1},
         "AddDir": {"type": "IndexedDir", "page_count": 7},

@@ -19,12 +19,13 @@ import base64
 import binascii
 import json
 import os
-import posixpath
 import select
 import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+
+from wenming.output import plain_relative
 
 
 class ServiceError(RuntimeError):
@@ -149,7 +150,7 @@ def _write_files(files, output: str, wanted: Callable[[str], bool] | None) -> No
     folders: set[str] = set()
     for file in files:
         path = file.get("path") if isinstance(file, dict) else None
-        if not isinstance(path, str) or posixpath.isabs(path) or ".." in path.split("/") or not path.strip("/."):
+        if not isinstance(path, str) or not path or not plain_relative(path):
             raise ServiceError(f"answered a file path outside the bundle: {str(path)[:200]!r}")
         if wanted is not None and not wanted(path):
             continue
