@@ -1,5 +1,6 @@
-"""The process that writes search bundles: reads their pages, links page farms and has Pagefind index them
-(one Pagefind service for all the bundles it writes, wenming.publish.pagefind_service).
+"""The process that writes search bundles: reads their pages, links them into its page farm and has Pagefind
+index them (one farm and one Pagefind service for all the bundles it writes, wenming.publish.page_farm and
+wenming.publish.pagefind_service).
 
 It runs apart from the build (``python -m wenming.publish.index_worker``, started by
 wenming.publish.search_index.SearchIndexer), so that its thousands of small file operations never wait for
@@ -22,13 +23,12 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
-from wenming.build.discard import discard
 from wenming.output import link_or_copy
+from wenming.publish.page_farm import PageFarm, remove_abandoned
 from wenming.publish.pagefind_service import PagefindService, ServiceError, ServiceTimeout
 
 PRIMARY_BUNDLE = "pagefind"  # holds the pagefind.js the search page loads
@@ -120,9 +120,10 @@ class BundleWriter:
         self.previous_site_dir = Path(config.previous_site_dir) if config.previous_site_dir else None
         self.cache_dir = Path(config.cache_dir)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        _remove_abandoned_farms(self.cache_dir)
+        remove_abandoned(self.cache_dir)
         self.previous = previous_bundles(self.previous_site_dir)
         self.service = PagefindService(config.command, cwd=str(self.cache_dir))
+        self.farm = PageFarm(self.cache_dir)
 
     def _page(self, page: str) -> str:
         """Where page ``page`` is: in ``site_dir``, or (in place) in the previous site when not written again."""
@@ -166,18 +167,15 @@ class BundleWriter:
         return "built", True
 
     def _build(self, bundle: str, pages: list[str], target: Path) -> None:
-        """Have Pagefind index a farm of hard links to just ``pages``, writing the bundle to ``target``."""
-        farm = Path(tempfile.mkdtemp(prefix=f"farm-{os.getpid()}-", dir=self.cache_dir))
+        """Have Pagefind index the worker's page farm, holding just ``pages``, writing the bundle to ``target``."""
         try:
-            folders: set[str] = set()
-            for page in pages:  # os.path rather than pathlib: ~10,000 pages per full build
-                folder = os.path.dirname(page)
-                if folder not in folders:
-                    os.makedirs(os.path.join(farm, folder), exist_ok=True)
-                    folders.add(folder)
-                link_or_copy(self._page(page), os.path.join(farm, page))
-            self.service.index_folder(str(farm), str(target), self.config.timeout,
-                                      wanted=None if bundle == PRIMARY_BUNDLE else merged_bundle_file)
+            try:
+                farm = self.farm.hold(pages, self._page)
+                self.service.index_folder(farm, str(target), self.config.timeout,
+                                          wanted=None if bundle == PRIMARY_BUNDLE else merged_bundle_file)
+            except Exception:
+                self.farm.discard()  # before the error is answered: the build may then stop this worker at once
+                raise
         except ServiceTimeout:
             raise BundleError(f"search indexing of {bundle}/ took longer than {self.config.timeout:g} s") from None
         except ServiceError as exc:
@@ -187,12 +185,11 @@ class BundleWriter:
         except BaseException:  # SIGTERM (SystemExit): end Pagefind before the farm goes
             self.stop()
             raise
-        finally:
-            _discard_farm(farm)
 
     def stop(self) -> None:
-        """End the Pagefind service."""
+        """End the Pagefind service and delete the farm."""
         self.service.stop()
+        self.farm.discard()
 
 
 def merged_bundle_file(path: str) -> bool:
@@ -202,32 +199,6 @@ def merged_bundle_file(path: str) -> bool:
     return "/" in path or path == "pagefind-entry.json" or path.endswith(".pf_meta") or path.startswith("wasm.")
 
 
-def _discard_farm(farm: Path) -> None:
-    """Delete a farm of ~300 page links in the background."""
-    retired = farm.with_name(f"retired-{farm.name}")
-    try:
-        os.rename(farm, retired)
-    except OSError:
-        shutil.rmtree(farm, ignore_errors=True)
-    else:
-        discard(retired)
-
-
-def _remove_abandoned_farms(cache_dir: Path) -> None:
-    """Delete page farms left behind by workers that were killed (their process is gone)."""
-    for retired in cache_dir.glob("retired-farm-*"):  # a remover that was interrupted
-        discard(retired)
-    for farm in cache_dir.glob("farm-*-*"):
-        try:
-            os.kill(int(farm.name.split("-")[1]), 0)
-        except ValueError:
-            continue
-        except ProcessLookupError:
-            shutil.rmtree(farm, ignore_errors=True)
-        except PermissionError:
-            continue
-
-
 def _answer(message: dict) -> None:
     sys.stdout.write(json.dumps(message) + "\n")
     sys.stdout.flush()
@@ -235,7 +206,7 @@ def _answer(message: dict) -> None:
 
 def _terminated(signum, frame) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second request must not cut the clean-up short
-    raise SystemExit(128 + signum)  # unwinds _build, which ends Pagefind and removes the farm
+    raise SystemExit(128 + signum)  # unwinds to main, whose writer.stop() ends Pagefind and removes the farm
 
 
 def main() -> int:
