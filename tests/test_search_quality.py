@@ -93,6 +93,18 @@ def test_segmenting_drops_punctuation_and_keeps_other_words(dictionary):
     assert segment("“我们的节日·春节”  Pagefind！", dictionary) == ["我们的节日", "春节", "Pagefind"]
 
 
+def test_found_terms_are_every_term_that_occurs_overlapping_and_nested_ones_included(dictionary):
+    terms = SearchDictionary.from_names(["城北", "城北街道", "北街", "街道办", "新时代文明实践中心", "文明实践",
+                                         "实践中心", "中心", "茶乡"])
+    text = "城北街道办开展新时代文明实践中心活动，城北也有。北街"
+    brute_force = sorted(term for term in terms.terms if term in text)
+    assert terms.found_in(text) == brute_force == sorted(
+        ["城北", "城北街道", "北街", "街道办", "新时代文明实践中心", "文明实践", "实践中心", "中心"])
+    body = "".join(sorted(dictionary.terms))[::3] + "西乡县城北街道的志愿者"  # the real dictionary, scrambled text
+    assert dictionary.found_in(body) == sorted(term for term in dictionary.terms if term in body)
+    assert SearchDictionary.from_names([]).found_in("城北街道") == []
+
+
 def test_codes_are_letters_that_keep_prefixes():
     assert re.fullmatch(rf"{CODE_PREFIX}[a-z]{{4}}", encode("写"))
     assert re.fullmatch(rf"{CODE_PREFIX}[a-z]+", encode("写春联送祝福"))

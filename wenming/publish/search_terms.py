@@ -88,7 +88,15 @@ class SearchDictionary:
 
     @functools.cached_property
     def _pattern(self) -> re.Pattern:
-        return re.compile("|".join(map(re.escape, sorted(self.terms, key=len, reverse=True))) or "(?!)")
+        """The longest term at a place: the terms as a trie (a regex of 362 alternatives tried each in turn at
+        every character that starts one took twice as long)."""
+        trie: dict = {}
+        for term in self.terms:
+            node = trie
+            for char in term:
+                node = node.setdefault(char, {})
+            node[""] = {}  # a term ends here
+        return re.compile(_trie_regex(trie) or "(?!)")
 
     @functools.cached_property
     def _within(self) -> dict[str, list[str]]:
@@ -108,6 +116,15 @@ class SearchDictionary:
     def payload(self) -> dict:
         """What search.js needs to code a query the same way, and to tell page text from codes."""
         return {"chunk": CHUNK, "prefix": CODE_PREFIX, "sentinel": SENTINEL, "terms": sorted(self.terms)}
+
+
+def _trie_regex(node: dict) -> str:
+    """A regex matching the longest path of ``node`` (a trie of characters, "" marking an end) at a place."""
+    branches = [re.escape(char) + _trie_regex(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{body})?" if "" in node else body  # greedy: the longer term first, the shorter if it fails
 
 
 def segment(text: str, dictionary: SearchDictionary) -> list[str]:
