@@ -9,10 +9,7 @@ from pathlib import Path
 
 
 def write_text(output_dir: str | Path, relative: str, text: str) -> Path:
-    path = Path(output_dir) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_bytes(output_dir, relative, text.encode("utf-8"))
 
 
 def json_text(data: object) -> str:
@@ -36,10 +33,17 @@ def write_json(output_dir: str | Path, relative: str, data: object) -> Path:
 
 
 def write_bytes(output_dir: str | Path, relative: str, data: bytes) -> Path:
-    path = Path(output_dir) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
+    """Write ``data`` to ``relative`` under ``output_dir``, making its folder when missing (tried after the
+    file: a build writes ~10,000 JSON files into a few folders)."""
+    path = os.path.join(output_dir, relative)
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(data)
+    return Path(path)
 
 
 def plain_relative(name: str) -> bool:
