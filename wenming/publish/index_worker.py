@@ -169,13 +169,7 @@ class BundleWriter:
     def _build(self, bundle: str, pages: list[str], target: Path) -> None:
         """Have Pagefind index the worker's page farm, holding just ``pages``, writing the bundle to ``target``."""
         try:
-            try:
-                farm = self.farm.hold(pages, self._page)
-                self.service.index_folder(farm, str(target), self.config.timeout,
-                                          wanted=None if bundle == PRIMARY_BUNDLE else merged_bundle_file)
-            except Exception:
-                self.farm.discard()  # before the error is answered: the build may then stop this worker at once
-                raise
+            self._index(bundle, pages, target)
         except ServiceTimeout:
             raise BundleError(f"search indexing of {bundle}/ took longer than {self.config.timeout:g} s") from None
         except ServiceError as exc:
@@ -184,6 +178,17 @@ class BundleWriter:
             raise BundleError(f"search indexing of {bundle}/ failed: {exc}") from exc
         except BaseException:  # SIGTERM (SystemExit): end Pagefind before the farm goes
             self.stop()
+            raise
+
+    def _index(self, bundle: str, pages: list[str], target: Path) -> None:
+        """The farm made to hold ``pages`` and indexed; on a failure the farm is discarded before the error is
+        answered (the build may then stop this worker at once)."""
+        try:
+            farm = self.farm.hold(pages, self._page)
+            self.service.index_folder(farm, str(target), self.config.timeout,
+                                      wanted=None if bundle == PRIMARY_BUNDLE else merged_bundle_file)
+        except Exception:
+            self.farm.discard()
             raise
 
     def stop(self) -> None:

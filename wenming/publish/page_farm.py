@@ -60,8 +60,8 @@ class PageFarm:
             while folder not in busy and folder:
                 busy.add(folder)
                 folder = os.path.dirname(folder)
-        parents = {os.path.dirname(folder) for folder in self._folders if folder}
-        reusable = [folder for folder in dict.fromkeys(freed) if folder and folder not in busy | parents]
+        kept = busy | {os.path.dirname(folder) for folder in self._folders if folder}
+        reusable = [folder for folder in dict.fromkeys(freed) if folder and folder not in kept]
         for page in sorted(wanted):  # os.path rather than pathlib: ~10,000 pages per full build
             folder = os.path.dirname(page)
             if folder not in self._folders:

@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable
 
-from wenming.output import plain_relative
+from wenming.output import plain_relative, write_bytes
 
 
 class ServiceError(RuntimeError):
@@ -147,7 +147,6 @@ def _write_files(files, output: str, wanted: Callable[[str], bool] | None) -> No
     under ``output``."""
     if not isinstance(files, list) or not files:
         raise ServiceError("answered GetFiles without files")
-    folders: set[str] = set()
     for file in files:
         path = file.get("path") if isinstance(file, dict) else None
         if not isinstance(path, str) or not path or not plain_relative(path):
@@ -158,13 +157,7 @@ def _write_files(files, output: str, wanted: Callable[[str], bool] | None) -> No
             content = base64.b64decode(file.get("content") or "", validate=True)
         except (binascii.Error, TypeError, ValueError):
             raise ServiceError(f"answered {path!r} with content that is not base64") from None
-        target = os.path.join(output, *path.split("/"))
-        folder = os.path.dirname(target)
-        if folder not in folders:
-            os.makedirs(folder, exist_ok=True)
-            folders.add(folder)
-        with open(target, "wb") as handle:
-            handle.write(content)
+        write_bytes(output, path, content)
 
 
 def _message(printed: str, lines: int = 12) -> str:
